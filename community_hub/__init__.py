@@ -1,0 +1,57 @@
+"""community_hub: a public recovery-community directory, volunteer management and referrals."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+
+from community_hub.config import load_config
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the application: config, extensions, blueprints, CLI and error pages."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=os.path.join(ROOT, "templates"),
+        static_folder=os.path.join(ROOT, "static"),
+    )
+    load_config(app, test_config)
+
+    from community_hub import cli, web
+    from community_hub.extensions import (
+        babel,
+        csrf,
+        db,
+        limiter,
+        login_manager,
+        migrate,
+        select_locale,
+    )
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"))
+    csrf.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+
+    from community_hub.auth.views import bp as auth_bp
+    from community_hub.core.views import bp as core_bp
+    from community_hub.meetings.api import bp as api_bp
+    from community_hub.meetings import manage_venues  # noqa: F401 - adds venue routes to manage_bp
+    from community_hub.meetings.manage import bp as manage_bp
+    from community_hub.meetings.views import bp as meetings_bp
+
+    for blueprint in (core_bp, auth_bp, meetings_bp, manage_bp, api_bp):
+        app.register_blueprint(blueprint)
+    csrf.exempt(api_bp)  # read-only JSON API: GET only, no cookies needed
+
+    web.init_app(app)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,1 @@
+"""Users, organisations, roles and signing in."""

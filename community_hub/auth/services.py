@@ -1,0 +1,81 @@
+"""Account operations: create users, check passwords, decide who may manage what."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from community_hub.auth.models import Organisation, Role, User, utcnow
+from community_hub.extensions import db
+
+MIN_PASSWORD_LENGTH = 12
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Checked with the same cost as a real hash so a missing account takes as long as a wrong password.
+_DUMMY = User(password_hash="scrypt:32768:8:1$dummy$" + "0" * 128)
+
+
+class AccountError(ValueError):
+    """A user-facing reason an account could not be created or changed."""
+
+
+def password_problem(password: str) -> str | None:
+    """Explain why a password is too weak, or None when it is acceptable."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"Use at least {MIN_PASSWORD_LENGTH} characters."
+    if password.lower() in {"password1234", "passwordpassword", "123456789012"}:
+        return "That password is too common."
+    if len(set(password)) < 5:
+        return "Use a mix of different characters."
+    return None
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """Return the active user for these credentials, or None."""
+    user = find_user(email)
+    if user is None:
+        _DUMMY.check_password(password)
+        return None
+    if not user.check_password(password) or not user.active:
+        return None
+    user.last_login_at = utcnow()
+    return user
+
+
+def create_user(
+    email: str,
+    password: str,
+    role: str,
+    display_name: str,
+    organisation: Organisation | None = None,
+) -> User:
+    """Add a user to the session after validating every field."""
+    email = email.strip().lower()
+    if not EMAIL_RE.match(email):
+        raise AccountError("Enter an email address like name@example.org.")
+    if role not in {r.value for r in Role}:
+        raise AccountError(f"Role must be one of: {', '.join(r.value for r in Role)}.")
+    problem = password_problem(password)
+    if problem:
+        raise AccountError(problem)
+    if find_user(email):
+        raise AccountError(f"An account for {email} already exists.")
+    if role in (Role.COORDINATOR, Role.WORKER, Role.VOLUNTEER) and organisation is None:
+        raise AccountError(f"A {role} must belong to an organisation.")
+    user = User(email=email, role=role, display_name=display_name.strip() or email.split("@")[0])
+    user.organisation = organisation
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def can_manage_organisation(user: User, organisation_id: int | None) -> bool:
+    """Admins manage everything; coordinators manage their own organisation's listings."""
+    if user.role == Role.ADMIN:
+        return True
+    return user.role == Role.COORDINATOR and user.organisation_id == organisation_id

@@ -1,0 +1,131 @@
+"""Configuration: defaults -> instance/config.py -> environment -> test_config."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from flask import Flask
+
+DEV_SECRET = "dev-only-secret-do-not-use-in-production"  # noqa: S105 - refused in production
+
+# Where to get help right now. Shown on every public page; override with CRISIS_LINES (JSON).
+DEFAULT_CRISIS_LINES: list[dict[str, str]] = [
+    {
+        "name": "Samaritans",
+        "phone": "116 123",
+        "hours": "24 hours, every day, free",
+        "url": "https://www.samaritans.org",
+    },
+    {
+        "name": "DAN 24/7 (Wales drug and alcohol helpline)",
+        "phone": "0808 808 2234",
+        "hours": "24 hours, every day, free; text DAN to 81066",
+        "url": "https://dan247.org.uk",
+    },
+    {
+        "name": "FRANK (drugs information)",
+        "phone": "0300 123 6600",
+        "hours": "24 hours, every day",
+        "url": "https://www.talktofrank.com",
+    },
+    {
+        "name": "Emergency",
+        "phone": "999",
+        "hours": "if someone is in danger now",
+        "url": "",
+    },
+]
+
+DEFAULTS: dict[str, Any] = {
+    "APP_ENV": "production",
+    "SECRET_KEY": DEV_SECRET,
+    "SITE_NAME": "Community Hub",
+    "SQLALCHEMY_DATABASE_URI": None,  # filled from DATABASE_URL or the instance folder
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "REDIS_URL": "",
+    "DEFAULT_TIMEZONE": "Europe/London",
+    "DEFAULT_COUNTRY": "GB",
+    "CRISIS_LINES": DEFAULT_CRISIS_LINES,
+    # "offline" (gazetteer + venue postcodes) or "nominatim" (geopy, needs network).
+    "GEOCODER": "offline",
+    "NOMINATIM_DOMAIN": "nominatim.openstreetmap.org",
+    "GEOCODER_USER_AGENT": "community_hub",
+    # Empty: the map button is not offered. No third-party request happens until a person asks.
+    "MAP_TILE_URL": "",
+    "MAP_ATTRIBUTION": "&copy; OpenStreetMap contributors",
+    "LOGIN_RATE_LIMIT": "10 per minute; 50 per hour",
+    "LOGIN_ACCOUNT_RATE_LIMIT": "5 per minute; 30 per hour",
+    "RATELIMIT_ENABLED": True,
+    "STALE_AFTER_DAYS": 90,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": True,
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SECURE": True,
+    "WTF_CSRF_TIME_LIMIT": None,
+    "BABEL_DEFAULT_LOCALE": "en",
+    "LANGUAGES": {"en": "English", "cy": "Cymraeg"},
+}
+
+# Plain environment variables a deployer is most likely to set (also accepted with FLASK_ prefix).
+ENV_KEYS = (
+    "APP_ENV",
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "SITE_NAME",
+    "DEFAULT_TIMEZONE",
+    "GEOCODER",
+    "NOMINATIM_DOMAIN",
+    "GEOCODER_USER_AGENT",
+    "MAP_TILE_URL",
+    "MAP_ATTRIBUTION",
+    "LOGIN_RATE_LIMIT",
+    "LOGIN_ACCOUNT_RATE_LIMIT",
+)
+
+
+class ConfigError(RuntimeError):
+    """The configuration is unsafe or incomplete; the app refuses to start."""
+
+
+def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
+    """Fill app.config in order of precedence, then check it is safe to run."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env()
+    for key in ENV_KEYS:
+        if key in os.environ:
+            app.config[key] = os.environ[key]
+    if "CRISIS_LINES" in os.environ:
+        app.config["CRISIS_LINES"] = json.loads(os.environ["CRISIS_LINES"])
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    database_url = app.config.get("DATABASE_URL") or app.config["SQLALCHEMY_DATABASE_URI"]
+    if not database_url:
+        os.makedirs(app.instance_path, exist_ok=True)
+        database_url = "sqlite:///" + os.path.join(app.instance_path, "community_hub.sqlite3")
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(database_url)
+
+    env = app.config["APP_ENV"]
+    if env != "production":
+        # Local development and tests run over plain http.
+        app.config["SESSION_COOKIE_SECURE"] = False
+        app.config["REMEMBER_COOKIE_SECURE"] = False
+    if env == "production" and app.config["SECRET_KEY"] in (DEV_SECRET, "", None):
+        raise ConfigError(
+            "SECRET_KEY is not set. Set a long random SECRET_KEY in the environment "
+            "(for example: python -c 'import secrets; print(secrets.token_hex(32))'), "
+            "or set APP_ENV=development for local use."
+        )
+
+
+def normalise_database_url(url: str) -> str:
+    """Use the psycopg 3 driver for PostgreSQL URLs written the common way."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

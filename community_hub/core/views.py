@@ -1,0 +1,69 @@
+"""Health check, the 'help right now' page and the language switch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from community_hub.auth.views import _safe_next
+from community_hub.extensions import db
+from community_hub.web import public
+
+bp = Blueprint("core", __name__)
+
+
+@bp.route("/healthz")
+@public
+def healthz() -> Any:
+    """200 when the database answers, 503 otherwise (for load balancers)."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return jsonify(status="unavailable", database="down"), 503
+    return jsonify(status="ok", database="ok")
+
+
+@bp.route("/help")
+@public
+def help_now() -> Any:
+    """Where to get help right now, when no meeting is on."""
+    return render_template("core/help.html")
+
+
+@bp.route("/home")
+@public
+def home() -> Any:
+    """The front door is the meeting finder."""
+    return redirect(url_for("meetings.finder"))
+
+
+@bp.route("/language/<code>")
+@public
+def language(code: str) -> Any:
+    """Remember a language choice in a preference cookie (no tracking)."""
+    target = _safe_next(request.args.get("next")) or url_for("meetings.finder")
+    response = redirect(target)
+    if code in ("en", "cy"):
+        response.set_cookie("lang", code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
+
+
+@bp.route("/vendor/leaflet/<path:filename>")
+@public
+def leaflet(filename: str) -> Any:
+    """Leaflet, installed from PyPI (XStatic-Leaflet), served locally: never from a CDN."""
+    from xstatic.pkg import leaflet as xleaflet
+
+    return send_from_directory(xleaflet.BASE_DIR, filename, max_age=7 * 24 * 3600)

@@ -1,0 +1,1 @@
+"""Places and distances: geocoding a search, the spatial index, exact distances."""

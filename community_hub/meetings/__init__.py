@@ -1,0 +1,1 @@
+"""Mutual aid meetings: the Meeting Guide model, the public finder, coordinators' editing."""

@@ -1,0 +1,208 @@
+"""Coordinators keep their organisation's meetings current and review suggestions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from community_hub.auth.decorators import roles_required
+from community_hub.auth.models import Organisation, Role
+from community_hub.auth.services import can_manage_organisation
+from community_hub.extensions import db
+from community_hub.meetings import services
+from community_hub.meetings.forms import MeetingForm, ResolveForm
+from community_hub.meetings.models import ChangeSuggestion, Fellowship, Meeting, Venue
+from community_hub.meetings.services import MeetingData, ValidationFailed
+from community_hub.meetings.suggestions import pending_for, resolve
+from community_hub.meetings.types import type_name, vocabulary
+
+bp = Blueprint("manage", __name__, url_prefix="/manage")
+MANAGERS = (Role.COORDINATOR.value, Role.ADMIN.value)
+
+
+def _today() -> Any:
+    return datetime.now(UTC).date()
+
+
+def _owned_meeting(meeting_id: int) -> Meeting:
+    """The meeting if this user may manage it; 404 otherwise, so others learn nothing."""
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or not can_manage_organisation(current_user, meeting.organisation_id):
+        abort(404)
+    return meeting
+
+
+def _organisation() -> Organisation:
+    if current_user.organisation is None:
+        abort(403)
+    return current_user.organisation
+
+
+def _fill_choices(form: MeetingForm, organisation_id: int | None) -> None:
+    fellowships = db.session.scalars(select(Fellowship).order_by(Fellowship.name)).all()
+    form.fellowship_id.choices = [(f.id, f.name) for f in fellowships]
+    venues = db.session.scalars(
+        select(Venue)
+        .where(or_(Venue.organisation_id == organisation_id, Venue.organisation_id.is_(None)))
+        .order_by(Venue.city, Venue.name)
+    ).all()
+    form.venue_id.choices = [(0, _("No venue: online only"))] + [
+        (v.id, f"{v.name}, {v.city}") for v in venues
+    ]
+    codes = sorted({c for f in fellowships for c in f.allowed_types} & set(vocabulary()))
+    form.types.choices = [(c, f"{type_name(c)} ({c})") for c in codes]
+
+
+def _data(form: MeetingForm) -> MeetingData:
+    return MeetingData(
+        name=form.name.data or "",
+        name_cy=form.name_cy.data or "",
+        fellowship_id=form.fellowship_id.data,
+        day=form.day.data,
+        start_time=form.start_time.data,
+        end_time=form.end_time.data,
+        timezone=form.timezone.data or "",
+        venue_id=form.venue_id.data or None,
+        types=list(form.types.data or []),
+        notes=form.notes.data or "",
+        notes_cy=form.notes_cy.data or "",
+        group_name=form.group_name.data or "",
+        conference_url=form.conference_url.data or "",
+        conference_url_notes=form.conference_url_notes.data or "",
+        conference_phone=form.conference_phone.data or "",
+        conference_phone_notes=form.conference_phone_notes.data or "",
+        contact_name=form.contact_name.data or "",
+        contact_email=form.contact_email.data or "",
+        contact_phone=form.contact_phone.data or "",
+        contact_public=bool(form.contact_public.data),
+    )
+
+
+@bp.route("/")
+@roles_required(*MANAGERS)
+def dashboard() -> Any:
+    """A coordinator's meetings, with those not confirmed recently first."""
+    today = _today()
+    stale_after = current_app.config["STALE_AFTER_DAYS"]
+    meetings = services.meetings_for(current_user, include_archived=True)
+    stale = [
+        m for m in meetings if m.archived_at is None and services.is_stale(m, today, stale_after)
+    ]
+    return render_template(
+        "meetings/manage/dashboard.html",
+        meetings=meetings,
+        stale=stale,
+        suggestions=pending_for(current_user),
+        today=today,
+        stale_after=stale_after,
+    )
+
+
+@bp.route("/meetings/new", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def new_meeting() -> Any:
+    """Add a meeting for the coordinator's organisation."""
+    organisation = _organisation()
+    form = MeetingForm()
+    _fill_choices(form, organisation.id)
+    if form.validate_on_submit():
+        try:
+            meeting = services.create_meeting(_data(form), organisation, _today())
+        except ValidationFailed as failed:
+            for name, message in failed.errors.items():
+                form.set_error(name, message)
+        else:
+            db.session.commit()
+            flash(_("Meeting added: %(name)s.", name=meeting.name), "success")
+            return redirect(url_for("manage.dashboard"))
+    return render_template("meetings/manage/edit.html", form=form, meeting=None), (
+        400 if form.errors or form.form_errors else 200
+    )
+
+
+@bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def edit_meeting(meeting_id: int) -> Any:
+    """Change a meeting; saving also confirms it is current."""
+    meeting = _owned_meeting(meeting_id)
+    form = MeetingForm(obj=meeting)
+    _fill_choices(form, meeting.organisation_id)
+    if not form.is_submitted():
+        form.venue_id.data = meeting.venue_id or 0
+        form.types.data = meeting.type_list
+    if form.validate_on_submit():
+        try:
+            services.update_meeting(meeting, _data(form), _today())
+        except ValidationFailed as failed:
+            db.session.rollback()
+            for name, message in failed.errors.items():
+                form.set_error(name, message)
+        else:
+            db.session.commit()
+            flash(_("Saved: %(name)s.", name=meeting.name), "success")
+            return redirect(url_for("manage.dashboard"))
+    return render_template("meetings/manage/edit.html", form=form, meeting=meeting), (
+        400 if form.errors or form.form_errors else 200
+    )
+
+
+@bp.route("/meetings/<int:meeting_id>/confirm", methods=["POST"])
+@roles_required(*MANAGERS)
+def confirm(meeting_id: int) -> Any:
+    """One click: the listing is still right."""
+    meeting = _owned_meeting(meeting_id)
+    services.confirm_meeting(meeting, _today())
+    db.session.commit()
+    flash(_("Confirmed: %(name)s.", name=meeting.name), "success")
+    return redirect(url_for("manage.dashboard"))
+
+
+@bp.route("/meetings/<int:meeting_id>/archive", methods=["POST"])
+@roles_required(*MANAGERS)
+def archive(meeting_id: int) -> Any:
+    """Take a meeting off the public finder without losing it."""
+    meeting = _owned_meeting(meeting_id)
+    services.archive_meeting(meeting)
+    db.session.commit()
+    flash(_("Archived: %(name)s. It no longer shows in the finder.", name=meeting.name), "success")
+    return redirect(url_for("manage.dashboard"))
+
+
+@bp.route("/meetings/<int:meeting_id>/restore", methods=["POST"])
+@roles_required(*MANAGERS)
+def restore(meeting_id: int) -> Any:
+    """Put an archived meeting back on the finder."""
+    meeting = _owned_meeting(meeting_id)
+    services.restore_meeting(meeting)
+    db.session.commit()
+    flash(_("Restored: %(name)s.", name=meeting.name), "success")
+    return redirect(url_for("manage.dashboard"))
+
+
+@bp.route("/suggestions/<int:suggestion_id>", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def review_suggestion(suggestion_id: int) -> Any:
+    """Read a public suggestion and record what was done about it."""
+    suggestion = db.session.get(ChangeSuggestion, suggestion_id)
+    if suggestion is None or not can_manage_organisation(
+        current_user, suggestion.meeting.organisation_id
+    ):
+        abort(404)
+    form = ResolveForm()
+    if form.validate_on_submit():
+        try:
+            resolve(suggestion, form.status.data or "", current_user, form.note.data or "")
+        except ValidationFailed as failed:
+            form.status.errors = [failed.errors["status"]]
+        else:
+            db.session.commit()
+            flash(_("Suggestion closed."), "success")
+            return redirect(url_for("manage.dashboard"))
+    return render_template("meetings/manage/suggestion.html", suggestion=suggestion, form=form), (
+        400 if form.errors else 200
+    )

@@ -1,0 +1,182 @@
+"""Fellowships, venues, weekly meetings and public change suggestions (Meeting Guide model)."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, time
+
+from sqlalchemy import ForeignKey, Index, String, Text, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from community_hub.auth.models import Organisation, User, utcnow
+from community_hub.extensions import Model
+from community_hub.geo.spatial import lat_band
+
+DAY_NAMES = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
+
+
+class Attendance(enum.StrEnum):
+    """How a person can attend: derived from the data, never typed in."""
+
+    IN_PERSON = "in_person"
+    HYBRID = "hybrid"
+    ONLINE = "online"
+    INACTIVE = "inactive"  # temporarily closed (TC) with no online option
+
+
+class Fellowship(Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    short_name: Mapped[str] = mapped_column(String(20))
+    # The type codes this fellowship's meetings may use, comma-separated.
+    type_codes: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    website: Mapped[str] = mapped_column(String(300), default="")
+
+    @property
+    def allowed_types(self) -> list[str]:
+        return [c for c in self.type_codes.split(",") if c]
+
+
+class Venue(Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(300), default="")
+    city: Mapped[str] = mapped_column(String(120), default="")
+    postcode: Mapped[str] = mapped_column(String(12), default="", index=True)
+    region: Mapped[str] = mapped_column(String(120), default="")
+    country: Mapped[str] = mapped_column(String(2), default="GB")
+    latitude: Mapped[float]
+    longitude: Mapped[float]
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
+    # True when the address only places an online group roughly (Meeting Guide "approximate").
+    approximate: Mapped[bool] = mapped_column(default=False)
+    location_notes: Mapped[str] = mapped_column(Text, default="")
+    accessibility_notes: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    organisation: Mapped[Organisation | None] = relationship()
+    meetings: Mapped[list[Meeting]] = relationship(back_populates="venue")
+
+    @property
+    def formatted_address(self) -> str:
+        parts = [self.address, self.city, self.postcode]
+        return ", ".join(p for p in parts if p)
+
+
+class Meeting(Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_cy: Mapped[str] = mapped_column(String(200), default="")
+    fellowship_id: Mapped[int] = mapped_column(ForeignKey("fellowship.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    venue_id: Mapped[int | None] = mapped_column(ForeignKey("venue.id"), index=True)
+    day: Mapped[int]  # 0 = Sunday ... 6 = Saturday, local to `timezone`
+    start_time: Mapped[time]
+    end_time: Mapped[time | None]
+    timezone: Mapped[str] = mapped_column(String(64))
+    types: Mapped[str] = mapped_column(String(400), default="")  # ",O,D,X," for indexed LIKE
+    notes: Mapped[str] = mapped_column(Text, default="")
+    notes_cy: Mapped[str] = mapped_column(Text, default="")
+    group_name: Mapped[str] = mapped_column(String(200), default="")
+    conference_url: Mapped[str] = mapped_column(String(500), default="")
+    conference_url_notes: Mapped[str] = mapped_column(Text, default="")
+    conference_phone: Mapped[str] = mapped_column(String(60), default="")
+    conference_phone_notes: Mapped[str] = mapped_column(Text, default="")
+    # Group contact: private unless the group chose to publish it (first name only).
+    contact_name: Mapped[str] = mapped_column(String(60), default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    contact_phone: Mapped[str] = mapped_column(String(60), default="")
+    contact_public: Mapped[bool] = mapped_column(default=False)
+    # Derived from venue + online details + TC, kept in step by `refresh_derived`.
+    attendance: Mapped[str] = mapped_column(String(12), default=Attendance.IN_PERSON.value)
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
+    lat_band: Mapped[int | None]
+    region: Mapped[str] = mapped_column(String(120), default="")
+    last_confirmed: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    archived_at: Mapped[datetime | None]
+
+    fellowship: Mapped[Fellowship] = relationship()
+    organisation: Mapped[Organisation] = relationship()
+    venue: Mapped[Venue | None] = relationship(back_populates="meetings")
+
+    __table_args__ = (
+        # The spatial index: a few latitude bands, each a longitude range (see geo/spatial.py).
+        Index("ix_meeting_geo", "lat_band", "longitude"),
+    )
+
+    @property
+    def type_list(self) -> list[str]:
+        return [c for c in self.types.split(",") if c]
+
+    @type_list.setter
+    def type_list(self, codes: list[str]) -> None:
+        unique = list(dict.fromkeys(c.strip().upper() for c in codes if c.strip()))
+        self.types = "," + ",".join(unique) + "," if unique else ""
+
+    @property
+    def is_online(self) -> bool:
+        return bool(self.conference_url or self.conference_phone)
+
+    @property
+    def day_name(self) -> str:
+        return DAY_NAMES[self.day]
+
+    def derive_attendance(self) -> Attendance:
+        closed = "TC" in self.type_list
+        physical = self.venue is not None and not self.venue.approximate and not closed
+        if physical and self.is_online:
+            return Attendance.HYBRID
+        if self.is_online:
+            return Attendance.ONLINE
+        if physical:
+            return Attendance.IN_PERSON
+        return Attendance.INACTIVE
+
+    def refresh_derived(self) -> None:
+        """Recompute the columns that follow from other data (attendance, location)."""
+        self.attendance = self.derive_attendance().value
+        if self.venue is not None:
+            self.latitude, self.longitude = self.venue.latitude, self.venue.longitude
+            self.lat_band = lat_band(self.venue.latitude)
+            self.region = self.venue.region or self.venue.city
+            if not self.timezone:
+                self.timezone = self.venue.timezone
+        else:
+            self.latitude = self.longitude = self.lat_band = None
+
+
+@event.listens_for(Meeting, "before_insert")
+@event.listens_for(Meeting, "before_update")
+def _keep_derived(_mapper: object, _connection: object, meeting: Meeting) -> None:
+    meeting.refresh_derived()
+
+
+class SuggestionStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPLIED = "applied"
+    DISMISSED = "dismissed"
+
+
+class ChangeSuggestion(Model):
+    """A member of the public's suggested correction, queued for the owning coordinator."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))  # what is wrong: time, place, closed, online...
+    message: Mapped[str] = mapped_column(Text)
+    reply_email: Mapped[str] = mapped_column(String(254), default="")
+    status: Mapped[str] = mapped_column(String(12), default=SuggestionStatus.PENDING.value)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    reviewed_at: Mapped[datetime | None]
+    review_note: Mapped[str] = mapped_column(Text, default="")
+
+    meeting: Mapped[Meeting] = relationship()
+    reviewed_by: Mapped[User | None] = relationship()

@@ -1,0 +1,159 @@
+"""OpenAPI 3.1 description of the public search API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from community_hub.geo.spatial import MAX_RADIUS_KM
+from community_hub.meetings.search import MAX_LIMIT
+
+
+def _param(
+    name: str, schema: dict[str, Any], description: str, many: bool = False
+) -> dict[str, Any]:
+    if many:
+        schema = {"type": "array", "items": schema}
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": schema,
+        "description": description,
+        **({"style": "form", "explode": True} if many else {}),
+    }
+
+
+def openapi_document(server: str) -> dict[str, Any]:
+    meeting = {
+        "type": "object",
+        "required": ["slug", "name", "day", "time", "timezone", "types", "attendance", "url"],
+        "properties": {
+            "slug": {"type": "string"},
+            "name": {"type": "string"},
+            "fellowship": {"type": "string"},
+            "day": {"type": "integer", "minimum": 0, "maximum": 6, "description": "0 is Sunday"},
+            "time": {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"},
+            "end_time": {"type": ["string", "null"]},
+            "timezone": {"type": "string", "description": "IANA time zone name"},
+            "types": {"type": "array", "items": {"type": "string"}},
+            "attendance": {"type": "string", "enum": ["in_person", "hybrid", "online", "inactive"]},
+            "distance_km": {"type": ["number", "null"]},
+            "latitude": {"type": ["number", "null"]},
+            "longitude": {"type": ["number", "null"]},
+            "approximate": {"type": "boolean"},
+            "location": {"type": ["string", "null"]},
+            "formatted_address": {"type": ["string", "null"]},
+            "region": {"type": "string"},
+            "conference_url": {"type": ["string", "null"]},
+            "conference_phone": {"type": ["string", "null"]},
+            "next_start": {"type": "string", "format": "date-time"},
+            "in_progress": {"type": "boolean"},
+            "last_confirmed": {"type": ["string", "null"], "format": "date"},
+            "updated": {"type": "string", "format": "date-time"},
+            "url": {"type": "string", "format": "uri"},
+        },
+    }
+    error = {
+        "type": "object",
+        "required": ["error", "message"],
+        "properties": {
+            "error": {"type": "string"},
+            "parameter": {"type": "string"},
+            "message": {"type": "string"},
+            "errors": {"type": "object", "additionalProperties": {"type": "string"}},
+        },
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Community Hub meeting search",
+            "version": "1.0.0",
+            "description": "Find mutual aid meetings near a point. No account or key needed.",
+        },
+        "servers": [{"url": server}],
+        "paths": {
+            "/api/v1/meetings": {
+                "get": {
+                    "operationId": "searchMeetings",
+                    "summary": "Meetings near a point, nearest first",
+                    "parameters": [
+                        _param(
+                            "lat", {"type": "number", "minimum": -90, "maximum": 90}, "Latitude"
+                        ),
+                        _param(
+                            "lng", {"type": "number", "minimum": -180, "maximum": 180}, "Longitude"
+                        ),
+                        _param(
+                            "radius_km",
+                            {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_RADIUS_KM},
+                            "Search radius; omit for the `limit` nearest",
+                        ),
+                        _param(
+                            "limit",
+                            {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+                            "How many meetings to return",
+                        ),
+                        _param(
+                            "day",
+                            {"type": "string"},
+                            "today, tomorrow, a weekday name or 0-6 (0 is Sunday)",
+                            many=True,
+                        ),
+                        _param(
+                            "fellowship", {"type": "string"}, "Fellowship code, e.g. aa", many=True
+                        ),
+                        _param("type", {"type": "string"}, "Meeting type code, e.g. W", many=True),
+                        _param(
+                            "mode",
+                            {
+                                "type": "string",
+                                "enum": ["in_person", "hybrid", "online", "inactive"],
+                            },
+                            "Attendance option",
+                            many=True,
+                        ),
+                        _param(
+                            "time",
+                            {
+                                "type": "string",
+                                "enum": ["morning", "afternoon", "evening", "night"],
+                            },
+                            "Time of day the meeting starts",
+                        ),
+                        _param(
+                            "within",
+                            {"type": "number", "exclusiveMinimum": 0, "maximum": 168},
+                            "Starting within this many hours",
+                        ),
+                        _param("sort", {"type": "string", "enum": ["distance", "time"]}, "Order"),
+                        _param(
+                            "tz", {"type": "string"}, "Viewer's IANA time zone for today/tomorrow"
+                        ),
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "Matching meetings",
+                            "content": {
+                                "application/json": {
+                                    "schema": {
+                                        "type": "object",
+                                        "required": ["count", "meetings"],
+                                        "properties": {
+                                            "count": {"type": "integer"},
+                                            "total": {"type": "integer"},
+                                            "radius_km": {"type": ["number", "null"]},
+                                            "meetings": {"type": "array", "items": meeting},
+                                        },
+                                    }
+                                }
+                            },
+                        },
+                        "400": {
+                            "description": "A parameter was not valid",
+                            "content": {"application/json": {"schema": error}},
+                        },
+                    },
+                }
+            }
+        },
+    }

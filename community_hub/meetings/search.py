@@ -1,0 +1,187 @@
+"""Finding meetings near a place: the spatial index first, exact distances second.
+
+Phase one asks the database for the few columns needed to rank candidates inside a bounding
+box (see geo/spatial.py); phase two loads full rows only for the page of results shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, and_, or_, select
+from sqlalchemy.orm import selectinload
+
+from community_hub.extensions import db
+from community_hub.geo.spatial import MAX_RADIUS_KM, bounding_box, distance_km
+from community_hub.meetings.models import Attendance, Fellowship, Meeting
+from community_hub.meetings.schedule import TIME_OF_DAY, Occurrence, next_occurrence
+
+# Radii tried in turn for "the N nearest" until enough meetings are found.
+NEAREST_STEPS_KM = (5.0, 10.0, 20.0, 40.0, 80.0, 160.0, 320.0, MAX_RADIUS_KM)
+DEFAULT_LIMIT = 20
+BANNER_SIZE = 3
+MAX_LIMIT = 100
+
+
+@dataclass
+class MeetingQuery:
+    """What a person asked for. Validation happens before this is built."""
+
+    lat: float | None = None
+    lng: float | None = None
+    radius_km: float | None = None  # None: the `limit` nearest
+    limit: int = DEFAULT_LIMIT
+    days: frozenset[int] = frozenset()
+    time_of_day: str | None = None
+    within_hours: float | None = None  # starting (or running) within this many hours
+    fellowships: frozenset[str] = frozenset()  # slugs
+    types: frozenset[str] = frozenset()  # all of these codes
+    modes: frozenset[str] = frozenset()  # Attendance values; empty means active ones
+    sort: str = "distance"  # or "time"
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def located(self) -> bool:
+        return self.lat is not None and self.lng is not None
+
+
+@dataclass
+class MeetingResult:
+    meeting: Meeting
+    distance_km: float | None
+    occurrence: Occurrence
+    in_progress: bool
+
+
+@dataclass
+class SearchOutcome:
+    results: list[MeetingResult]
+    radius_km: float | None  # the radius actually searched
+    total_within: int  # matches inside that radius, before the limit
+    now_running: list[MeetingResult] = field(default_factory=list)  # in progress, any distance
+    starting_next: list[MeetingResult] = field(default_factory=list)  # the next few to start
+
+
+_CANDIDATE_COLUMNS = (
+    Meeting.id,
+    Meeting.latitude,
+    Meeting.longitude,
+    Meeting.day,
+    Meeting.start_time,
+    Meeting.end_time,
+    Meeting.timezone,
+)
+
+
+def _filtered(query: MeetingQuery, stmt: Select[Any]) -> Select[Any]:
+    """Apply every filter the database can answer from indexed or small columns."""
+    stmt = stmt.where(Meeting.archived_at.is_(None))
+    modes = query.modes or frozenset(
+        {Attendance.IN_PERSON.value, Attendance.HYBRID.value, Attendance.ONLINE.value}
+    )
+    stmt = stmt.where(Meeting.attendance.in_(sorted(modes)))
+    if query.days:
+        stmt = stmt.where(Meeting.day.in_(sorted(query.days)))
+    if query.time_of_day:
+        start, end = TIME_OF_DAY[query.time_of_day]
+        stmt = stmt.where(Meeting.start_time >= start, Meeting.start_time < end)
+    if query.fellowships:
+        ids = select(Fellowship.id).where(Fellowship.slug.in_(sorted(query.fellowships)))
+        stmt = stmt.where(Meeting.fellowship_id.in_(ids))
+    for code in sorted(query.types):
+        stmt = stmt.where(Meeting.types.contains(f",{code},"))
+    return stmt
+
+
+def _within_box(stmt: Select[Any], lat: float, lng: float, radius_km: float) -> Select[Any]:
+    box = bounding_box(lat, lng, radius_km)
+    stmt = stmt.where(
+        Meeting.lat_band.in_(box.bands),
+        Meeting.latitude.between(box.min_lat, box.max_lat),
+    )
+    if box.wraps:
+        return stmt.where(or_(Meeting.longitude >= box.min_lng, Meeting.longitude <= box.max_lng))
+    return stmt.where(and_(Meeting.longitude >= box.min_lng, Meeting.longitude <= box.max_lng))
+
+
+def _rank(query: MeetingQuery, rows: Iterable[Any], radius_km: float | None) -> list[tuple]:
+    """Exact distance and timing for each candidate; drop those outside radius or window."""
+    ranked = []
+    window_end = query.now + timedelta(hours=query.within_hours) if query.within_hours else None
+    for row in rows:
+        dist = None
+        if query.located and row.latitude is not None:
+            dist = distance_km(query.lat, query.lng, row.latitude, row.longitude)  # type: ignore[arg-type]
+            if radius_km is not None and dist > radius_km:
+                continue
+        occurrence = next_occurrence(row.day, row.start_time, row.end_time, row.timezone, query.now)
+        if window_end is not None and occurrence.start > window_end:
+            continue
+        ranked.append((dist, occurrence, row.id))
+    if query.sort == "time" or not query.located:
+        ranked.sort(key=_by_start)
+    else:
+        ranked.sort(key=lambda r: (r[0] if r[0] is not None else float("inf"), r[1].start, r[2]))
+    return ranked
+
+
+def _online_only(query: MeetingQuery) -> bool:
+    return bool(query.modes) and query.modes <= {Attendance.ONLINE.value}
+
+
+def search_meetings(query: MeetingQuery) -> SearchOutcome:
+    """Meetings matching the query, nearest (or soonest) first."""
+    base: Select[Any] = _filtered(query, select(*_CANDIDATE_COLUMNS))  # type: ignore[arg-type]
+    radius = query.radius_km
+    if not query.located or _online_only(query):
+        # Online meetings are reachable from anywhere: no distance limit.
+        ranked = _rank(query, db.session.execute(base), None)
+        radius = None
+    elif radius is not None:
+        stmt = _within_box(base, query.lat, query.lng, radius)  # type: ignore[arg-type]
+        ranked = _rank(query, db.session.execute(stmt), radius)
+    else:
+        ranked = []
+        for step in NEAREST_STEPS_KM:
+            stmt = _within_box(base, query.lat, query.lng, step)  # type: ignore[arg-type]
+            ranked = _rank(query, db.session.execute(stmt), step)
+            radius = step
+            if len(ranked) >= query.limit:
+                break
+    page = ranked[: query.limit]
+    running = [r for r in ranked if r[1].in_progress(query.now)][:BANNER_SIZE]
+    upcoming = sorted((r for r in ranked if not r[1].in_progress(query.now)), key=_by_start)
+    upcoming = upcoming[:BANNER_SIZE]
+    loaded = _load({r[2] for r in (*page, *running, *upcoming)})
+
+    def result(row: tuple) -> MeetingResult:
+        dist, occurrence, meeting_id = row
+        return MeetingResult(
+            loaded[meeting_id], dist, occurrence, occurrence.in_progress(query.now)
+        )
+
+    return SearchOutcome(
+        results=[result(r) for r in page if r[2] in loaded],
+        radius_km=radius,
+        total_within=len(ranked),
+        now_running=[result(r) for r in running if r[2] in loaded],
+        starting_next=[result(r) for r in upcoming if r[2] in loaded],
+    )
+
+
+def _by_start(row: tuple) -> tuple:
+    return (row[1].start, row[0] if row[0] is not None else 0.0, row[2])
+
+
+def _load(ids: set[int]) -> dict[int, Meeting]:
+    if not ids:
+        return {}
+    meetings = db.session.scalars(
+        select(Meeting)
+        .where(Meeting.id.in_(sorted(ids)))
+        .options(selectinload(Meeting.venue), selectinload(Meeting.fellowship))
+    ).all()
+    return {m.id: m for m in meetings}

@@ -1,0 +1,69 @@
+"""Public "suggest a change" on any meeting, queued for the coordinator who owns it."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from community_hub.auth.models import User, utcnow
+from community_hub.extensions import db
+from community_hub.meetings.models import ChangeSuggestion, Meeting, SuggestionStatus
+from community_hub.meetings.services import EMAIL_RE, ValidationFailed
+
+KINDS = {
+    "time": "The day or time is wrong",
+    "place": "The address or venue is wrong",
+    "closed": "The meeting has closed or moved",
+    "online": "The online joining details are wrong",
+    "access": "Accessibility information is wrong or missing",
+    "other": "Something else",
+}
+
+
+def suggest_change(
+    meeting: Meeting, kind: str, message: str, reply_email: str = ""
+) -> ChangeSuggestion:
+    """Queue a suggestion; the public needs no account."""
+    errors = {}
+    if kind not in KINDS:
+        errors["kind"] = "Choose what is wrong with this listing."
+    message = message.strip()
+    if len(message) < 5:
+        errors["message"] = "Tell us what should change (at least a few words)."
+    elif len(message) > 2000:
+        errors["message"] = "Please keep it under 2,000 characters."
+    reply_email = reply_email.strip()
+    if reply_email and not EMAIL_RE.match(reply_email):
+        errors["reply_email"] = "Enter an email like name@example.org, or leave it empty."
+    if errors:
+        raise ValidationFailed(errors)
+    suggestion = ChangeSuggestion(
+        meeting=meeting, kind=kind, message=message, reply_email=reply_email
+    )
+    db.session.add(suggestion)
+    db.session.flush()
+    return suggestion
+
+
+def pending_for(user: User) -> list[ChangeSuggestion]:
+    """Pending suggestions on the meetings this coordinator's organisation owns (all, for admins)."""
+    stmt = (
+        select(ChangeSuggestion)
+        .join(ChangeSuggestion.meeting)
+        .where(ChangeSuggestion.status == SuggestionStatus.PENDING.value)
+        .order_by(ChangeSuggestion.created_at)
+    )
+    if user.role != "admin":
+        stmt = stmt.where(Meeting.organisation_id == user.organisation_id)
+    return list(db.session.scalars(stmt))
+
+
+def resolve(suggestion: ChangeSuggestion, status: str, reviewer: User, note: str = "") -> None:
+    """Mark a suggestion applied or dismissed, recording who decided and why."""
+    if status not in (SuggestionStatus.APPLIED.value, SuggestionStatus.DISMISSED.value):
+        raise ValidationFailed({"status": "Choose whether the change was made or dismissed."})
+    if suggestion.status != SuggestionStatus.PENDING.value:
+        raise ValidationFailed({"status": "This suggestion has already been dealt with."})
+    suggestion.status = status
+    suggestion.reviewed_by = reviewer
+    suggestion.reviewed_at = utcnow()
+    suggestion.review_note = note.strip()[:2000]

@@ -1,0 +1,166 @@
+"""The public meeting finder: search, meeting pages, calendar files, suggest a change."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from community_hub.extensions import db, limiter
+from community_hub.geo.geocode import geocode
+from community_hub.meetings import present
+from community_hub.meetings.forms import SuggestionForm
+from community_hub.meetings.ics import calendar_for
+from community_hub.meetings.models import Fellowship, Meeting
+from community_hub.meetings.params import RADIUS_CHOICES, parse_search
+from community_hub.meetings.schedule import next_occurrence
+from community_hub.meetings.search import search_meetings
+from community_hub.meetings.services import ValidationFailed, get_by_slug, is_stale
+from community_hub.meetings.suggestions import suggest_change
+from community_hub.meetings.types import COMMON_FILTERS, type_name
+from community_hub.web import public
+
+bp = Blueprint("meetings", __name__)
+
+
+@bp.app_context_processor
+def _helpers() -> dict[str, Any]:
+    return {"present": present, "type_name": type_name}
+
+
+def _public_meeting(slug: str) -> Meeting:
+    meeting = get_by_slug(slug)
+    if meeting is None or meeting.archived_at is not None:
+        abort(404)
+    return meeting
+
+
+@bp.route("/")
+@public
+def finder() -> Any:
+    """Find meetings near a place or the visitor's location, with filters."""
+    now = datetime.now(UTC)
+    parsed = parse_search(request.args, current_app.config["DEFAULT_TIMEZONE"], now)
+    place_text = request.args.get("q", "").strip()[:120]
+    place_label = ""
+    searched = bool(place_text or parsed.query.located or request.args.getlist("mode"))
+    errors = dict(parsed.errors)
+    if place_text and not parsed.query.located:
+        found = geocode(place_text)
+        if found is None:
+            errors["q"] = _(
+                "We could not find “%(place)s”. "
+                "Try a town name or a postcode, like Doncaster or DN1.",
+                place=place_text,
+            )
+        else:
+            parsed.query.lat, parsed.query.lng = found.latitude, found.longitude
+            place_label = found.label
+    elif parsed.query.located:
+        place_label = _("your location")
+    outcome = None
+    if searched and not errors:
+        outcome = search_meetings(parsed.query)
+    fellowships = db.session.scalars(select(Fellowship).order_by(Fellowship.name)).all()
+    markers = [
+        {
+            "name": r.meeting.name,
+            "lat": r.meeting.latitude,
+            "lng": r.meeting.longitude,
+            "url": url_for("meetings.meeting", slug=r.meeting.slug),
+        }
+        for r in (outcome.results if outcome else [])
+        if r.meeting.latitude is not None and r.meeting.attendance != "online"
+    ]
+    status = 400 if errors else 200
+    return (
+        render_template(
+            "meetings/finder.html",
+            args=request.args,
+            errors=errors,
+            outcome=outcome,
+            query=parsed.query,
+            place_label=place_label,
+            viewer_tz=parsed.viewer_tz,
+            now=now,
+            today=now.date(),
+            fellowships=fellowships,
+            filter_types=COMMON_FILTERS,
+            radius_choices=RADIUS_CHOICES,
+            stale_after=current_app.config["STALE_AFTER_DAYS"],
+            markers=markers,
+        ),
+        status,
+    )
+
+
+@bp.route("/meetings/<slug>")
+@public
+def meeting(slug: str) -> Any:
+    """One meeting: where, when, how to join, accessibility, add to calendar."""
+    item = _public_meeting(slug)
+    now = datetime.now(UTC)
+    viewer_tz = current_app.config["DEFAULT_TIMEZONE"]
+    occurrence = next_occurrence(item.day, item.start_time, item.end_time, item.timezone, now)
+    return render_template(
+        "meetings/meeting.html",
+        meeting=item,
+        occurrence=occurrence,
+        now=now,
+        viewer_tz=viewer_tz,
+        today=now.date(),
+        stale=is_stale(item, now.date(), current_app.config["STALE_AFTER_DAYS"]),
+    )
+
+
+@bp.route("/meetings/<slug>.ics")
+@public
+def meeting_ics(slug: str) -> Response:
+    """The meeting as a weekly calendar event."""
+    item = _public_meeting(slug)
+    url = url_for("meetings.meeting", slug=item.slug, _external=True)
+    body = calendar_for([(item, url)], request.host, datetime.now(UTC).date(), item.name)
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="{item.slug}.ics"'},
+    )
+
+
+@bp.route("/meetings/<slug>/suggest", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+@public
+def suggest(slug: str) -> Any:
+    """Anyone can tell the coordinator that a listing is wrong."""
+    item = _public_meeting(slug)
+    form = SuggestionForm()
+    if form.validate_on_submit():
+        try:
+            suggest_change(
+                item, form.kind.data or "", form.message.data or "", form.reply_email.data or ""
+            )
+        except ValidationFailed as failed:
+            for name, message in failed.errors.items():
+                getattr(form, name).errors = [message]
+        else:
+            db.session.commit()
+            flash(
+                _("Thank you. The people who run this listing will check your suggestion."),
+                "success",
+            )
+            return redirect(url_for("meetings.meeting", slug=item.slug))
+    status = 400 if form.errors else 200
+    return render_template("meetings/suggest.html", meeting=item, form=form), status

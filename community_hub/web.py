@@ -1,0 +1,124 @@
+"""Request-wide behaviour: deny by default, security headers, error pages, template globals."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from community_hub.extensions import login_manager
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def public(view: F) -> F:
+    """Mark a view as open to everyone; every other view needs a signed-in user."""
+    view.is_public = True  # type: ignore[attr-defined]
+    return view
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _deny_by_default() -> Any:
+    if request.endpoint is None or request.endpoint == "static":
+        return None
+    view = current_app.view_functions.get(request.endpoint)
+    if view is not None and getattr(view, "is_public", False):
+        return None
+    if current_user.is_authenticated:
+        return None
+    if wants_json():
+        return jsonify(error="unauthorised", message=_("Please sign in.")), 401
+    return login_manager.unauthorized()
+
+
+def _security_headers(response: Response) -> Response:
+    tile_url = current_app.config.get("MAP_TILE_URL") or ""
+    tile_origin = ""
+    if tile_url:
+        parts = urlsplit(tile_url.replace("{s}", "a"))
+        tile_origin = (
+            f" {parts.scheme}://{parts.netloc.split('{')[0]}*"
+            if "{" in parts.netloc
+            else f" {parts.scheme}://{parts.netloc}"
+        )
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; script-src 'self'; style-src 'self'; "
+        f"img-src 'self' data:{tile_origin}; connect-src 'self'; font-src 'self'; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+    )
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault(
+        "Permissions-Policy", "geolocation=(self), camera=(), microphone=()"
+    )
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if current_user.is_authenticated:
+        # Staff pages may hold sensitive data: never keep them in shared caches.
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _error_page(error: HTTPException) -> Any:
+    code = error.code or 500
+    messages = {
+        400: _("Something in that request was not right. Please go back and try again."),
+        403: _("You do not have permission to see this page."),
+        404: _("We could not find that page. It may have moved or been removed."),
+        405: _("That action is not allowed here."),
+        429: _("Too many attempts. Please wait a minute and try again."),
+        500: _("Something went wrong on our side. Nothing you did caused this."),
+    }
+    message = messages.get(code, error.description or "")
+    if isinstance(error, CSRFError):
+        message = _(
+            "Your form expired or was sent from another page. Please go back, reload and try again."
+        )
+    if wants_json():
+        return jsonify(error=error.name.lower().replace(" ", "_"), message=message), code
+    return render_template("core/error.html", code=code, title=error.name, message=message), code
+
+
+def _internal_error(error: Exception) -> Any:
+    from community_hub.extensions import db
+
+    db.session.rollback()
+    current_app.logger.exception("Unhandled error", exc_info=error)
+    message = _("Something went wrong on our side. Nothing you did caused this.")
+    if wants_json():
+        return jsonify(error="internal_error", message=message), 500
+    try:
+        return render_template("core/error.html", code=500, title="Error", message=message), 500
+    except Exception:  # the page itself failed: answer plainly rather than not at all
+        return Response(message, status=500, mimetype="text/plain")
+
+
+def _template_globals() -> dict[str, Any]:
+    return {
+        "crisis_lines": current_app.config["CRISIS_LINES"],
+        "site_name": current_app.config["SITE_NAME"],
+        "languages": current_app.config["LANGUAGES"],
+        "now_utc": datetime.now(UTC),
+        "get_locale": get_locale,
+    }
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_deny_by_default)
+    app.after_request(_security_headers)
+    app.register_error_handler(HTTPException, _error_page)
+    app.register_error_handler(Exception, _internal_error)
+    app.context_processor(_template_globals)
