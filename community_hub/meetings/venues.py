@@ -84,7 +84,9 @@ def save_venue(venue: Venue | None, data: VenueData, organisation: Organisation)
 def venues_for(organisation_id: int | None, include_shared: bool = True) -> list[Venue]:
     stmt = select(Venue).order_by(Venue.city, Venue.name)
     if include_shared:
-        stmt = stmt.where(or_(Venue.organisation_id == organisation_id, Venue.organisation_id.is_(None)))
+        stmt = stmt.where(
+            or_(Venue.organisation_id == organisation_id, Venue.organisation_id.is_(None))
+        )
     else:
         stmt = stmt.where(Venue.organisation_id == organisation_id)
     return list(db.session.scalars(stmt))
