@@ -43,8 +43,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from community_hub.auth.views import bp as auth_bp
     from community_hub.core.views import bp as core_bp
-    from community_hub.meetings.api import bp as api_bp
     from community_hub.meetings import manage_venues  # noqa: F401 - adds venue routes to manage_bp
+    from community_hub.meetings.api import bp as api_bp
     from community_hub.meetings.manage import bp as manage_bp
     from community_hub.meetings.views import bp as meetings_bp
 

@@ -70,13 +70,13 @@ def _from_venues(text: str) -> Located | None:
             return Located(float(row[0]), float(row[1]), normal)
         return None
     town = " ".join(text.split())
-    row = db.session.execute(
+    lat, lng, city = db.session.execute(
         select(func.avg(Venue.latitude), func.avg(Venue.longitude), func.min(Venue.city)).where(
             func.lower(Venue.city) == town.lower(), Venue.approximate.is_(False)
         )
     ).one()
-    if row[0] is not None:
-        return Located(float(row[0]), float(row[1]), str(row[2]))
+    if lat is not None:
+        return Located(float(lat), float(lng), str(city))
     return None
 
 

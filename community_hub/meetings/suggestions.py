@@ -45,7 +45,7 @@ def suggest_change(
 
 
 def pending_for(user: User) -> list[ChangeSuggestion]:
-    """Pending suggestions on the meetings this coordinator's organisation owns (all, for admins)."""
+    """Pending suggestions on this coordinator's organisation's meetings (all, for admins)."""
     stmt = (
         select(ChangeSuggestion)
         .join(ChangeSuggestion.meeting)
