@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -72,6 +73,16 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
+TITLES = {
+    400: _l("Please check and try again"),
+    403: _l("Not allowed"),
+    404: _l("Page not found"),
+    405: _l("Not allowed"),
+    429: _l("Too many attempts"),
+    500: _l("Sorry, something went wrong"),
+}
+
+
 def _error_page(error: HTTPException) -> Any:
     code = error.code or 500
     messages = {
@@ -83,13 +94,15 @@ def _error_page(error: HTTPException) -> Any:
         500: _("Something went wrong on our side. Nothing you did caused this."),
     }
     message = messages.get(code, error.description or "")
+    title = str(TITLES.get(code, error.name))
     if isinstance(error, CSRFError):
+        title = _("Your form expired")
         message = _(
             "Your form expired or was sent from another page. Please go back, reload and try again."
         )
     if wants_json():
         return jsonify(error=error.name.lower().replace(" ", "_"), message=message), code
-    return render_template("core/error.html", code=code, title=error.name, message=message), code
+    return render_template("core/error.html", code=code, title=title, message=message), code
 
 
 def _internal_error(error: Exception) -> Any:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from geopy.distance import great_circle
+from geopy.distance import geodesic
 
 BANDS_PER_DEGREE = 10  # a band is 0.1 degrees of latitude, about 11 km
 EARTH_RADIUS_KM = 6371.0088
@@ -53,8 +53,30 @@ def bounding_box(lat: float, lng: float, radius_km: float) -> BoundingBox:
 
 
 def distance_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
-    """Great-circle distance in kilometres (geopy)."""
-    return float(great_circle((lat1, lng1), (lat2, lng2)).km)
+    """Exact distance in kilometres on the WGS-84 ellipsoid (geopy's geodesic)."""
+    return float(geodesic((lat1, lng1), (lat2, lng2)).km)
+
+
+class Origin:
+    """A search centre, with the trigonometry done once for ranking many candidates.
+
+    Ranking uses the haversine formula on a sphere (within 0.5% of the geodesic distance),
+    about twenty times faster than geopy per call; results shown use `distance_km`.
+    """
+
+    __slots__ = ("cos_lat", "lat", "lng")
+
+    def __init__(self, lat: float, lng: float):
+        self.lat = math.radians(lat)
+        self.lng = math.radians(lng)
+        self.cos_lat = math.cos(self.lat)
+
+    def km_to(self, lat: float, lng: float) -> float:
+        phi = math.radians(lat)
+        dphi = phi - self.lat
+        dlmb = math.radians(lng) - self.lng
+        h = math.sin(dphi / 2) ** 2 + self.cos_lat * math.cos(phi) * math.sin(dlmb / 2) ** 2
+        return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
 def valid_coordinates(lat: float, lng: float) -> bool:

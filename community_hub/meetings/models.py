@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from community_hub.auth.models import Organisation, User, utcnow
 from community_hub.extensions import Model
 from community_hub.geo.spatial import lat_band
+from community_hub.meetings.types import canonical
 
 DAY_NAMES = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
 
@@ -117,7 +118,7 @@ class Meeting(Model):
 
     @type_list.setter
     def type_list(self, codes: list[str]) -> None:
-        unique = list(dict.fromkeys(c.strip().upper() for c in codes if c.strip()))
+        unique = list(dict.fromkeys(canonical(c) for c in codes if c.strip()))
         self.types = "," + ",".join(unique) + "," if unique else ""
 
     @property

@@ -15,7 +15,7 @@ from community_hub.geo.spatial import KM_PER_MILE, MAX_RADIUS_KM
 from community_hub.meetings.models import Attendance
 from community_hub.meetings.schedule import TIME_OF_DAY, is_valid_timezone, today_in
 from community_hub.meetings.search import DEFAULT_LIMIT, MAX_LIMIT, MeetingQuery
-from community_hub.meetings.types import is_known
+from community_hub.meetings.types import canonical, is_known
 
 DAY_WORDS = {
     "sunday": 0, "monday": 1, "tuesday": 2, "wednesday": 3,
@@ -137,7 +137,7 @@ def parse_search(args: MultiDict[str, str], default_tz: str, now: datetime | Non
     fellowships = {f.strip().lower() for f in args.getlist("fellowship") if f.strip()}
     if any(len(f) > 40 for f in fellowships):
         errors["fellowship"] = "fellowship must be a fellowship code such as aa or na."
-    types = {t.strip().upper() for t in args.getlist("type") if t.strip()}
+    types = {canonical(t) for t in args.getlist("type") if t.strip()}
     unknown = sorted(t for t in types if not is_known(t))
     if unknown:
         shown = ", ".join(u[:20] for u in unknown[:5])

@@ -15,7 +15,7 @@ from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from community_hub.extensions import db
-from community_hub.geo.spatial import MAX_RADIUS_KM, bounding_box, distance_km
+from community_hub.geo.spatial import MAX_RADIUS_KM, Origin, bounding_box, distance_km
 from community_hub.meetings.models import Attendance, Fellowship, Meeting
 from community_hub.meetings.schedule import TIME_OF_DAY, Occurrence, next_occurrence
 
@@ -108,16 +108,22 @@ def _within_box(stmt: Select[Any], lat: float, lng: float, radius_km: float) -> 
 
 
 def _rank(query: MeetingQuery, rows: Iterable[Any], radius_km: float | None) -> list[tuple]:
-    """Exact distance and timing for each candidate; drop those outside radius or window."""
+    """Distance and timing for each candidate; drop those outside the radius or time window."""
     ranked = []
     window_end = query.now + timedelta(hours=query.within_hours) if query.within_hours else None
+    # Many meetings share a weekly slot: work out each slot's next occurrence once per search.
+    occurrences: dict[tuple, Occurrence] = {}
+    origin = Origin(query.lat, query.lng) if query.located else None  # type: ignore[arg-type]
     for row in rows:
         dist = None
-        if query.located and row.latitude is not None:
-            dist = distance_km(query.lat, query.lng, row.latitude, row.longitude)  # type: ignore[arg-type]
+        if origin is not None and row.latitude is not None:
+            dist = origin.km_to(row.latitude, row.longitude)
             if radius_km is not None and dist > radius_km:
                 continue
-        occurrence = next_occurrence(row.day, row.start_time, row.end_time, row.timezone, query.now)
+        slot = (row.day, row.start_time, row.end_time, row.timezone)
+        occurrence = occurrences.get(slot)
+        if occurrence is None:
+            occurrence = occurrences[slot] = next_occurrence(*slot, query.now)
         if window_end is not None and occurrence.start > window_end:
             continue
         ranked.append((dist, occurrence, row.id))
@@ -159,9 +165,11 @@ def search_meetings(query: MeetingQuery) -> SearchOutcome:
 
     def result(row: tuple) -> MeetingResult:
         dist, occurrence, meeting_id = row
-        return MeetingResult(
-            loaded[meeting_id], dist, occurrence, occurrence.in_progress(query.now)
-        )
+        meeting = loaded[meeting_id]
+        if dist is not None and meeting.latitude is not None:
+            # Ranking used the fast spherical formula; show the ellipsoidal (geodesic) figure.
+            dist = distance_km(query.lat, query.lng, meeting.latitude, meeting.longitude)  # type: ignore[arg-type]
+        return MeetingResult(meeting, dist, occurrence, occurrence.in_progress(query.now))
 
     return SearchOutcome(
         results=[result(r) for r in page if r[2] in loaded],

@@ -12,7 +12,7 @@ from community_hub.auth.models import Organisation, User, utcnow
 from community_hub.extensions import db
 from community_hub.meetings.models import Fellowship, Meeting, Venue
 from community_hub.meetings.schedule import is_valid_timezone
-from community_hub.meetings.types import is_known, type_name
+from community_hub.meetings.types import canonical, is_known, type_name
 
 URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 PHONE_RE = re.compile(r"^\+?[0-9 ()\-,#*]{5,40}$")
@@ -111,7 +111,7 @@ def validate_meeting(
         errors["contact_email"] = "Enter the contact email like name@example.org."
 
     if fellowship is not None:
-        codes = [c.strip().upper() for c in data.types if c.strip()]
+        codes = [canonical(c) for c in data.types if c.strip()]
         unknown = [c for c in codes if not is_known(c)]
         not_allowed = [c for c in codes if is_known(c) and c not in fellowship.allowed_types]
         if unknown:

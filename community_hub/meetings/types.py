@@ -36,3 +36,14 @@ def type_name(code: str, locale: str = "en") -> str:
 
 def is_known(code: str) -> bool:
     return code in vocabulary()
+
+
+@cache
+def _by_upper() -> dict[str, str]:
+    return {code.upper(): code for code in vocabulary()}
+
+
+def canonical(code: str) -> str:
+    """The vocabulary's own spelling of a code, matched without regard to case ('12X12')."""
+    cleaned = code.strip()
+    return _by_upper().get(cleaned.upper(), cleaned.upper())

@@ -1,0 +1,170 @@
+"""Fixtures for journeys in real headless Chromium against the app served on 127.0.0.1.
+
+The app runs once per test session (not once per database backend) on a SQLite file, so the
+server thread and the test share one database. CSRF stays on: a real browser must carry it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from community_hub import create_app
+from community_hub.auth.models import Organisation
+from community_hub.extensions import db
+from community_hub.meetings.models import Fellowship, Meeting, Venue
+from tests.conftest import need
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {"width": 360, "height": 740}
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+
+
+@dataclass
+class LiveServer:
+    url: str
+    app: Flask
+    meetings: dict[str, str] = field(default_factory=dict)  # slug -> name
+
+
+def _seed() -> dict[str, str]:
+    """A few meetings in and around Doncaster, one in Leeds and one online: slug -> name."""
+    org = Organisation(name="Doncaster Intergroup", slug="doncaster", kind="fellowship")
+    aa = Fellowship(slug="aa", name="Alcoholics Anonymous", short_name="AA", type_codes="O,C,W,X")
+    na = Fellowship(slug="na", name="Narcotics Anonymous", short_name="NA", type_codes="O,C,W,X")
+    today = datetime.now(UTC).date()
+
+    def venue(name: str, city: str, postcode: str, lat: float, lng: float) -> Venue:
+        return Venue(
+            name=name, address="1 Church Street", city=city, postcode=postcode,
+            region="Yorkshire and Humber", latitude=lat, longitude=lng, timezone="Europe/London",
+        )  # fmt: skip
+
+    town_hall = venue("Town Hall", "Doncaster", "DN1 3AA", 53.5228, -1.1285)
+    church = venue("St Peter's Church", "Doncaster", "DN4 5PL", 53.5150, -1.1100)
+    bentley = venue("Bentley Pavilion", "Bentley", "DN5 0AA", 53.5440, -1.1500)
+    leeds = venue("Civic Hall", "Leeds", "LS1 1UR", 53.8008, -1.5491)
+    meetings = {
+        "doncaster-aa": ("Doncaster Monday Serenity", aa, town_hall, 1, ["O", "X"], ""),
+        "doncaster-na": ("Doncaster Tuesday Just for Today", na, church, 2, ["O"], ""),
+        "bentley-aa": ("Bentley Tuesday Big Book", aa, bentley, 2, ["C"], ""),
+        "leeds-na": ("Leeds Tuesday Hope", na, leeds, 2, ["O"], ""),
+        "online-aa": ("Online Early Risers", aa, None, 0, ["O"], "https://meet.example.org/early"),
+    }
+    for slug, (name, fellowship, place, day, types, url) in meetings.items():
+        meeting = Meeting(
+            slug=slug, name=name, fellowship=fellowship, organisation=org, venue=place, day=day,
+            start_time=time(19, 30), end_time=time(20, 30), timezone="Europe/London",
+            conference_url=url, last_confirmed=today,
+        )  # fmt: skip
+        meeting.type_list = types
+        db.session.add(meeting)
+    db.session.commit()
+    return {slug: spec[0] for slug, spec in meetings.items()}
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The app on 127.0.0.1 and a free port, in a background thread, shut down afterwards."""
+    path = tmp_path_factory.mktemp("e2e") / "hub.sqlite3"
+    app = create_app(
+        {
+            "APP_ENV": "testing",
+            "SECRET_KEY": "e2e-secret",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+    with app.app_context():
+        db.create_all()
+        meetings = _seed()
+        db.session.remove()
+    server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(f"http://127.0.0.1:{server.server_port}", app, meetings)
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright; never a downloaded browser build."""
+    if not CHROMIUM.exists():
+        need(f"Chromium not installed at {CHROMIUM}: apt-get install chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        need("Playwright not installed: pip install -e '.[dev]'")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_page(browser: Any, live_server: LiveServer) -> Iterator[Callable[..., Any]]:
+    """Open a page in a fresh phone-sized context; extra options go to new_context().
+
+    A script error or a Content-Security-Policy refusal on any page fails the test.
+    """
+    contexts: list[Any] = []
+    problems: list[str] = []
+
+    def on_console(message: Any) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            problems.append(message.text)
+
+    def open_page(**options: Any) -> Any:
+        options.setdefault("viewport", PHONE)
+        options.setdefault("timezone_id", "Europe/London")
+        options.setdefault("locale", "en-GB")
+        context = browser.new_context(base_url=live_server.url, **options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+        page.on("console", on_console)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    if problems:
+        pytest.fail("The browser reported problems:\n" + "\n".join(problems))
+
+
+@pytest.fixture
+def screenshot() -> Callable[[Any, str], Path]:
+    """Save the whole page as tests/e2e/screenshots/<name>.png (gitignored) for a person to see."""
+
+    def save(page: Any, name: str) -> Path:
+        SCREENSHOTS.mkdir(exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return save
