@@ -10,7 +10,7 @@ from datetime import date, time
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, g
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -94,6 +94,13 @@ def app_config() -> dict[str, Any]:
 @pytest.fixture
 def app(database_url: str, app_config: dict[str, Any]) -> Iterator[Flask]:
     app = make_app(database_url, **app_config)
+
+    @app.teardown_request
+    def _forget_user(_error: BaseException | None) -> None:
+        # Requests share the test's app context, and so `g`: do not let Flask-Login's cached
+        # user leak from one request (or client) into the next.
+        g.pop("_login_user", None)
+
     with app.app_context():
         if database_url.startswith("sqlite"):
             db.create_all()

@@ -430,3 +430,19 @@ class TestLoginCsrf:
 
         assert response.status_code == 302
         assert signed_in_user_id(client) == str(user.id)
+
+
+def test_a_second_client_is_not_signed_in(app, client, auth, make_user):
+    """Each browser is its own session: signing in on one does not sign in another."""
+    auth.login(make_user("coordinator"))
+    assert client.get("/manage/").status_code == 200
+    assert app.test_client().get("/manage/").status_code == 302
+
+
+def test_backslash_next_is_not_followed(client, make_user):
+    user = make_user("coordinator")
+    response = client.post(
+        "/login?next=/%5Cevil.example",
+        data={"email": user.email, "password": "correct-horse-battery"},
+    )
+    assert "evil" not in response.headers["Location"]
