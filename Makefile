@@ -19,6 +19,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 
 run: export APP_ENV ?= development
+run: export MAP_TILE_URL ?= https://tile.openstreetmap.org/{z}/{x}/{y}.png
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed

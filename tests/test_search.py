@@ -188,3 +188,34 @@ def test_radius_search_uses_the_spatial_index(app, region):
         db.session.execute(text("SET enable_seqscan = off"))  # tiny tables: ask if it *can*
         plan = " ".join(r[0] for r in db.session.execute(text(f"EXPLAIN {compiled}")))
         assert "ix_meeting_geo" in plan
+
+
+def test_fast_ranking_distance_agrees_with_geopy():
+    """Ranking uses a spherical formula; it must stay within SPHERE_ERROR of geopy's geodesic."""
+    import random
+
+    from community_hub.geo.spatial import SPHERE_ERROR, Origin
+
+    rng = random.Random(7)
+    for _ in range(500):
+        lat, lng = rng.uniform(-60, 70), rng.uniform(-180, 180)
+        other = (lat + rng.uniform(-1, 1), ((lng + rng.uniform(-1, 1) + 180) % 360) - 180)
+        exact = distance_km(lat, lng, *other)
+        assert Origin(lat, lng).km_to(*other) == pytest.approx(exact, rel=SPHERE_ERROR, abs=1e-6)
+
+
+def test_radius_edge_is_decided_by_the_exact_distance(make_meeting):
+    """A meeting just inside the radius (geodesic) is found even where the sphere says outside."""
+    north = make_meeting(name="Due north", venue_latitude=53.5 + 0.0896, venue_longitude=-1.1)
+    exact = distance_km(53.5, -1.1, north.latitude, north.longitude)
+    inside = run(lat=53.5, lng=-1.1, radius_km=exact + 0.001)
+    outside = run(lat=53.5, lng=-1.1, radius_km=exact - 0.001)
+    assert names(inside) == ["Due north"]
+    assert names(outside) == []
+
+
+def test_radius_edge_near_the_equator(make_meeting):
+    """Meridian degrees are shortest at the equator: the box must still hold the radius."""
+    make_meeting(name="Quito north", venue_latitude=0.0 + 0.0904, venue_longitude=-78.5)
+    exact = distance_km(0.0, -78.5, 0.0904, -78.5)
+    assert names(run(lat=0.0, lng=-78.5, radius_km=exact + 0.001)) == ["Quito north"]

@@ -17,6 +17,9 @@ BANDS_PER_DEGREE = 10  # a band is 0.1 degrees of latitude, about 11 km
 EARTH_RADIUS_KM = 6371.0088
 MAX_RADIUS_KM = 500.0
 KM_PER_MILE = 1.609344
+# The sphere differs from the WGS-84 ellipsoid by at most about 0.56%; searches decide
+# candidates within this margin of the radius with the exact geodesic distance.
+SPHERE_ERROR = 0.0075
 
 
 def lat_band(latitude: float) -> int:
@@ -60,7 +63,7 @@ def distance_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
 class Origin:
     """A search centre, with the trigonometry done once for ranking many candidates.
 
-    Ranking uses the haversine formula on a sphere (within 0.5% of the geodesic distance),
+    Ranking uses the haversine formula on a sphere (within SPHERE_ERROR of the geodesic),
     about twenty times faster than geopy per call; results shown use `distance_km`.
     """
 

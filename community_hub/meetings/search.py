@@ -15,7 +15,13 @@ from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from community_hub.extensions import db
-from community_hub.geo.spatial import MAX_RADIUS_KM, Origin, bounding_box, distance_km
+from community_hub.geo.spatial import (
+    MAX_RADIUS_KM,
+    SPHERE_ERROR,
+    Origin,
+    bounding_box,
+    distance_km,
+)
 from community_hub.meetings.models import Attendance, Fellowship, Meeting
 from community_hub.meetings.schedule import TIME_OF_DAY, Occurrence, next_occurrence
 
@@ -97,7 +103,7 @@ def _filtered(query: MeetingQuery, stmt: Select[Any]) -> Select[Any]:
 
 
 def _within_box(stmt: Select[Any], lat: float, lng: float, radius_km: float) -> Select[Any]:
-    box = bounding_box(lat, lng, radius_km)
+    box = bounding_box(lat, lng, radius_km * (1 + SPHERE_ERROR))  # room for the ellipsoid
     stmt = stmt.where(
         Meeting.lat_band.in_(box.bands),
         Meeting.latitude.between(box.min_lat, box.max_lat),
@@ -118,8 +124,12 @@ def _rank(query: MeetingQuery, rows: Iterable[Any], radius_km: float | None) -> 
         dist = None
         if origin is not None and row.latitude is not None:
             dist = origin.km_to(row.latitude, row.longitude)
-            if radius_km is not None and dist > radius_km:
-                continue
+            if radius_km is not None and dist > radius_km * (1 - SPHERE_ERROR):
+                # Near the edge the spherical figure may be off: decide with the exact one.
+                if dist > radius_km * (1 + SPHERE_ERROR):
+                    continue
+                if distance_km(query.lat, query.lng, row.latitude, row.longitude) > radius_km:  # type: ignore[arg-type]
+                    continue
         slot = (row.day, row.start_time, row.end_time, row.timezone)
         occurrence = occurrences.get(slot)
         if occurrence is None:
