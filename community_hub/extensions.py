@@ -1,5 +1,7 @@
 """Flask extensions, created unbound and initialised in create_app()."""
 
+from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flask import request
@@ -41,9 +43,21 @@ limiter = Limiter(key_func=get_remote_address)
 babel = Babel()
 
 
+@cache
+def available_locales() -> list[str]:
+    """English plus every language with a compiled catalogue in community_hub/translations."""
+    root = Path(__file__).parent / "translations"
+    return ["en", *sorted(p.parent.parent.name for p in root.glob("*/LC_MESSAGES/messages.mo"))]
+
+
 def select_locale() -> str:
-    """The visitor's chosen language (a preference cookie), else their browser's, else English."""
+    """The visitor's chosen language (a preference cookie), else their browser's, else English.
+
+    Only languages we have translations for are chosen, so a page never claims to be Welsh
+    while showing English text.
+    """
+    locales = list(available_locales())
     chosen = request.cookies.get("lang")
-    if chosen in ("en", "cy"):
+    if chosen in locales:
         return chosen
-    return request.accept_languages.best_match(["en", "cy"]) or "en"
+    return request.accept_languages.best_match(locales) or "en"

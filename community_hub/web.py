@@ -15,7 +15,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from community_hub.extensions import login_manager
+from community_hub.extensions import available_locales, login_manager
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -126,6 +126,7 @@ def _template_globals() -> dict[str, Any]:
         "languages": current_app.config["LANGUAGES"],
         "now_utc": datetime.now(UTC),
         "get_locale": get_locale,
+        "available_locales": available_locales(),
     }
 
 
