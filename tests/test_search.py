@@ -171,10 +171,15 @@ def test_radius_search_uses_the_spatial_index(app, region):
     """The query plan must use ix_meeting_geo rather than scanning the table."""
     from sqlalchemy.dialects import postgresql, sqlite
 
-    from community_hub.meetings.search import _CANDIDATE_COLUMNS, _filtered, _within_box
+    from community_hub.geo.nearby import within_box
+    from community_hub.meetings.models import Meeting
+    from community_hub.meetings.search import _CANDIDATE_COLUMNS, _filtered
 
-    stmt = _within_box(
-        _filtered(MeetingQuery(now=MONDAY_NOON), db.select(*_CANDIDATE_COLUMNS)), *DONCASTER, 10
+    stmt = within_box(
+        _filtered(MeetingQuery(now=MONDAY_NOON), db.select(*_CANDIDATE_COLUMNS)),
+        Meeting,
+        *DONCASTER,
+        10,
     )
     dialect = db.engine.dialect.name
     compiled = stmt.compile(

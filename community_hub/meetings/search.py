@@ -11,17 +11,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from community_hub.extensions import db
-from community_hub.geo.spatial import (
-    MAX_RADIUS_KM,
-    SPHERE_ERROR,
-    Origin,
-    bounding_box,
-    distance_km,
-)
+from community_hub.geo.nearby import DistanceFilter, within_box
+from community_hub.geo.spatial import MAX_RADIUS_KM, distance_km
 from community_hub.meetings.models import Attendance, Fellowship, Meeting
 from community_hub.meetings.schedule import TIME_OF_DAY, Occurrence, next_occurrence
 
@@ -102,34 +97,19 @@ def _filtered(query: MeetingQuery, stmt: Select[Any]) -> Select[Any]:
     return stmt
 
 
-def _within_box(stmt: Select[Any], lat: float, lng: float, radius_km: float) -> Select[Any]:
-    box = bounding_box(lat, lng, radius_km * (1 + SPHERE_ERROR))  # room for the ellipsoid
-    stmt = stmt.where(
-        Meeting.lat_band.in_(box.bands),
-        Meeting.latitude.between(box.min_lat, box.max_lat),
-    )
-    if box.wraps:
-        return stmt.where(or_(Meeting.longitude >= box.min_lng, Meeting.longitude <= box.max_lng))
-    return stmt.where(and_(Meeting.longitude >= box.min_lng, Meeting.longitude <= box.max_lng))
-
-
 def _rank(query: MeetingQuery, rows: Iterable[Any], radius_km: float | None) -> list[tuple]:
     """Distance and timing for each candidate; drop those outside the radius or time window."""
     ranked = []
     window_end = query.now + timedelta(hours=query.within_hours) if query.within_hours else None
     # Many meetings share a weekly slot: work out each slot's next occurrence once per search.
     occurrences: dict[tuple, Occurrence] = {}
-    origin = Origin(query.lat, query.lng) if query.located else None  # type: ignore[arg-type]
+    distances = DistanceFilter(query.lat, query.lng, radius_km) if query.located else None  # type: ignore[arg-type]
     for row in rows:
         dist = None
-        if origin is not None and row.latitude is not None:
-            dist = origin.km_to(row.latitude, row.longitude)
-            if radius_km is not None and dist > radius_km * (1 - SPHERE_ERROR):
-                # Near the edge the spherical figure may be off: decide with the exact one.
-                if dist > radius_km * (1 + SPHERE_ERROR):
-                    continue
-                if distance_km(query.lat, query.lng, row.latitude, row.longitude) > radius_km:  # type: ignore[arg-type]
-                    continue
+        if distances is not None and row.latitude is not None:
+            dist = distances.km(row.latitude, row.longitude)
+            if dist is None:
+                continue
         slot = (row.day, row.start_time, row.end_time, row.timezone)
         occurrence = occurrences.get(slot)
         if occurrence is None:
@@ -157,12 +137,12 @@ def search_meetings(query: MeetingQuery) -> SearchOutcome:
         ranked = _rank(query, db.session.execute(base), None)
         radius = None
     elif radius is not None:
-        stmt = _within_box(base, query.lat, query.lng, radius)  # type: ignore[arg-type]
+        stmt = within_box(base, Meeting, query.lat, query.lng, radius)  # type: ignore[arg-type]
         ranked = _rank(query, db.session.execute(stmt), radius)
     else:
         ranked = []
         for step in NEAREST_STEPS_KM:
-            stmt = _within_box(base, query.lat, query.lng, step)  # type: ignore[arg-type]
+            stmt = within_box(base, Meeting, query.lat, query.lng, step)  # type: ignore[arg-type]
             ranked = _rank(query, db.session.execute(stmt), step)
             radius = step
             if len(ranked) >= query.limit:
