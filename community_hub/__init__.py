@@ -47,8 +47,22 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from community_hub.meetings.api import bp as api_bp
     from community_hub.meetings.manage import bp as manage_bp
     from community_hub.meetings.views import bp as meetings_bp
+    from community_hub.people.manage import bp as manage_people_bp
+    from community_hub.people.views import bp as people_bp
+    from community_hub.resources.manage import bp as manage_resources_bp
+    from community_hub.resources.views import bp as resources_bp
 
-    for blueprint in (core_bp, auth_bp, meetings_bp, manage_bp, api_bp):
+    for blueprint in (
+        core_bp,
+        auth_bp,
+        meetings_bp,
+        manage_bp,
+        api_bp,
+        people_bp,
+        manage_people_bp,
+        resources_bp,
+        manage_resources_bp,
+    ):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # read-only JSON API: GET only, no cookies needed
 

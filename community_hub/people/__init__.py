@@ -1,0 +1,1 @@
+"""Peer supporters and recovery champions in the public directory."""
