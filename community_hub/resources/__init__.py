@@ -1,1 +1,1 @@
-"""Community resources (recovery cafés, housing, education, family support...), modelled on HSDS 3."""
+"""Community resources (recovery cafés, housing, education...), modelled on HSDS 3."""
