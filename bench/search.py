@@ -40,9 +40,9 @@ from community_hub import create_app
 from community_hub.auth.models import Organisation
 from community_hub.config import normalise_database_url
 from community_hub.extensions import db
-from community_hub.geo.spatial import EARTH_RADIUS_KM, distance_km, lat_band
+from community_hub.geo.nearby import within_box
+from community_hub.geo.spatial import EARTH_RADIUS_KM, lat_band
 from community_hub.meetings.models import Attendance, Fellowship, Meeting
-from community_hub.meetings.schedule import next_occurrence
 from community_hub.meetings.search import MeetingQuery, search_meetings
 
 FELLOWSHIPS = {  # slug: (name, share of meetings)
@@ -189,18 +189,13 @@ def scan_search(query: MeetingQuery, fellowship_id: int) -> list[int]:
         ),
         Meeting.day.in_(sorted(query.days)),
         Meeting.fellowship_id == fellowship_id,
+        Meeting.latitude.is_not(None),
     )  # fmt: skip
     assert query.lat is not None and query.lng is not None and query.radius_km is not None
-    ranked = []
-    for row in db.session.execute(stmt):
-        if row.latitude is None:
-            continue
-        dist = distance_km(query.lat, query.lng, row.latitude, row.longitude)
-        if dist > query.radius_km:
-            continue
-        occurrence = next_occurrence(row.day, row.start_time, row.end_time, row.timezone, query.now)
-        ranked.append((dist, occurrence.start, row.id))
-    ranked.sort()
+    # The very same ranking code as the service: only the missing spatial predicate differs.
+    from community_hub.meetings.search import _rank
+
+    ranked = _rank(query, db.session.execute(stmt), query.radius_km)
     ids = [r[2] for r in ranked[: query.limit]]
     fetch_by_key(ids)  # the same full rows the service loads for its page
     return ids
@@ -241,8 +236,8 @@ def query_plan(dialect: str, query: MeetingQuery) -> str:
     assert query.lat is not None and query.lng is not None
     # The bench reads the service's own private query builders, so it explains the same SQL.
     candidates = cast("Select[Any]", select(*service._CANDIDATE_COLUMNS))
-    stmt = service._within_box(
-        service._filtered(query, candidates), query.lat, query.lng, RADIUS_KM
+    stmt = within_box(
+        service._filtered(query, candidates), Meeting, query.lat, query.lng, RADIUS_KM
     )
     compiled = stmt.compile(db.engine, compile_kwargs={"literal_binds": True})
     prefix = "EXPLAIN QUERY PLAN " if dialect == "sqlite" else "EXPLAIN "
