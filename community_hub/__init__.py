@@ -22,7 +22,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     load_config(app, test_config)
 
-    from community_hub import cli, web
+    from community_hub import cli, models, web  # noqa: F401 - models: the whole schema
     from community_hub.extensions import (
         babel,
         csrf,
@@ -51,6 +51,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from community_hub.people.views import bp as people_bp
     from community_hub.resources.manage import bp as manage_resources_bp
     from community_hub.resources.views import bp as resources_bp
+    from community_hub.volunteers.views import bp as volunteers_bp
 
     for blueprint in (
         core_bp,
@@ -62,6 +63,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         manage_people_bp,
         resources_bp,
         manage_resources_bp,
+        volunteers_bp,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # read-only JSON API: GET only, no cookies needed

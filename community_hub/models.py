@@ -1,0 +1,19 @@
+"""Every feature's models, imported together so Alembic and create_all see the whole schema."""
+
+from community_hub.auth import models as auth_models
+from community_hub.meetings import models as meeting_models
+from community_hub.volunteers import (
+    course_models,
+    placement_models,
+    requirement_models,
+)
+from community_hub.volunteers import models as volunteer_models
+
+__all__ = [
+    "auth_models",
+    "course_models",
+    "meeting_models",
+    "placement_models",
+    "requirement_models",
+    "volunteer_models",
+]

@@ -1,0 +1,1 @@
+"""Volunteer management for peer-led groups: stages, checks, courses, placements, hours."""

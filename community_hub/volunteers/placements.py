@@ -1,0 +1,109 @@
+"""The placement state machine: one table of allowed moves, checks before going active."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from community_hub.auth.models import User
+from community_hub.extensions import db
+from community_hub.volunteers.placement_models import (
+    EndReason,
+    Placement,
+    PlacementChange,
+)
+from community_hub.volunteers.placement_models import (
+    PlacementStatus as S,
+)
+from community_hub.volunteers.requirements import gaps
+
+# Every allowed move. Anything not listed is refused.
+TRANSITIONS: dict[S, frozenset[S]] = {
+    S.PROPOSED: frozenset({S.AGREED, S.CANCELLED}),
+    S.AGREED: frozenset({S.INDUCTION, S.CANCELLED}),
+    S.INDUCTION: frozenset({S.ACTIVE, S.CANCELLED}),
+    S.ACTIVE: frozenset({S.ON_HOLD, S.ENDED}),
+    S.ON_HOLD: frozenset({S.ACTIVE, S.ENDED}),
+    S.ENDED: frozenset(),
+    S.CANCELLED: frozenset(),
+}
+LABELS = {
+    S.PROPOSED: "Proposed",
+    S.AGREED: "Agreed",
+    S.INDUCTION: "Induction",
+    S.ACTIVE: "Active",
+    S.ON_HOLD: "On hold",
+    S.ENDED: "Ended",
+    S.CANCELLED: "Cancelled",
+}
+
+
+class TransitionRefused(ValueError):
+    """A move the rules do not allow, with the reason in plain words."""
+
+
+def allowed_moves(placement: Placement) -> list[S]:
+    return sorted(TRANSITIONS[S(placement.status)], key=list(S).index)
+
+
+def move(
+    placement: Placement,
+    to: S,
+    by: User | None,
+    today: date,
+    reason: str = "",
+    end_reason: str = "",
+) -> PlacementChange:
+    """Move a placement, or raise TransitionRefused explaining why not."""
+    current = S(placement.status)
+    if to not in TRANSITIONS[current]:
+        raise TransitionRefused(
+            f"A placement that is {LABELS[current].lower()} cannot become {LABELS[to].lower()}."
+        )
+    if to == S.ACTIVE:
+        if placement.volunteer.is_paused:
+            raise TransitionRefused(f"{placement.volunteer.first_name} has paused volunteering.")
+        missing = gaps(placement.volunteer, placement.role, placement.host_organisation_id, today)
+        if missing:
+            listed = "; ".join(g.describe() for g in missing)
+            raise TransitionRefused(f"Not every check is current: {listed}.")
+        placement.started_on = placement.started_on or today
+        placement.hold_reason = ""
+    if to == S.ENDED:
+        if end_reason not in {r.value for r in EndReason}:
+            raise TransitionRefused("Choose why the placement ended.")
+        placement.end_reason = end_reason
+        placement.ended_on = today
+    if to == S.ON_HOLD:
+        placement.hold_reason = reason.strip()
+    change = PlacementChange(
+        placement=placement,
+        from_status=current.value,
+        to_status=to.value,
+        changed_by=by,
+        reason=reason.strip()[:2000],
+    )
+    placement.status = to.value
+    db.session.add(change)
+    db.session.flush()
+    return change
+
+
+def hold_uncleared(today: date, organisation_id: int | None = None) -> list[Placement]:
+    """Put active placements on hold where a required check or course is missing or expired."""
+    stmt = select(Placement).where(Placement.status == S.ACTIVE.value)
+    if organisation_id is not None:
+        stmt = stmt.where(Placement.organisation_id == organisation_id)
+    held = []
+    for placement in db.session.scalars(stmt).all():
+        missing = gaps(placement.volunteer, placement.role, placement.host_organisation_id, today)
+        if placement.volunteer.is_paused:
+            reason = "Volunteer paused."
+        elif missing:
+            reason = "Automatic hold: " + "; ".join(g.describe() for g in missing) + "."
+        else:
+            continue
+        move(placement, S.ON_HOLD, None, today, reason=reason)
+        held.append(placement)
+    return held
