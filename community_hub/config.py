@@ -68,6 +68,15 @@ DEFAULTS: dict[str, Any] = {
     "REMEMBER_COOKIE_SECURE": True,
     "WTF_CSRF_TIME_LIMIT": None,
     "BABEL_DEFAULT_LOCALE": "en",
+    # Outgoing mail (reminders). Nothing is sent unless `flask reminders` runs.
+    "MAIL_SERVER": "localhost",
+    "MAIL_PORT": 25,
+    "MAIL_USERNAME": "",
+    "MAIL_PASSWORD": "",
+    "MAIL_USE_TLS": False,
+    "MAIL_FROM": "community-hub@localhost",
+    # Days before a check expires when volunteers and coordinators are reminded.
+    "REMINDER_OFFSETS_DAYS": (60, 30, 7),
     "LANGUAGES": {"en": "English", "cy": "Cymraeg"},
 }
 
@@ -87,6 +96,10 @@ ENV_KEYS = (
     "MAP_ATTRIBUTION",
     "LOGIN_RATE_LIMIT",
     "LOGIN_ACCOUNT_RATE_LIMIT",
+    "MAIL_SERVER",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_FROM",
 )
 
 
@@ -102,6 +115,10 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     for key in ENV_KEYS:
         if key in os.environ:
             app.config[key] = os.environ[key]
+    if "MAIL_PORT" in os.environ:
+        app.config["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
+    if "MAIL_USE_TLS" in os.environ:
+        app.config["MAIL_USE_TLS"] = os.environ["MAIL_USE_TLS"].lower() in ("1", "true", "yes")
     if "CRISIS_LINES" in os.environ:
         app.config["CRISIS_LINES"] = json.loads(os.environ["CRISIS_LINES"])
     if test_config:
