@@ -150,3 +150,28 @@ def test_language_switch_will_not_redirect_off_site(client):
     response = client.get("/language/en?next=https://evil.example/")
     assert response.headers["Location"].endswith("/")
     assert "evil" not in response.headers["Location"]
+
+
+@pytest.fixture
+def csrf_app():
+    from tests.conftest import make_app
+
+    app = make_app("sqlite://", WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        from community_hub.extensions import db
+
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_every_post_route_needs_a_csrf_token(csrf_app: Flask):
+    """CSRF protection covers every state-changing route, including ones added later."""
+    client = csrf_app.test_client()
+    posts = [r for r in csrf_app.url_map.iter_rules() if "POST" in (r.methods or set())]
+    assert posts
+    for rule in posts:
+        url = re.sub(r"<(int:)?\w+>", "1", rule.rule)
+        response = client.post(url, data={"anything": "x"})
+        assert response.status_code == 400, (rule.rule, response.status_code)
