@@ -43,6 +43,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from community_hub.auth.views import bp as auth_bp
     from community_hub.core.views import bp as core_bp
+    from community_hub.interop.views import bp as interop_bp
     from community_hub.meetings import manage_venues  # noqa: F401 - adds venue routes to manage_bp
     from community_hub.meetings.api import bp as api_bp
     from community_hub.meetings.manage import bp as manage_bp
@@ -64,6 +65,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         resources_bp,
         manage_resources_bp,
         volunteers_bp,
+        interop_bp,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # read-only JSON API: GET only, no cookies needed

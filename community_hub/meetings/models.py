@@ -16,6 +16,12 @@ from community_hub.meetings.types import canonical
 DAY_NAMES = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
 
 
+def encode_types(codes: list[str]) -> str:
+    """Type codes as stored: ",O,D,X," so a code can be matched with LIKE '%,O,%'."""
+    unique = list(dict.fromkeys(canonical(c) for c in codes if c.strip()))
+    return "," + ",".join(unique) + "," if unique else ""
+
+
 class Attendance(enum.StrEnum):
     """How a person can attend: derived from the data, never typed in."""
 
@@ -118,8 +124,7 @@ class Meeting(Model):
 
     @type_list.setter
     def type_list(self, codes: list[str]) -> None:
-        unique = list(dict.fromkeys(canonical(c) for c in codes if c.strip()))
-        self.types = "," + ",".join(unique) + "," if unique else ""
+        self.types = encode_types(codes)
 
     @property
     def is_online(self) -> bool:

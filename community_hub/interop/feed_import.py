@@ -1,0 +1,300 @@
+"""Importing a Meeting Guide feed: check every row, report, then apply in one transaction.
+
+A run with any bad row saves nothing. Meetings are matched by slug within the importing
+organisation; the organisation's meetings missing from the feed are archived (not deleted).
+Re-importing the same feed changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import time
+from typing import Any
+
+from sqlalchemy import select
+
+from community_hub.auth.models import Organisation, utcnow
+from community_hub.extensions import db
+from community_hub.meetings.models import Fellowship, Meeting, Venue, encode_types
+from community_hub.meetings.schedule import is_valid_timezone
+from community_hub.meetings.types import canonical, is_known
+
+TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(:[0-5]\d)?$")
+URL_RE = re.compile(r"^https?://\S+$", re.IGNORECASE)
+SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,119}$")
+
+
+class FeedError(ValueError):
+    """The file is not a Meeting Guide feed at all (not JSON, not a list)."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # 1-based position in the feed
+    slug: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row} ({self.slug or 'no slug'}): {self.message}"
+
+
+@dataclass
+class ImportReport:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    applied: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class Planned:
+    row: int
+    slug: str
+    values: dict[str, Any]
+    venue: dict[str, Any] | None
+
+
+def parse_feed(text: str | bytes) -> list[dict[str, Any]]:
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise FeedError(f"The file is not valid JSON: {error}") from error
+    if not isinstance(data, list):
+        raise FeedError("A Meeting Guide feed is a JSON list of meetings.")
+    return data
+
+
+def _text(row: dict[str, Any], key: str, limit: int = 2000) -> str:
+    value = row.get(key)
+    if value is None:
+        return ""
+    return str(value).strip()[:limit]
+
+
+def _time(value: Any) -> time | None:
+    match = TIME_RE.match(str(value).strip()) if value not in (None, "") else None
+    return time(int(match.group(1)), int(match.group(2))) if match else None
+
+
+def _coordinate(value: Any) -> float | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return math.nan
+    return number
+
+
+def check_row(position: int, row: Any) -> tuple[list[Planned], list[RowError]]:
+    """Validate one feed row; a row with a list of days becomes one meeting per day."""
+    if not isinstance(row, dict):
+        return [], [RowError(position, "", "each meeting must be a JSON object")]
+    slug = _text(row, "slug", 200)
+    problems: list[str] = []
+    if not SLUG_RE.match(slug):
+        problems.append("slug is missing or has characters other than letters, digits, - _ .")
+    name = _text(row, "name", 200)
+    if not name:
+        problems.append("name is missing")
+    days_raw = row.get("day")
+    days = days_raw if isinstance(days_raw, list) else [days_raw]
+    if not days or not all(
+        isinstance(d, int | str) and str(d).isdigit() and 0 <= int(d) <= 6 for d in days
+    ):
+        problems.append("day must be 0 (Sunday) to 6 (Saturday)")
+    start = _time(row.get("time"))
+    if start is None:
+        problems.append(f"time {row.get('time')!r} is not a 24-hour HH:MM time")
+    end = _time(row.get("end_time")) if row.get("end_time") not in (None, "") else None
+    if row.get("end_time") not in (None, "") and end is None:
+        problems.append(f"end_time {row.get('end_time')!r} is not a 24-hour HH:MM time")
+    timezone = _text(row, "timezone", 64)
+    if not timezone:
+        problems.append("timezone is missing (an IANA name such as Europe/London)")
+    elif not is_valid_timezone(timezone):
+        problems.append(f"timezone {timezone!r} is not an IANA time zone")
+    raw_types = row.get("types") or []
+    if not isinstance(raw_types, list):
+        raw_types = [t for t in str(raw_types).split(",")]
+    codes = [canonical(str(t)) for t in raw_types if str(t).strip()]
+    unknown = [c for c in codes if not is_known(c)]
+    if unknown:
+        problems.append(f"unknown type code(s): {', '.join(unknown)}")
+    lat, lng = _coordinate(row.get("latitude")), _coordinate(row.get("longitude"))
+    if (lat is None) != (lng is None):
+        problems.append("give both latitude and longitude, or neither")
+    elif (
+        lat is not None
+        and lng is not None
+        and not (
+            math.isfinite(lat) and math.isfinite(lng) and -90 <= lat <= 90 and -180 <= lng <= 180
+        )
+    ):
+        problems.append(
+            f"coordinates {row.get('latitude')!r}, {row.get('longitude')!r} are not on Earth"
+        )
+    conference_url = _text(row, "conference_url", 500)
+    if conference_url and not URL_RE.match(conference_url):
+        problems.append("conference_url must start with https://")
+    approximate = _text(row, "approximate").lower() == "yes"
+    location = _text(row, "location", 200)
+    has_place = bool(location or _text(row, "address") or _text(row, "formatted_address"))
+    if has_place and not approximate and lat is None:
+        problems.append("an in-person meeting needs latitude and longitude")
+    if problems:
+        return [], [RowError(position, slug, p) for p in problems]
+
+    values: dict[str, Any] = {
+        "name": name,
+        "start_time": start,
+        "end_time": end,
+        "timezone": timezone,
+        "types": encode_types(codes),
+        "notes": _text(row, "notes"),
+        "group_name": _text(row, "group", 200),
+        "conference_url": conference_url,
+        "conference_url_notes": _text(row, "conference_url_notes"),
+        "conference_phone": _text(row, "conference_phone", 60),
+        "conference_phone_notes": _text(row, "conference_phone_notes"),
+    }
+    if _text(row, "contact_1_name"):
+        # A published contact. A feed without one leaves any private contact we hold alone.
+        values["contact_name"] = _text(row, "contact_1_name", 60)
+        values["contact_email"] = _text(row, "contact_1_email", 254)
+        values["contact_phone"] = _text(row, "contact_1_phone", 60)
+        values["contact_public"] = True
+    venue = None
+    if lat is not None and (has_place or not approximate):
+        venue = {
+            "name": location or _text(row, "formatted_address", 200) or name,
+            "address": _text(row, "address", 300)
+            or _text(row, "formatted_address", 300).split(",")[0],
+            "city": _text(row, "city", 120),
+            "postcode": _text(row, "postal_code", 12),
+            "country": (_text(row, "country", 2) or "GB").upper()[:2],
+            "region": _text(row, "region", 120),
+            "latitude": lat,
+            "longitude": lng,
+            "timezone": timezone,
+            "approximate": approximate,
+            "location_notes": _text(row, "location_notes"),
+        }
+    multi = len(days) > 1
+    plans = []
+    for day in days:
+        day_values = values | {"day": int(str(day))}
+        plans.append(Planned(position, f"{slug}-{day}" if multi else slug, day_values, venue))
+    return plans, []
+
+
+def _matches(meeting: Meeting, planned: Planned) -> bool:
+    for key, value in planned.values.items():
+        if getattr(meeting, key) != value:
+            return False
+    venue = meeting.venue
+    if (venue is None) != (planned.venue is None):
+        return False
+    if venue is not None and planned.venue is not None:
+        return all(getattr(venue, key) == value for key, value in planned.venue.items())
+    return meeting.archived_at is None
+
+
+def _venue(organisation: Organisation, data: dict[str, Any], cache: dict[tuple, Venue]) -> Venue:
+    key = (data["name"], data["postcode"], data["latitude"], data["longitude"])
+    if key in cache:
+        return cache[key]
+    venue = db.session.scalar(
+        select(Venue).where(
+            Venue.organisation_id == organisation.id,
+            Venue.name == data["name"],
+            Venue.postcode == data["postcode"],
+            Venue.latitude == data["latitude"],
+            Venue.longitude == data["longitude"],
+        )
+    )
+    if venue is None:
+        venue = Venue(organisation=organisation, **data)
+        db.session.add(venue)
+    else:
+        for name, value in data.items():
+            setattr(venue, name, value)
+    cache[key] = venue
+    return venue
+
+
+def import_feed(
+    rows: Iterable[Any],
+    organisation: Organisation,
+    fellowship: Fellowship,
+    apply: bool,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Check every row, work out what would change, and (if asked and all is well) apply it."""
+    report = ImportReport()
+    plans: list[Planned] = []
+    seen: set[str] = set()
+    for position, row in enumerate(rows, start=1):
+        planned, errors = check_row(position, row)
+        report.errors.extend(errors)
+        for item in planned:
+            if item.slug in seen:
+                report.errors.append(RowError(position, item.slug, "the same slug appears twice"))
+            seen.add(item.slug)
+        plans.extend(planned)
+        if progress:
+            progress(1)
+    existing = {
+        m.slug: m for m in db.session.scalars(select(Meeting).where(Meeting.slug.in_(sorted(seen))))
+    }
+    for item in plans:
+        meeting = existing.get(item.slug)
+        if meeting is not None and meeting.organisation_id != organisation.id:
+            report.errors.append(
+                RowError(item.row, item.slug, "this slug belongs to another organisation")
+            )
+        elif meeting is None:
+            report.added.append(item.slug)
+        elif _matches(meeting, item):
+            report.unchanged += 1
+        else:
+            report.changed.append(item.slug)
+    current = db.session.scalars(
+        select(Meeting.slug).where(
+            Meeting.organisation_id == organisation.id, Meeting.archived_at.is_(None)
+        )
+    )
+    report.removed = sorted(set(current) - seen)
+    if not apply or report.errors:
+        return report
+
+    venues: dict[tuple, Venue] = {}
+    changed = set(report.added) | set(report.changed)
+    for item in plans:
+        if item.slug not in changed:
+            continue
+        meeting = existing.get(item.slug) or Meeting(slug=item.slug, organisation=organisation)
+        for key, value in item.values.items():
+            setattr(meeting, key, value)
+        meeting.fellowship = fellowship
+        meeting.venue = _venue(organisation, item.venue, venues) if item.venue else None
+        meeting.archived_at = None
+        meeting.updated_at = utcnow()
+        meeting.refresh_derived()
+        db.session.add(meeting)
+    if report.removed:
+        for meeting in db.session.scalars(select(Meeting).where(Meeting.slug.in_(report.removed))):
+            meeting.archived_at = utcnow()
+    db.session.flush()
+    report.applied = True
+    return report

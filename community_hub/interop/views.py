@@ -1,0 +1,83 @@
+"""Feeds for other systems: the Meeting Guide JSON feed, and an admin page to import one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, render_template, stream_with_context, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from sqlalchemy import select
+from wtforms import BooleanField, SelectField
+from wtforms.fields.choices import SelectChoice
+
+from community_hub.auth.decorators import roles_required
+from community_hub.auth.models import Organisation
+from community_hub.extensions import db
+from community_hub.interop.feed_import import FeedError, ImportReport, import_feed, parse_feed
+from community_hub.interop.meeting_guide import stream_feed
+from community_hub.meetings.models import Fellowship, Meeting
+from community_hub.web import public
+
+bp = Blueprint("interop", __name__)
+MAX_UPLOAD = 20 * 1024 * 1024
+
+
+def _urls(meeting: Meeting) -> tuple[str, str]:
+    return (
+        url_for("meetings.meeting", slug=meeting.slug, _external=True),
+        url_for("meetings.suggest", slug=meeting.slug, _external=True),
+    )
+
+
+@bp.route("/api/meetings.json")
+@public
+def meeting_guide_feed() -> Response:
+    """Every listed meeting as a Meeting Guide feed, streamed a batch at a time."""
+    return Response(
+        stream_with_context(stream_feed(_urls)),
+        mimetype="application/json",
+        headers={"Access-Control-Allow-Origin": "*"},
+    )
+
+
+class ImportForm(FlaskForm):
+    feed = FileField(_("Meeting Guide feed (JSON)"), validators=[FileRequired(_("Choose a file."))])
+    organisation_id = SelectField(_("Organisation that keeps these meetings"), coerce=int)
+    fellowship_id = SelectField(_("Fellowship"), coerce=int)
+    apply = BooleanField(_("Apply the changes (leave unticked to see what would change)"))
+
+
+@bp.route("/manage/import", methods=["GET", "POST"])
+@roles_required("admin")
+def import_page() -> Any:
+    """Upload a Meeting Guide feed; a dry run first, then apply it in one transaction."""
+    form = ImportForm()
+    form.organisation_id.choices = [
+        SelectChoice(o.id, o.name)
+        for o in db.session.scalars(select(Organisation).order_by(Organisation.name))
+    ]
+    form.fellowship_id.choices = [
+        SelectChoice(f.id, f.name)
+        for f in db.session.scalars(select(Fellowship).order_by(Fellowship.name))
+    ]
+    report: ImportReport | None = None
+    if form.validate_on_submit():
+        organisation = db.get_or_404(Organisation, form.organisation_id.data)
+        fellowship = db.get_or_404(Fellowship, form.fellowship_id.data)
+        content = form.feed.data.read(MAX_UPLOAD + 1)
+        try:
+            if len(content) > MAX_UPLOAD:
+                raise FeedError(_("The file is larger than 20 MB."))
+            rows = parse_feed(content)
+        except FeedError as error:
+            form.feed.errors = [str(error)]
+        else:
+            report = import_feed(rows, organisation, fellowship, apply=bool(form.apply.data))
+            if report.applied:
+                db.session.commit()
+            else:
+                db.session.rollback()
+    status = 400 if form.errors or (report and report.errors) else 200
+    return render_template("interop/import.html", form=form, report=report), status

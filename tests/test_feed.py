@@ -1,0 +1,344 @@
+"""Meeting Guide feed: export, import with per-row errors, dry run, round trip."""
+
+import io
+import json
+from datetime import time
+
+import pytest
+
+from community_hub.extensions import db
+from community_hub.interop.feed_import import import_feed, parse_feed
+from community_hub.meetings.models import Meeting, Venue
+
+
+def feed(client):
+    response = client.get("/api/meetings.json")
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    return json.loads(response.get_data(as_text=True))
+
+
+def without_updated(rows):
+    return sorted(
+        ({k: v for k, v in r.items() if k != "updated"} for r in rows), key=lambda r: r["slug"]
+    )
+
+
+@pytest.fixture
+def listed(make_meeting, make_venue):
+    venue = make_venue(
+        name="St Aidan's Hall", address="2 Church Lane", postcode="DN4 5PL", city="Doncaster"
+    )
+    return [
+        make_meeting(
+            name="In person", slug="in-person", venue=venue, types=["O", "X"], notes="Tea"
+        ),
+        make_meeting(
+            name="Hybrid",
+            slug="hybrid",
+            venue=venue,
+            conference_url="https://meet.example.org/h",
+            conference_url_notes="Passcode 1",
+            day=3,
+            end_time=None,
+        ),
+        make_meeting(
+            name="Online NY",
+            slug="online-ny",
+            venue=None,
+            timezone="America/New_York",
+            conference_phone="+1 555 0100",
+            conference_phone_notes="PIN 42",
+            start_time=time(7, 0),
+        ),
+        make_meeting(
+            name="With contact",
+            slug="contact",
+            contact_name="Jo",
+            contact_phone="07700 900001",
+            contact_public=True,
+        ),
+        make_meeting(
+            name="Private contact",
+            slug="private",
+            contact_name="Zebedee",
+            contact_phone="07700 900002",
+            contact_public=False,
+        ),
+    ]
+
+
+def test_export_follows_the_meeting_guide_format(client, listed):
+    rows = {r["slug"]: r for r in feed(client)}
+    assert set(rows) == {"in-person", "hybrid", "online-ny", "contact", "private"}
+    first = rows["in-person"]
+    assert (first["day"], first["time"], first["timezone"]) == (1, "19:30", "Europe/London")
+    assert first["types"] == ["O", "X"] and first["approximate"] == "no"
+    assert first["formatted_address"] == "2 Church Lane, Doncaster, DN4 5PL"
+    assert first["location"] == "St Aidan's Hall" and first["latitude"] == pytest.approx(53.5228)
+    assert first["url"].endswith("/meetings/in-person")
+    assert first["feedback_url"].endswith("/meetings/in-person/suggest")
+    assert rows["hybrid"]["conference_url"] == "https://meet.example.org/h"
+    online = rows["online-ny"]
+    assert online["approximate"] == "yes" and "latitude" not in online
+    assert online["timezone"] == "America/New_York" and online["conference_phone"] == "+1 555 0100"
+    assert rows["contact"]["contact_1_name"] == "Jo"
+    assert "contact_1_name" not in rows["private"] and "Zebedee" not in json.dumps(rows)
+
+
+def test_archived_meetings_are_not_exported(client, listed):
+    from community_hub.meetings.services import archive_meeting
+
+    archive_meeting(listed[0])
+    db.session.commit()
+    assert "in-person" not in {r["slug"] for r in feed(client)}
+
+
+def test_finder_advertises_the_feed(client):
+    html = client.get("/").get_data(as_text=True)
+    link = '<link rel="alternate" type="application/json" title="Meetings Feed"'
+    assert link + ' href="/api/meetings.json">' in html
+
+
+def test_round_trip_is_identical_apart_from_updated(client, listed, make_org, make_fellowship):
+    exported = feed(client)
+    # Empty the meetings and venues, then import the feed as a fresh organisation would.
+    org = listed[0].organisation
+    for meeting in db.session.scalars(db.select(Meeting)):
+        db.session.delete(meeting)
+    for venue in db.session.scalars(db.select(Venue)):
+        db.session.delete(venue)
+    db.session.commit()
+    target = make_org(name="Importer", slug="importer")
+    report = import_feed(exported, target, make_fellowship("aa"), apply=True)
+    assert report.ok and report.applied and len(report.added) == 5, report.errors
+    db.session.commit()
+    assert without_updated(feed(client)) == without_updated(exported)
+    assert org.id != target.id
+
+
+def test_reimporting_the_same_feed_changes_nothing(client, listed, make_fellowship):
+    exported = feed(client)
+    org = listed[0].organisation
+    for meeting in listed:
+        meeting.organisation = org
+    db.session.commit()
+    report = import_feed(exported, org, make_fellowship("aa"), apply=True)
+    assert report.ok, report.errors
+    assert (report.added, report.changed, report.removed, report.unchanged) == ([], [], [], 5)
+
+
+def test_dry_run_reports_and_saves_nothing(client, listed, make_org, make_fellowship):
+    rows = feed(client)
+    for meeting in listed:
+        db.session.delete(meeting)
+    db.session.commit()
+    report = import_feed(rows, make_org(), make_fellowship("aa"), apply=False)
+    assert report.ok and not report.applied
+    assert sorted(report.added) == sorted(r["slug"] for r in rows)
+    db.session.rollback()
+    assert db.session.scalar(db.select(db.func.count(Meeting.id))) == 0
+
+
+def test_a_slug_owned_by_another_organisation_is_refused(client, listed, make_org, make_fellowship):
+    report = import_feed(feed(client)[:1], make_org(), make_fellowship("aa"), apply=True)
+    assert not report.applied
+    assert report.errors[0].row == 1 and "another organisation" in report.errors[0].message
+
+
+def test_missing_meetings_are_archived_on_apply(app, listed, make_fellowship):
+    org = listed[0].organisation
+    for meeting in listed:
+        meeting.organisation = org
+    db.session.commit()
+    with app.test_request_context():
+        from community_hub.interop.meeting_guide import feed_row
+
+        rows = [feed_row(m, "https://x.example/m", "https://x.example/s") for m in listed[1:]]
+    report = import_feed(rows, org, make_fellowship("aa"), apply=True)
+    assert report.removed == ["in-person"] and report.applied
+    db.session.commit()
+    assert listed[0].archived_at is not None
+
+
+BAD_ROWS = [
+    (
+        {"slug": "a", "name": "A", "day": 9, "time": "19:00", "timezone": "Europe/London"},
+        "day must be",
+    ),
+    (
+        {"slug": "b", "name": "B", "day": 1, "time": "25:00", "timezone": "Europe/London"},
+        "time '25:00'",
+    ),
+    ({"slug": "c", "name": "C", "day": 1, "time": "19:00"}, "timezone is missing"),
+    ({"slug": "d", "name": "D", "day": 1, "time": "19:00", "timezone": "Mars/Base"}, "not an IANA"),
+    (
+        {
+            "slug": "e",
+            "name": "E",
+            "day": 1,
+            "time": "19:00",
+            "timezone": "Europe/London",
+            "types": ["ZZZ"],
+        },
+        "unknown type",
+    ),
+    (
+        {
+            "slug": "f",
+            "name": "F",
+            "day": 1,
+            "time": "19:00",
+            "timezone": "Europe/London",
+            "latitude": 95,
+            "longitude": 0,
+            "location": "Hall",
+        },
+        "not on Earth",
+    ),
+    (
+        {
+            "slug": "g",
+            "name": "G",
+            "day": 1,
+            "time": "19:00",
+            "timezone": "Europe/London",
+            "latitude": "NaN",
+            "longitude": 0,
+            "location": "Hall",
+        },
+        "not on Earth",
+    ),
+    (
+        {"slug": "", "name": "H", "day": 1, "time": "19:00", "timezone": "Europe/London"},
+        "slug is missing",
+    ),
+    ({"slug": "i", "day": 1, "time": "19:00", "timezone": "Europe/London"}, "name is missing"),
+    ("not an object", "JSON object"),
+]
+
+
+@pytest.mark.parametrize(("row", "message"), BAD_ROWS)
+def test_bad_rows_are_reported_with_their_row_and_slug_and_nothing_is_saved(
+    make_org, make_fellowship, row, message
+):
+    good = {
+        "slug": "good",
+        "name": "Good",
+        "day": 2,
+        "time": "10:00",
+        "timezone": "Europe/London",
+        "conference_url": "https://meet.example.org/g",
+    }
+    report = import_feed([good, row], make_org(), make_fellowship("aa"), apply=True)
+    assert not report.applied
+    assert any(message in e.message for e in report.errors), report.errors
+    assert all(e.row == 2 for e in report.errors)
+    if isinstance(row, dict) and row.get("slug"):
+        assert all(e.slug == row["slug"] for e in report.errors)
+    assert db.session.scalar(db.select(db.func.count(Meeting.id))) == 0
+
+
+def test_a_list_of_days_becomes_one_meeting_per_day(make_org, make_fellowship):
+    row = {
+        "slug": "daily",
+        "name": "Daily",
+        "day": [1, 2],
+        "time": "07:00",
+        "timezone": "Europe/London",
+        "conference_url": "https://meet.example.org/d",
+    }
+    report = import_feed([row], make_org(), make_fellowship("aa"), apply=True)
+    assert sorted(report.added) == ["daily-1", "daily-2"]
+
+
+def test_not_a_feed_is_refused_clearly():
+    from community_hub.interop.feed_import import FeedError
+
+    with pytest.raises(FeedError, match="not valid JSON"):
+        parse_feed("{nope")
+    with pytest.raises(FeedError, match="JSON list"):
+        parse_feed('{"a": 1}')
+
+
+def test_cli_import_is_a_dry_run_unless_applied(app, runner, tmp_path, make_org, make_fellowship):
+    make_fellowship("aa")
+    org = make_org(slug="intergroup")
+    db.session.commit()
+    path = tmp_path / "feed.json"
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "slug": "cli",
+                    "name": "CLI",
+                    "day": 0,
+                    "time": "18:00",
+                    "timezone": "Europe/London",
+                    "conference_url": "https://meet.example.org/c",
+                }
+            ]
+        )
+    )
+    dry = runner.invoke(args=["import-feed", str(path), "--organisation", org.slug])
+    assert dry.exit_code == 0 and "Dry run" in dry.output and "add 1" in dry.output
+    assert db.session.scalar(db.select(db.func.count(Meeting.id))) == 0
+    applied = runner.invoke(args=["import-feed", str(path), "--organisation", org.slug, "--apply"])
+    assert applied.exit_code == 0 and "Applied" in applied.output
+    assert db.session.scalar(db.select(Meeting.slug)) == "cli"
+
+
+def test_cli_import_with_errors_exits_non_zero(app, runner, tmp_path, make_org, make_fellowship):
+    make_fellowship("aa")
+    org = make_org(slug="intergroup")
+    db.session.commit()
+    path = tmp_path / "feed.json"
+    path.write_text(
+        json.dumps(
+            [{"slug": "x", "name": "X", "day": 1, "time": "7pm", "timezone": "Europe/London"}]
+        )
+    )
+    result = runner.invoke(args=["import-feed", str(path), "--organisation", org.slug, "--apply"])
+    assert result.exit_code != 0
+    assert "row 1 (x): time '7pm'" in result.output
+    assert "Nothing was saved" in result.output
+
+
+def test_admin_upload_page_dry_run_then_apply(client, auth, make_user, make_org, make_fellowship):
+    admin = make_user("admin")
+    aa = make_fellowship("aa")
+    org = make_org()
+    db.session.commit()
+    auth.login(admin)
+    body = json.dumps(
+        [
+            {
+                "slug": "up",
+                "name": "Uploaded",
+                "day": 4,
+                "time": "19:00",
+                "timezone": "Europe/London",
+                "conference_url": "https://meet.example.org/u",
+            }
+        ]
+    ).encode()
+    data = {"organisation_id": org.id, "fellowship_id": aa.id}
+    dry = client.post(
+        "/manage/import",
+        data=data | {"feed": (io.BytesIO(body), "feed.json")},
+        content_type="multipart/form-data",
+    )
+    assert dry.status_code == 200 and "Dry run" in dry.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(Meeting.id))) == 0
+    applied = client.post(
+        "/manage/import",
+        data=data | {"apply": "y", "feed": (io.BytesIO(body), "feed.json")},
+        content_type="multipart/form-data",
+    )
+    assert applied.status_code == 200 and "Imported" in applied.get_data(as_text=True)
+    assert db.session.scalar(db.select(Meeting.name)) == "Uploaded"
+
+
+def test_import_page_is_for_admins_only(client, auth, make_user):
+    auth.login(make_user("coordinator"))
+    assert client.get("/manage/import").status_code == 403
