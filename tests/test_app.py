@@ -77,6 +77,7 @@ def test_every_route_is_public_or_needs_sign_in(app: Flask, client):
         "core.language",
         "core.leaflet",
         "auth.login",
+        "interop.meeting_guide_feed",
     }
     for rule in app.url_map.iter_rules():
         if rule.endpoint in public_endpoints or rule.endpoint == "static":
