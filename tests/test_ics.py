@@ -65,3 +65,20 @@ def test_calendar_for_a_zone_other_than_london(client, make_meeting):
     assert str(event["DTSTART"].dt.tzinfo) == "America/New_York"
     assert (event["DTEND"].dt - event["DTSTART"].dt).total_seconds() == 3600
     assert event["DTSTART"].dt > datetime(2026, 1, 1, tzinfo=event["DTSTART"].dt.tzinfo)
+
+
+def test_search_subscription_feed_holds_the_matching_meetings(client, make_meeting):
+    make_meeting(name="Near Tuesday", day=2, venue_latitude=53.52, venue_longitude=-1.13)
+    make_meeting(name="Near Thursday", day=4, venue_latitude=53.52, venue_longitude=-1.13)
+    make_meeting(name="Far", day=2, venue_latitude=51.48, venue_longitude=-3.18)
+    response = client.get("/meetings.ics?lat=53.52&lng=-1.13&radius=10km&day=2")
+    assert response.status_code == 200 and response.mimetype == "text/calendar"
+    cal = Calendar.from_ical(response.data)
+    assert [str(e["SUMMARY"]) for e in cal.walk("VEVENT")] == ["Near Tuesday"]
+    occurrences = recurring_ical_events.of(cal).between(date(2027, 3, 1), date(2027, 4, 30))
+    assert {o["DTSTART"].dt.time() for o in occurrences} == {time(19, 30)}
+
+
+def test_search_subscription_feed_explains_bad_parameters(client):
+    response = client.get("/meetings.ics?lat=500&lng=0")
+    assert response.status_code == 400 and "lat must be" in response.get_data(as_text=True)

@@ -27,7 +27,7 @@ from community_hub.meetings.ics import calendar_for
 from community_hub.meetings.models import Fellowship, Meeting
 from community_hub.meetings.params import RADIUS_CHOICES, parse_search
 from community_hub.meetings.schedule import next_occurrence
-from community_hub.meetings.search import search_meetings
+from community_hub.meetings.search import MAX_LIMIT, search_meetings
 from community_hub.meetings.services import ValidationFailed, get_by_slug, is_stale
 from community_hub.meetings.suggestions import suggest_change
 from community_hub.meetings.types import COMMON_FILTERS, type_name
@@ -138,6 +138,34 @@ def meeting_ics(slug: str) -> Response:
         mimetype="text/calendar",
         headers={"Content-Disposition": f'attachment; filename="{item.slug}.ics"'},
     )
+
+
+@bp.route("/meetings.ics")
+@public
+def search_ics() -> Any:
+    """A calendar subscription for a search: these filters near this place, weekly events."""
+    now = datetime.now(UTC)
+    parsed = parse_search(request.args, current_app.config["DEFAULT_TIMEZONE"], now)
+    place_text = request.args.get("q", "").strip()[:120]
+    if place_text and not parsed.query.located:
+        found = geocode(place_text)
+        if found is None:
+            parsed.errors["q"] = f"We could not find “{place_text}”."
+        else:
+            parsed.query.lat, parsed.query.lng = found.latitude, found.longitude
+    if parsed.errors:
+        message = " ".join(parsed.errors.values())
+        return Response(message, status=400, mimetype="text/plain")
+    if "limit" not in request.args:
+        parsed.query.limit = MAX_LIMIT
+    outcome = search_meetings(parsed.query)
+    entries = [
+        (r.meeting, url_for("meetings.meeting", slug=r.meeting.slug, _external=True))
+        for r in outcome.results
+    ]
+    name = f"Meetings near {place_text}" if place_text else "Meetings"
+    body = calendar_for(entries, request.host, now.date(), name)
+    return Response(body, mimetype="text/calendar")
 
 
 @bp.route("/meetings/<slug>/suggest", methods=["GET", "POST"])
