@@ -73,8 +73,8 @@ def gazetteer_build(country: str, min_population: int) -> None:
 def import_feed_command(
     source: str, organisation_slug: str, fellowship_slug: str, apply: bool
 ) -> None:
-    """Import a Meeting Guide feed from a FILE or an https URL (dry run unless --apply)."""
-    from community_hub.interop.feed_import import FeedError, import_feed, parse_feed
+    """Import a Meeting Guide feed (.json) or meetings CSV from a FILE or URL (dry run default)."""
+    from community_hub.interop.feed_import import FeedError, import_feed, read_upload
     from community_hub.meetings.models import Fellowship
 
     organisation = db.session.scalar(
@@ -84,7 +84,7 @@ def import_feed_command(
     if organisation is None or fellowship is None:
         raise click.UsageError("Unknown organisation or fellowship slug.")
     try:
-        rows = parse_feed(_read_source(source))
+        rows = read_upload(source, _read_source(source))
     except (FeedError, OSError) as error:
         raise click.ClickException(str(error)) from error
     with click.progressbar(length=len(rows), label="Checking rows") as bar:

@@ -93,6 +93,7 @@ def test_every_route_is_public_or_needs_sign_in(app: Flask, client):
         "auth.login",
         "interop.meeting_guide_feed",
         "meetings.search_ics",
+        "interop.meetings_csv",
     }
     for rule in app.url_map.iter_rules():
         if rule.endpoint in public_endpoints or rule.endpoint == "static":

@@ -342,3 +342,45 @@ def test_admin_upload_page_dry_run_then_apply(client, auth, make_user, make_org,
 def test_import_page_is_for_admins_only(client, auth, make_user):
     auth.login(make_user("coordinator"))
     assert client.get("/manage/import").status_code == 403
+
+
+def test_csv_export_and_import_round_trip(client, listed, make_org, make_fellowship):
+    from community_hub.interop.csv_format import MEETING_COLUMNS, feed_rows_from_csv
+
+    response = client.get("/api/meetings.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    text = response.get_data(as_text=True)
+    assert text.splitlines()[0] == ",".join(MEETING_COLUMNS)
+    exported = feed(client)
+    rows = feed_rows_from_csv(text)
+    for meeting in db.session.scalars(db.select(Meeting)):
+        db.session.delete(meeting)
+    db.session.commit()
+    report = import_feed(rows, make_org(), make_fellowship("aa"), apply=True)
+    assert report.ok and len(report.added) == 5, report.errors
+    db.session.commit()
+    assert without_updated(feed(client)) == without_updated(exported)
+
+
+def test_csv_cells_cannot_run_as_formulas(client, make_meeting):
+    from community_hub.interop.csv_format import feed_rows_from_csv
+
+    make_meeting(name='=HYPERLINK("http://evil.example")', notes="+1 phone tree; -dash; @at")
+    text = client.get("/api/meetings.csv").get_data(as_text=True)
+    assert "'=HYPERLINK" in text and "'+1 phone tree" in text
+    row = feed_rows_from_csv(text)[0]
+    assert row["name"].startswith("=HYPERLINK") and row["notes"].startswith("+1")
+
+
+def test_csv_import_reports_rows_like_the_feed(make_org, make_fellowship):
+    from community_hub.interop.feed_import import read_upload
+
+    text = "slug,name,day,time,timezone,types,conference_url\n"
+    text += "ok,Fine,1,19:00,Europe/London,O D,https://meet.example.org/a\n"
+    text += "bad,Broken,8,19:00,Europe/London,O,https://meet.example.org/b\n"
+    rows = read_upload("meetings.csv", text.encode())
+    report = import_feed(rows, make_org(), make_fellowship("aa"), apply=True)
+    assert [str(e) for e in report.errors] == [
+        "row 2 (bad): day must be 0 (Sunday) to 6 (Saturday)"
+    ]
+    assert not report.applied

@@ -74,6 +74,19 @@ def parse_feed(text: str | bytes) -> list[dict[str, Any]]:
     return data
 
 
+def read_upload(filename: str, content: bytes) -> list[dict[str, Any]]:
+    """Rows from an uploaded .json feed or .csv spreadsheet."""
+    from community_hub.interop.csv_format import feed_rows_from_csv
+
+    if filename.lower().endswith(".csv"):
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise FeedError("The spreadsheet is not UTF-8 text: save it as CSV UTF-8.") from error
+        return feed_rows_from_csv(text)
+    return parse_feed(content)
+
+
 def _text(row: dict[str, Any], key: str, limit: int = 2000) -> str:
     value = row.get(key)
     if value is None:

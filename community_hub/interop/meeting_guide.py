@@ -66,10 +66,10 @@ def feed_row(meeting: Meeting, url: str, feedback_url: str) -> dict[str, Any]:
     return row
 
 
-def stream_feed(
+def iter_feed_rows(
     urls: Callable[[Meeting], tuple[str, str]], organisation_id: int | None = None
-) -> Iterator[str]:
-    """The whole feed as JSON text in pieces, reading meetings a batch at a time."""
+) -> Iterator[dict[str, Any]]:
+    """Feed rows for every listed meeting, reading the database a batch at a time."""
     stmt = (
         select(Meeting)
         .where(Meeting.archived_at.is_(None))
@@ -79,13 +79,19 @@ def stream_feed(
     )
     if organisation_id is not None:
         stmt = stmt.where(Meeting.organisation_id == organisation_id)
-    yield "["
-    first = True
     for meeting in db.session.scalars(stmt):
         url, feedback = urls(meeting)
-        text = json.dumps(
-            feed_row(meeting, url, feedback), ensure_ascii=False, separators=(",", ":")
-        )
+        yield feed_row(meeting, url, feedback)
+
+
+def stream_feed(
+    urls: Callable[[Meeting], tuple[str, str]], organisation_id: int | None = None
+) -> Iterator[str]:
+    """The whole feed as JSON text in pieces, never holding every meeting at once."""
+    yield "["
+    first = True
+    for row in iter_feed_rows(urls, organisation_id):
+        text = json.dumps(row, ensure_ascii=False, separators=(",", ":"))
         yield text if first else "," + text
         first = False
     yield "]"

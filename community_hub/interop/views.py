@@ -15,8 +15,9 @@ from wtforms.fields.choices import SelectChoice
 from community_hub.auth.decorators import roles_required
 from community_hub.auth.models import Organisation
 from community_hub.extensions import db
-from community_hub.interop.feed_import import FeedError, ImportReport, import_feed, parse_feed
-from community_hub.interop.meeting_guide import stream_feed
+from community_hub.interop.csv_format import MEETING_COLUMNS, csv_lines
+from community_hub.interop.feed_import import FeedError, ImportReport, import_feed, read_upload
+from community_hub.interop.meeting_guide import iter_feed_rows, stream_feed
 from community_hub.meetings.models import Fellowship, Meeting
 from community_hub.web import public
 
@@ -42,8 +43,22 @@ def meeting_guide_feed() -> Response:
     )
 
 
+@bp.route("/api/meetings.csv")
+@public
+def meetings_csv() -> Response:
+    """Every listed meeting as CSV, in the documented column layout."""
+    return Response(
+        stream_with_context(csv_lines(iter_feed_rows(_urls), MEETING_COLUMNS)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="meetings.csv"'},
+    )
+
+
 class ImportForm(FlaskForm):
-    feed = FileField(_("Meeting Guide feed (JSON)"), validators=[FileRequired(_("Choose a file."))])
+    feed = FileField(
+        _("Meeting Guide feed (.json) or meetings spreadsheet (.csv)"),
+        validators=[FileRequired(_("Choose a file."))],
+    )
     organisation_id = SelectField(_("Organisation that keeps these meetings"), coerce=int)
     fellowship_id = SelectField(_("Fellowship"), coerce=int)
     apply = BooleanField(_("Apply the changes (leave unticked to see what would change)"))
@@ -70,7 +85,7 @@ def import_page() -> Any:
         try:
             if len(content) > MAX_UPLOAD:
                 raise FeedError(_("The file is larger than 20 MB."))
-            rows = parse_feed(content)
+            rows = read_upload(form.feed.data.filename or "", content)
         except FeedError as error:
             form.feed.errors = [str(error)]
         else:
