@@ -2,6 +2,7 @@
 
 from community_hub.auth import models as auth_models
 from community_hub.meetings import models as meeting_models
+from community_hub.people import models as people_models
 from community_hub.volunteers import (
     course_models,
     placement_models,
@@ -13,6 +14,7 @@ __all__ = [
     "auth_models",
     "course_models",
     "meeting_models",
+    "people_models",
     "placement_models",
     "requirement_models",
     "volunteer_models",

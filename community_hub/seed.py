@@ -219,10 +219,15 @@ def load_seed(directory: str | None = None, today: date | None = None) -> dict[s
     venues = _load_venues(venue_records, organisations)
     _load_meetings(meeting_records, fellowships, organisations, venues, today)
     db.session.flush()
-    return {
+    counts = {
         "fellowships": len(fellowship_records),
         "organisations": len(organisation_records),
         "users": len(user_records),
         "venues": len(venue_records),
         "meetings": len(meeting_records),
     }
+    # Each feature loads its own part of the demo region.
+    from community_hub.people.seed import load_people
+
+    counts |= load_people(directory, today)
+    return counts

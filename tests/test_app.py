@@ -94,6 +94,10 @@ def test_every_route_is_public_or_needs_sign_in(app: Flask, client):
         "interop.meeting_guide_feed",
         "meetings.search_ics",
         "interop.meetings_csv",
+        "people.peers",
+        "people.peer",
+        "people.champions",
+        "people.champion",
     }
     for rule in app.url_map.iter_rules():
         if rule.endpoint in public_endpoints or rule.endpoint == "static":
