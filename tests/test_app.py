@@ -1,6 +1,5 @@
 """The skeleton: configuration, health, deny-by-default, headers, error pages, language."""
 
-
 import pytest
 from flask import Flask
 
