@@ -116,6 +116,9 @@ def _read_source(source: str) -> bytes:
 
 
 def init_app(app: Flask) -> None:
+    from community_hub.volunteers.cli import reminders_command
+
+    app.cli.add_command(reminders_command)
     app.cli.add_command(import_feed_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(gazetteer_group)

@@ -1,0 +1,198 @@
+"""Forms for the volunteer programme pages; services do the real validation."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from community_hub.volunteers.models import STAGE_LABELS
+from community_hub.volunteers.placement_models import EndReason, PlacementStatus
+from community_hub.volunteers.requirement_models import DbsLevel
+
+CONTACT_LABELS = {
+    "email": _l("Email"),
+    "phone": _l("Phone call"),
+    "text": _l("Text message"),
+    "post": _l("Post"),
+    "none": _l("Do not contact"),
+}
+DBS_LABELS = {
+    DbsLevel.BASIC: _l("Basic"),
+    DbsLevel.STANDARD: _l("Standard"),
+    DbsLevel.ENHANCED: _l("Enhanced"),
+    DbsLevel.ENHANCED_BARRED: _l("Enhanced with barred lists"),
+}
+END_REASON_LABELS = {
+    EndReason.COMPLETED: _l("Completed"),
+    EndReason.VOLUNTEER_LEFT: _l("Volunteer left"),
+    EndReason.HOST_ENDED: _l("Host ended it"),
+    EndReason.ENDED_BY_COORDINATOR: _l("Ended by the coordinator"),
+}
+SUPERVISION_KINDS = {
+    "one_to_one": _l("One to one"),
+    "group": _l("Group"),
+    "observation": _l("Observation"),
+}
+
+
+class ServiceErrors:
+    """Show a service's ValidationFailed messages next to the fields they name."""
+
+    def set_error(self, field_name: str, message: str) -> None:
+        field = getattr(self, field_name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*list(field.errors), message]
+        else:
+            self.form_errors.append(message)  # type: ignore[attr-defined]
+
+
+class VolunteerForm(ServiceErrors, FlaskForm):
+    first_name = StringField(_l("First name (or the name they use)"), validators=[Length(max=60)])
+    email = StringField(_l("Email"), validators=[Length(max=254)])
+    phone = StringField(_l("Phone"), validators=[Length(max=40)])
+    contact_preference = SelectField(
+        _l("How they would like to be contacted"),
+        choices=[SelectChoice(k, v) for k, v in CONTACT_LABELS.items()],
+    )
+    availability = TextAreaField(_l("Availability"), validators=[Length(max=2000)])
+    languages = StringField(
+        _l("Languages"),
+        validators=[Length(max=200)],
+        description=_l("Language codes separated by commas, for example en, cy, pl."),
+    )
+    skills = TextAreaField(_l("Skills and lived experience they want to share"))
+    gender = StringField(_l("Gender (optional, as they describe it)"), validators=[Length(max=60)])
+    emergency_contact_name = StringField(
+        _l("Emergency contact name (staff only)"), validators=[Length(max=100)]
+    )
+    emergency_contact_phone = StringField(
+        _l("Emergency contact phone (staff only)"), validators=[Length(max=40)]
+    )
+
+
+class StageForm(ServiceErrors, FlaskForm):
+    stage = SelectField(
+        _l("New stage"), choices=[SelectChoice(s.value, v) for s, v in STAGE_LABELS.items()]
+    )
+    reason = TextAreaField(_l("Why (optional)"), validators=[Length(max=2000)])
+
+
+class PauseForm(ServiceErrors, FlaskForm):
+    pause_reason = TextAreaField(
+        _l("Reason (optional, kept private)"), validators=[Length(max=2000)]
+    )
+
+
+class CheckForm(ServiceErrors, FlaskForm):
+    requirement_type_id = SelectField(_l("Requirement"), coerce=int, validators=[InputRequired()])
+    completed_on = DateField(
+        _l("Date completed or issued"),
+        validators=[InputRequired(_l("Enter the date, for example 2026-11-23."))],
+    )
+    dbs_level = SelectField(
+        _l("DBS level (DBS checks only)"),
+        choices=[SelectChoice("", _l("Not a DBS check"))]
+        + [SelectChoice(k.value, v) for k, v in DBS_LABELS.items()],
+    )
+    certificate_number = StringField(
+        _l("DBS certificate number (DBS checks only)"), validators=[Length(max=40)]
+    )
+    update_service = BooleanField(_l("Registered with the DBS update service"))
+    notes = TextAreaField(_l("Notes (optional)"), validators=[Length(max=2000)])
+
+
+class PlacementForm(ServiceErrors, FlaskForm):
+    volunteer_id = SelectField(_l("Volunteer"), coerce=int, validators=[InputRequired()])
+    host_organisation_id = SelectField(
+        _l("Host organisation"), coerce=int, validators=[InputRequired()]
+    )
+    role = StringField(
+        _l("Role"),
+        validators=[Length(max=60)],
+        description=_l("The role decides which checks and training are needed."),
+    )
+    supervisor_name = StringField(_l("Supervisor at the host"), validators=[Length(max=100)])
+    supervision_every_days = IntegerField(
+        _l("Supervision every (days)"),
+        default=28,
+        validators=[InputRequired(_l("Enter a number of days, for example 28."))],
+    )
+
+
+class MoveForm(ServiceErrors, FlaskForm):
+    to = SelectField(choices=[SelectChoice(s.value, s.value) for s in PlacementStatus])
+    reason = TextAreaField(_l("Why"), validators=[Length(max=2000)])
+    end_reason = SelectField(
+        _l("Why it ended"),
+        default="",
+        choices=[SelectChoice("", _l("Choose a reason"))]
+        + [SelectChoice(k.value, v) for k, v in END_REASON_LABELS.items()],
+    )
+
+
+class SupervisionForm(ServiceErrors, FlaskForm):
+    held_on = DateField(_l("Date held"), validators=[InputRequired(_l("Enter the date."))])
+    kind = SelectField(
+        _l("Type"), choices=[SelectChoice(k, v) for k, v in SUPERVISION_KINDS.items()]
+    )
+    notes = TextAreaField(_l("Notes (staff only)"), validators=[Length(max=4000)])
+
+
+class CourseForm(ServiceErrors, FlaskForm):
+    name = StringField(_l("Course name"), validators=[Length(max=200)])
+    accreditation = StringField(
+        _l("Accreditation (optional)"),
+        validators=[Length(max=200)],
+        description=_l("For example Open College Network, level 2."),
+    )
+    description = TextAreaField(_l("Description (optional)"), validators=[Length(max=4000)])
+    starts_on = DateField(_l("Start date (optional)"), validators=[Optional()])
+    requirement_type_id = SelectField(_l("Completing it records"), coerce=int)
+
+
+class SessionForm(ServiceErrors, FlaskForm):
+    held_on = DateField(_l("Session date"), validators=[InputRequired(_l("Enter the date."))])
+    topic = StringField(_l("Topic"), validators=[Length(max=200)])
+
+
+class EnrolForm(ServiceErrors, FlaskForm):
+    volunteer_id = SelectField(_l("Volunteer"), coerce=int, validators=[InputRequired()])
+
+
+class CompleteForm(ServiceErrors, FlaskForm):
+    completed_on = DateField(_l("Completed on"), validators=[InputRequired(_l("Enter the date."))])
+
+
+class WithdrawForm(ServiceErrors, FlaskForm):
+    reason = TextAreaField(
+        _l("Why they withdrew"),
+        validators=[
+            DataRequired(_l("Say why they withdrew (it helps improve the course).")),
+            Length(max=2000),
+        ],
+    )
+
+
+class HoursForm(ServiceErrors, FlaskForm):
+    placement_id = SelectField(_l("Placement"), coerce=int, validators=[InputRequired()])
+    worked_on = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date."))])
+    hours = StringField(
+        _l("Hours"),
+        validators=[Length(max=10)],
+        description=_l("In quarter hours, for example 2.5."),
+    )
+    description = TextAreaField(_l("What you did (optional)"), validators=[Length(max=2000)])
+
+
+class DeclineForm(ServiceErrors, FlaskForm):
+    reason = TextAreaField(_l("Why the hours are declined"), validators=[Length(max=2000)])

@@ -1,0 +1,203 @@
+"""A volunteer's record: details, stage and pauses, checks and training."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from community_hub.auth.decorators import roles_required
+from community_hub.extensions import db
+from community_hub.meetings.services import ValidationFailed
+from community_hub.volunteers import dashboard as board
+from community_hub.volunteers import services
+from community_hub.volunteers.forms import CheckForm, PauseForm, StageForm, VolunteerForm
+from community_hub.volunteers.models import Volunteer
+from community_hub.volunteers.profile import profile
+from community_hub.volunteers.requirement_models import Check
+from community_hub.volunteers.views import (
+    MANAGERS,
+    bp,
+    own_organisation,
+    owned,
+    show_errors,
+    today,
+)
+
+
+@bp.route("/people")
+@roles_required(*MANAGERS)
+def volunteer_list() -> Any:
+    """Everyone in the programme, by first name, with their stage."""
+    volunteers = services.volunteers_for(current_user)
+    return render_template("volunteers/list.html", volunteers=volunteers)
+
+
+def _data(form: VolunteerForm) -> services.VolunteerData:
+    fields = services.VolunteerData.__dataclass_fields__
+    return services.VolunteerData(**{name: getattr(form, name).data or "" for name in fields})
+
+
+@bp.route("/people/new", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def new_volunteer() -> Any:
+    """Add someone who has enquired about volunteering."""
+    organisation = own_organisation()
+    form = VolunteerForm()
+    if form.validate_on_submit():
+        try:
+            volunteer = services.add_volunteer(_data(form), organisation, current_user)
+        except ValidationFailed as failed:
+            show_errors(form, failed)
+        else:
+            db.session.commit()
+            flash(_("Added %(name)s.", name=volunteer.first_name), "success")
+            return redirect(url_for("volunteers.volunteer", volunteer_id=volunteer.id))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("volunteers/edit.html", form=form, volunteer=None), status
+
+
+@bp.route("/<int:volunteer_id>/edit", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def edit_volunteer(volunteer_id: int) -> Any:
+    """Correct a volunteer's details and contact preferences."""
+    volunteer = owned(Volunteer, volunteer_id)
+    form = VolunteerForm(obj=volunteer)
+    if form.validate_on_submit():
+        try:
+            services.update_volunteer(volunteer, _data(form))
+        except ValidationFailed as failed:
+            show_errors(form, failed)
+        else:
+            db.session.commit()
+            flash(_("Saved %(name)s.", name=volunteer.first_name), "success")
+            return redirect(url_for("volunteers.volunteer", volunteer_id=volunteer.id))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("volunteers/edit.html", form=form, volunteer=volunteer), status
+
+
+def _render_volunteer(volunteer: Volunteer, status: int = 200, **forms: Any) -> Any:
+    check_form = forms.pop("check_form", None) or CheckForm(prefix="check", formdata=None)
+    check_form.requirement_type_id.choices = [
+        SelectChoice(r.id, r.name) for r in board.requirement_types(volunteer.organisation_id)
+    ]
+    if check_form.completed_on.data is None and not check_form.errors:
+        check_form.completed_on.data = today()
+    return render_template(
+        "volunteers/volunteer.html",
+        record=profile(volunteer, today()),
+        today=today(),
+        stage_form=forms.get("stage_form") or StageForm(prefix="stage", formdata=None),
+        pause_form=forms.get("pause_form") or PauseForm(prefix="pause", formdata=None),
+        check_form=check_form,
+    ), status
+
+
+@bp.route("/<int:volunteer_id>")
+@roles_required(*MANAGERS)
+def volunteer(volunteer_id: int) -> Any:
+    """A volunteer's whole record: stage and history, checks, placements, courses, hours."""
+    return _render_volunteer(owned(Volunteer, volunteer_id))
+
+
+@bp.route("/<int:volunteer_id>/stage", methods=["POST"])
+@roles_required(*MANAGERS)
+def change_stage(volunteer_id: int) -> Any:
+    """Move a volunteer along (or back along) the pathway, with a reason."""
+    volunteer = owned(Volunteer, volunteer_id)
+    form = StageForm(prefix="stage")
+    if form.validate_on_submit():
+        try:
+            services.change_stage(
+                volunteer, form.stage.data or "", current_user, form.reason.data or ""
+            )
+        except ValidationFailed as failed:
+            show_errors(form, failed)
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "%(name)s is now: %(stage)s.",
+                    name=volunteer.first_name,
+                    stage=volunteer.stage_label,
+                ),
+                "success",
+            )
+            return redirect(url_for("volunteers.volunteer", volunteer_id=volunteer.id))
+    return _render_volunteer(volunteer, 400, stage_form=form)
+
+
+@bp.route("/<int:volunteer_id>/pause", methods=["POST"])
+@roles_required(*MANAGERS)
+def pause(volunteer_id: int) -> Any:
+    """Pause at the volunteer's request: the record stays, active placements go on hold."""
+    volunteer = owned(Volunteer, volunteer_id)
+    form = PauseForm(prefix="pause")
+    if form.validate_on_submit():
+        try:
+            services.pause(volunteer, form.pause_reason.data or "", today())
+        except ValidationFailed as failed:
+            show_errors(form, failed)
+        else:
+            db.session.commit()
+            flash(_("%(name)s is paused.", name=volunteer.first_name), "success")
+            return redirect(url_for("volunteers.volunteer", volunteer_id=volunteer.id))
+    return _render_volunteer(volunteer, 400, pause_form=form)
+
+
+@bp.route("/<int:volunteer_id>/resume", methods=["POST"])
+@roles_required(*MANAGERS)
+def resume(volunteer_id: int) -> Any:
+    """Welcome a volunteer back; placements on hold are restarted by hand."""
+    volunteer = owned(Volunteer, volunteer_id)
+    services.resume(volunteer)
+    db.session.commit()
+    flash(_("%(name)s is no longer paused.", name=volunteer.first_name), "success")
+    return redirect(url_for("volunteers.volunteer", volunteer_id=volunteer.id))
+
+
+@bp.route("/<int:volunteer_id>/checks", methods=["POST"])
+@roles_required(*MANAGERS)
+def record_check(volunteer_id: int) -> Any:
+    """Record a check or training (DBS level, certificate number and update service for DBS)."""
+    volunteer = owned(Volunteer, volunteer_id)
+    form = CheckForm(prefix="check")
+    types = {r.id: r for r in board.requirement_types(volunteer.organisation_id)}
+    form.requirement_type_id.choices = [SelectChoice(i, r.name) for i, r in types.items()]
+    if form.validate_on_submit():
+        try:
+            services.record_check(
+                volunteer,
+                types[form.requirement_type_id.data],
+                form.completed_on.data,
+                current_user,
+                today(),
+                dbs_level=form.dbs_level.data or "",
+                certificate_number=form.certificate_number.data or "",
+                update_service=bool(form.update_service.data),
+                notes=form.notes.data or "",
+            )
+        except ValidationFailed as failed:
+            show_errors(form, failed)
+        else:
+            db.session.commit()
+            flash(_("Recorded for %(name)s.", name=volunteer.first_name), "success")
+            return redirect(url_for("volunteers.volunteer", volunteer_id=volunteer.id))
+    return _render_volunteer(volunteer, 400, check_form=form)
+
+
+@bp.route("/<int:volunteer_id>/checks/<int:check_id>/renewal", methods=["POST"])
+@roles_required(*MANAGERS)
+def start_renewal(volunteer_id: int, check_id: int) -> Any:
+    """Mark a renewal as in progress: reminders pause and nothing is blocked."""
+    volunteer = owned(Volunteer, volunteer_id)
+    check = db.session.get(Check, check_id)
+    if check is None or check.volunteer_id != volunteer.id:
+        abort(404)
+    services.start_renewal(check, today())
+    db.session.commit()
+    flash(_("Renewal in progress: %(name)s.", name=check.requirement_type.name), "success")
+    return redirect(url_for("volunteers.volunteer", volunteer_id=volunteer.id))
