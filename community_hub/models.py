@@ -3,6 +3,7 @@
 from community_hub.auth import models as auth_models
 from community_hub.meetings import models as meeting_models
 from community_hub.people import models as people_models
+from community_hub.resources import models as resource_models
 from community_hub.volunteers import (
     course_models,
     placement_models,
@@ -15,6 +16,7 @@ __all__ = [
     "course_models",
     "meeting_models",
     "people_models",
+    "resource_models",
     "placement_models",
     "requirement_models",
     "volunteer_models",

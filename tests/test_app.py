@@ -97,6 +97,8 @@ def test_every_route_is_public_or_needs_sign_in(app: Flask, client):
         "people.peer",
         "people.champions",
         "people.champion",
+        "resources.index",
+        "resources.resource",
     }
     for rule in app.url_map.iter_rules():
         if rule.endpoint in public_endpoints or rule.endpoint == "static":

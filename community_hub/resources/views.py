@@ -1,5 +1,127 @@
-"""Public pages for resources."""
+"""Public pages for resources: find places that help near you, and one resource's details."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
+
+from community_hub.geo.geocode import geocode
+from community_hub.meetings.params import RADIUS_CHOICES
+from community_hub.resources import services
+from community_hub.resources.models import Schedule, Service
+from community_hub.resources.validation import DAYS, LANGUAGES, STATUSES
+from community_hub.web import public
 
 bp = Blueprint("resources", __name__)
+
+DEFAULT_RADIUS = "10mi"
+RADII = [choice for choice in RADIUS_CHOICES if choice != "nearest"]
+RESULTS_LIMIT = 50
+
+
+def _days(schedule: Schedule) -> str:
+    """'Monday, Wednesday' for a schedule's BYDAY codes."""
+    return ", ".join(str(DAYS[d]) for d in schedule.day_codes if d in DAYS)
+
+
+@bp.app_context_processor
+def _helpers() -> dict[str, Any]:
+    return {
+        "resource_days": _days,
+        "resource_language": lambda code: str(LANGUAGES.get(code, code)),
+        "resource_status": lambda value: str(STATUSES.get(value, value)),
+    }
+
+
+def _coordinate(args: MultiDict[str, str], name: str) -> float | None:
+    try:
+        value = float(args.get(name, "").strip())
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _place(args: MultiDict[str, str], errors: dict[str, str]) -> tuple[float, float, str] | None:
+    """Where to search from: the visitor's location, or a town or postcode they typed."""
+    lat, lng = _coordinate(args, "lat"), _coordinate(args, "lng")
+    if lat is not None and lng is not None and -90 <= lat <= 90 and -180 <= lng <= 180:
+        return lat, lng, _("your location")
+    text = args.get("q", "").strip()[:120]
+    if not text:
+        return None
+    found = geocode(text)
+    if found is None:
+        errors["q"] = _(
+            "We could not find “%(place)s”. Try a town name or a postcode, like Doncaster or DN1.",
+            place=text,
+        )
+        return None
+    return found.latitude, found.longitude, found.label
+
+
+def _radius(args: MultiDict[str, str], errors: dict[str, str]) -> tuple[str, float]:
+    choice = args.get("radius", "").strip().lower() or DEFAULT_RADIUS
+    km = RADIUS_CHOICES.get(choice) if choice in RADII else None
+    if km is None:
+        errors["radius"] = _("Choose a distance from the list.")
+        choice, km = DEFAULT_RADIUS, RADIUS_CHOICES[DEFAULT_RADIUS]
+    assert km is not None
+    return choice, km
+
+
+def _context() -> dict[str, Any]:
+    return {
+        "today": datetime.now(UTC).date(),
+        "stale_after": current_app.config.get("STALE_AFTER_DAYS", services.STALE_AFTER_DAYS),
+    }
+
+
+@bp.route("/resources")
+@public
+def index() -> Any:
+    """Recovery cafés, housing, courses and other places that help, near a place or by town."""
+    errors: dict[str, str] = {}
+    place = _place(request.args, errors)
+    radius_choice, radius_km = _radius(request.args, errors)
+    terms = services.taxonomy_terms()
+    categories = frozenset(request.args.getlist("category")) & {t.code for t in terms}
+    results: list[tuple[float | None, Service, Any]] = []
+    if place and not errors:
+        results = list(
+            services.search_resources(place[0], place[1], radius_km, categories, RESULTS_LIMIT)
+        )
+    elif not errors:
+        results = [(None, s, s.location) for s in services.public_resources(categories)]
+    return render_template(
+        "resources/index.html",
+        args=request.args,
+        errors=errors,
+        results=results,
+        place_label=place[2] if place else "",
+        radius_choice=radius_choice,
+        radius_choices=RADII,
+        terms=terms,
+        **_context(),
+    ), (400 if errors else 200)
+
+
+@bp.route("/resources/<service_id>")
+@public
+def resource(service_id: str) -> Any:
+    """One resource: what it is, where, when it is open, who it is for, how to get in touch."""
+    service = services.public_resource(service_id)
+    if service is None:
+        abort(404)
+    context = _context()
+    return render_template(
+        "resources/resource.html",
+        service=service,
+        location=service.location,
+        stale=services.is_stale(service, context["today"], context["stale_after"]),
+        **context,
+    )
