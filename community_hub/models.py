@@ -16,8 +16,8 @@ __all__ = [
     "course_models",
     "meeting_models",
     "people_models",
-    "resource_models",
     "placement_models",
     "requirement_models",
+    "resource_models",
     "volunteer_models",
 ]
