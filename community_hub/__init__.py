@@ -34,7 +34,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"))
+    # Batch mode lets Alembic alter columns on SQLite (by copying the table).
+    migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True)
     csrf.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
     limiter.init_app(app)
@@ -43,6 +44,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from community_hub.auth.views import bp as auth_bp
     from community_hub.core.views import bp as core_bp
+    from community_hub.directory import suggest  # noqa: F401 - adds suggestion routes
+    from community_hub.directory.views import api as directory_api_bp
+    from community_hub.directory.views import bp as directory_bp
     from community_hub.interop.views import bp as interop_bp
     from community_hub.meetings import manage_venues  # noqa: F401 - adds venue routes to manage_bp
     from community_hub.meetings.api import bp as api_bp
@@ -66,6 +70,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         manage_resources_bp,
         volunteers_bp,
         interop_bp,
+        directory_bp,
+        directory_api_bp,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # read-only JSON API: GET only, no cookies needed

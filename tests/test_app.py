@@ -99,6 +99,12 @@ def test_every_route_is_public_or_needs_sign_in(app: Flask, client):
         "people.champion",
         "resources.index",
         "resources.resource",
+        "directory.near",
+        "directory.community_map",
+        "directory_api.nearby_api",
+        "directory.suggest_peer",
+        "directory.suggest_champion",
+        "directory.suggest_resource",
     }
     for rule in app.url_map.iter_rules():
         if rule.endpoint in public_endpoints or rule.endpoint == "static":

@@ -185,14 +185,25 @@ def restore(meeting_id: int) -> Any:
     return redirect(url_for("manage.dashboard"))
 
 
+def edit_url_for(suggestion: ChangeSuggestion) -> str:
+    """Where a coordinator corrects the listing a suggestion is about."""
+    if suggestion.meeting_id:
+        return url_for("manage.edit_meeting", meeting_id=suggestion.meeting_id)
+    if suggestion.peer_id:
+        return url_for("manage_people.edit", kind="peers", listing_id=suggestion.peer_id)
+    if suggestion.champion_id:
+        return url_for("manage_people.edit", kind="champions", listing_id=suggestion.champion_id)
+    if suggestion.service_id:
+        return url_for("manage_resources.edit", service_id=suggestion.service_id)
+    return ""
+
+
 @bp.route("/suggestions/<int:suggestion_id>", methods=["GET", "POST"])
 @roles_required(*MANAGERS)
 def review_suggestion(suggestion_id: int) -> Any:
     """Read a public suggestion and record what was done about it."""
     suggestion = db.session.get(ChangeSuggestion, suggestion_id)
-    if suggestion is None or not can_manage_organisation(
-        current_user, suggestion.meeting.organisation_id
-    ):
+    if suggestion is None or not can_manage_organisation(current_user, suggestion.organisation_id):
         abort(404)
     form = ResolveForm()
     if form.validate_on_submit():
@@ -204,6 +215,9 @@ def review_suggestion(suggestion_id: int) -> Any:
             db.session.commit()
             flash(_("Suggestion closed."), "success")
             return redirect(url_for("manage.dashboard"))
-    return render_template("meetings/manage/suggestion.html", suggestion=suggestion, form=form), (
-        400 if form.errors else 200
-    )
+    return render_template(
+        "meetings/manage/suggestion.html",
+        suggestion=suggestion,
+        form=form,
+        edit_url=edit_url_for(suggestion),
+    ), (400 if form.errors else 200)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime, time
+from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -171,10 +172,16 @@ class SuggestionStatus(enum.StrEnum):
 
 
 class ChangeSuggestion(Model):
-    """A member of the public's suggested correction, queued for the owning coordinator."""
+    """A member of the public's suggested correction to any listing, queued for its owners."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id"), index=True)
+    # The organisation that keeps the listing: whose coordinators see the suggestion.
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    # Exactly one of these names the listing.
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"), index=True)
+    peer_id: Mapped[int | None] = mapped_column(ForeignKey("peer_supporter.id"), index=True)
+    champion_id: Mapped[int | None] = mapped_column(ForeignKey("recovery_champion.id"), index=True)
+    service_id: Mapped[str | None] = mapped_column(ForeignKey("service.id"), index=True)
     kind: Mapped[str] = mapped_column(String(30))  # what is wrong: time, place, closed, online...
     message: Mapped[str] = mapped_column(Text)
     reply_email: Mapped[str] = mapped_column(String(254), default="")
@@ -184,5 +191,32 @@ class ChangeSuggestion(Model):
     reviewed_at: Mapped[datetime | None]
     review_note: Mapped[str] = mapped_column(Text, default="")
 
-    meeting: Mapped[Meeting] = relationship()
+    meeting: Mapped[Meeting | None] = relationship()
+    peer: Mapped[Any] = relationship("PeerSupporter")
+    champion: Mapped[Any] = relationship("RecoveryChampion")
+    service: Mapped[Any] = relationship("Service")
     reviewed_by: Mapped[User | None] = relationship()
+
+    @property
+    def target(self) -> Any:
+        return self.meeting or self.peer or self.champion or self.service
+
+    @property
+    def target_kind(self) -> str:
+        for kind in ("meeting", "peer", "champion", "service"):
+            if getattr(self, kind) is not None:
+                return kind
+        return ""
+
+    @property
+    def target_name(self) -> str:
+        target = self.target
+        return str(getattr(target, "name", None) or getattr(target, "display_name", ""))
+
+
+@event.listens_for(ChangeSuggestion, "before_insert")
+def _owned_by_the_listings_organisation(
+    _mapper: object, _connection: object, suggestion: ChangeSuggestion
+) -> None:
+    if suggestion.organisation_id is None and suggestion.target is not None:
+        suggestion.organisation_id = suggestion.target.organisation_id

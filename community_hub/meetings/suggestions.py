@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 
 from community_hub.auth.models import User, utcnow
 from community_hub.extensions import db
-from community_hub.meetings.models import ChangeSuggestion, Meeting, SuggestionStatus
+from community_hub.meetings.models import ChangeSuggestion, SuggestionStatus
 from community_hub.meetings.services import EMAIL_RE, ValidationFailed
 
 KINDS = {
@@ -19,10 +21,16 @@ KINDS = {
 }
 
 
-def suggest_change(
-    meeting: Meeting, kind: str, message: str, reply_email: str = ""
-) -> ChangeSuggestion:
-    """Queue a suggestion; the public needs no account."""
+TARGET_FIELDS = {
+    "Meeting": "meeting",
+    "PeerSupporter": "peer",
+    "RecoveryChampion": "champion",
+    "Service": "service",
+}
+
+
+def suggest_change(target: Any, kind: str, message: str, reply_email: str = "") -> ChangeSuggestion:
+    """Queue a suggestion about any listing for the organisation that keeps it (no account)."""
     errors = {}
     if kind not in KINDS:
         errors["kind"] = "Choose what is wrong with this listing."
@@ -37,8 +45,12 @@ def suggest_change(
     if errors:
         raise ValidationFailed(errors)
     suggestion = ChangeSuggestion(
-        meeting=meeting, kind=kind, message=message, reply_email=reply_email
+        kind=kind,
+        message=message,
+        reply_email=reply_email,
+        organisation_id=target.organisation_id,
     )
+    setattr(suggestion, TARGET_FIELDS[type(target).__name__], target)
     db.session.add(suggestion)
     db.session.flush()
     return suggestion
@@ -48,12 +60,11 @@ def pending_for(user: User) -> list[ChangeSuggestion]:
     """Pending suggestions on this coordinator's organisation's meetings (all, for admins)."""
     stmt = (
         select(ChangeSuggestion)
-        .join(ChangeSuggestion.meeting)
         .where(ChangeSuggestion.status == SuggestionStatus.PENDING.value)
         .order_by(ChangeSuggestion.created_at)
     )
     if user.role != "admin":
-        stmt = stmt.where(Meeting.organisation_id == user.organisation_id)
+        stmt = stmt.where(ChangeSuggestion.organisation_id == user.organisation_id)
     return list(db.session.scalars(stmt))
 
 

@@ -10,8 +10,6 @@ from flask import (
     Response,
     abort,
     current_app,
-    flash,
-    redirect,
     render_template,
     request,
     url_for,
@@ -22,14 +20,12 @@ from sqlalchemy import select
 from community_hub.extensions import db, limiter
 from community_hub.geo.geocode import geocode
 from community_hub.meetings import present
-from community_hub.meetings.forms import SuggestionForm
 from community_hub.meetings.ics import calendar_for
 from community_hub.meetings.models import Fellowship, Meeting
 from community_hub.meetings.params import RADIUS_CHOICES, parse_search
 from community_hub.meetings.schedule import next_occurrence
 from community_hub.meetings.search import MAX_LIMIT, search_meetings
-from community_hub.meetings.services import ValidationFailed, get_by_slug, is_stale
-from community_hub.meetings.suggestions import suggest_change
+from community_hub.meetings.services import get_by_slug, is_stale
 from community_hub.meetings.types import COMMON_FILTERS, type_name
 from community_hub.web import public
 
@@ -174,21 +170,6 @@ def search_ics() -> Any:
 def suggest(slug: str) -> Any:
     """Anyone can tell the coordinator that a listing is wrong."""
     item = _public_meeting(slug)
-    form = SuggestionForm()
-    if form.validate_on_submit():
-        try:
-            suggest_change(
-                item, form.kind.data or "", form.message.data or "", form.reply_email.data or ""
-            )
-        except ValidationFailed as failed:
-            for name, message in failed.errors.items():
-                getattr(form, name).errors = [message]
-        else:
-            db.session.commit()
-            flash(
-                _("Thank you. The people who run this listing will check your suggestion."),
-                "success",
-            )
-            return redirect(url_for("meetings.meeting", slug=item.slug))
-    status = 400 if form.errors else 200
-    return render_template("meetings/suggest.html", meeting=item, form=form), status
+    from community_hub.directory.suggest import handle_suggestion
+
+    return handle_suggestion(item, item.name, url_for("meetings.meeting", slug=item.slug))

@@ -1,0 +1,1 @@
+"""The whole local recovery community near a place: meetings, peers, champions, resources."""

@@ -1,0 +1,74 @@
+"""The public's "suggest a change" on peers, champions and resources (meetings have their own)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from community_hub.directory.views import bp
+from community_hub.extensions import db, limiter
+from community_hub.meetings.forms import SuggestionForm
+from community_hub.meetings.services import ValidationFailed
+from community_hub.meetings.suggestions import suggest_change
+from community_hub.people.models import PeerSupporter, RecoveryChampion
+from community_hub.resources.services import public_resource
+from community_hub.web import public
+
+
+def handle_suggestion(target: Any, name: str, back_url: str) -> Any:
+    """Validate the form, queue the suggestion for the listing's organisation, thank them."""
+    form = SuggestionForm()
+    if form.validate_on_submit():
+        try:
+            suggest_change(
+                target, form.kind.data or "", form.message.data or "", form.reply_email.data or ""
+            )
+        except ValidationFailed as failed:
+            for field, message in failed.errors.items():
+                getattr(form, field).errors = [message]
+        else:
+            db.session.commit()
+            flash(
+                _("Thank you. The people who run this listing will check your suggestion."),
+                "success",
+            )
+            return redirect(back_url)
+    status = 400 if form.errors else 200
+    return render_template("meetings/suggest.html", name=name, back_url=back_url, form=form), status
+
+
+@bp.route("/peers/<int:peer_id>/suggest", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+@public
+def suggest_peer(peer_id: int) -> Any:
+    """Tell a peer supporter's organisation that their listing is wrong."""
+    peer = db.session.get(PeerSupporter, peer_id)
+    if peer is None or not peer.is_public:
+        abort(404)
+    return handle_suggestion(peer, peer.display_name, url_for("people.peer", peer_id=peer.id))
+
+
+@bp.route("/champions/<int:champion_id>/suggest", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+@public
+def suggest_champion(champion_id: int) -> Any:
+    """Tell a recovery champion's organisation that their listing is wrong."""
+    champion = db.session.get(RecoveryChampion, champion_id)
+    if champion is None or not champion.is_public:
+        abort(404)
+    back = url_for("people.champion", champion_id=champion.id)
+    return handle_suggestion(champion, champion.display_name, back)
+
+
+@bp.route("/resources/<service_id>/suggest", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+@public
+def suggest_resource(service_id: str) -> Any:
+    """Tell a resource's organisation that its listing is wrong."""
+    service = public_resource(service_id[:36])
+    if service is None:
+        abort(404)
+    back = url_for("resources.resource", service_id=service.id)
+    return handle_suggestion(service, service.name, back)
