@@ -15,6 +15,7 @@ from community_hub.auth.decorators import roles_required
 from community_hub.auth.models import Organisation, Role
 from community_hub.auth.services import can_manage_organisation
 from community_hub.extensions import db
+from community_hub.freshness import is_stale
 from community_hub.meetings import services
 from community_hub.meetings.forms import MeetingForm, ResolveForm
 from community_hub.meetings.models import ChangeSuggestion, Fellowship, Meeting, Venue
@@ -91,9 +92,7 @@ def dashboard() -> Any:
     today = _today()
     stale_after = current_app.config["STALE_AFTER_DAYS"]
     meetings = services.meetings_for(current_user, include_archived=True)
-    stale = [
-        m for m in meetings if m.archived_at is None and services.is_stale(m, today, stale_after)
-    ]
+    stale = [m for m in meetings if m.archived_at is None and is_stale(m, today, stale_after)]
     return render_template(
         "meetings/manage/dashboard.html",
         meetings=meetings,

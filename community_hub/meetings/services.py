@@ -207,12 +207,6 @@ def meetings_for(user: User, include_archived: bool = False) -> list[Meeting]:
     return list(db.session.scalars(stmt))
 
 
-def is_stale(meeting: Meeting, today: date, stale_after_days: int) -> bool:
-    if meeting.last_confirmed is None:
-        return True
-    return (today - meeting.last_confirmed).days > stale_after_days
-
-
 def get_by_slug(slug: str) -> Meeting | None:
     return db.session.scalar(select(Meeting).where(Meeting.slug == slug))
 

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from community_hub.extensions import db, limiter
+from community_hub.freshness import is_stale
 from community_hub.geo.geocode import geocode
 from community_hub.meetings import present
 from community_hub.meetings.ics import calendar_for
@@ -25,7 +26,7 @@ from community_hub.meetings.models import Fellowship, Meeting
 from community_hub.meetings.params import RADIUS_CHOICES, parse_search
 from community_hub.meetings.schedule import next_occurrence
 from community_hub.meetings.search import MAX_LIMIT, search_meetings
-from community_hub.meetings.services import get_by_slug, is_stale
+from community_hub.meetings.services import get_by_slug
 from community_hub.meetings.types import COMMON_FILTERS, type_name
 from community_hub.web import public
 

@@ -14,6 +14,7 @@ from community_hub.auth.decorators import roles_required
 from community_hub.auth.models import Organisation, Role
 from community_hub.auth.services import can_manage_organisation
 from community_hub.extensions import db
+from community_hub.freshness import is_stale
 from community_hub.meetings.services import ValidationFailed
 from community_hub.people import services
 from community_hub.people.forms import (
@@ -101,7 +102,7 @@ def dashboard() -> Any:
     peers = services.peers_for(current_user, include_archived=True)
     champions = services.champions_for(current_user, include_archived=True)
     listings: list[Listing] = [*peers, *champions]
-    stale = [i for i in listings if i.archived_at is None and services.is_stale(i, today)]
+    stale = [i for i in listings if i.archived_at is None and is_stale(i, today)]
     return render_template(
         "people/manage/dashboard.html",
         peers=peers,

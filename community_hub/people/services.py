@@ -194,13 +194,6 @@ def restore(listing: Listing) -> None:
     listing.updated_at = utcnow()
 
 
-def is_stale(listing: Listing, today: date, days: int = 90) -> bool:
-    """Not confirmed within `days`: worth a coordinator's check, flagged to the public."""
-    if listing.last_confirmed is None:
-        return True
-    return (today - listing.last_confirmed).days > days
-
-
 def _scoped(model: type[L], user: User, include_archived: bool) -> list[L]:
     stmt = select(model).order_by(model.display_name, model.id)
     if user.role != Role.ADMIN.value:

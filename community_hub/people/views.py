@@ -13,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from community_hub.auth.services import can_manage_organisation
 from community_hub.extensions import db, limiter
+from community_hub.freshness import is_stale
 from community_hub.geo.geocode import geocode
 from community_hub.meetings.params import RADIUS_CHOICES
 from community_hub.people import services, vocab
@@ -171,7 +172,7 @@ def peer(peer_id: int) -> Any:
         peer=item,
         form=form,
         preview=preview,
-        stale=services.is_stale(item, context["today"], context["stale_after"]),
+        stale=is_stale(item, context["today"], context["stale_after"]),
         **context,
     ), (400 if form.errors or form.form_errors else 200)
 

@@ -14,6 +14,7 @@ from community_hub.auth.decorators import roles_required
 from community_hub.auth.models import Organisation, Role
 from community_hub.auth.services import can_manage_organisation
 from community_hub.extensions import db
+from community_hub.freshness import is_stale
 from community_hub.resources import services
 from community_hub.resources.forms import PHONE_ROWS, SCHEDULE_ROWS, ResourceForm
 from community_hub.resources.models import Service
@@ -153,7 +154,7 @@ def index() -> Any:
     today = _today()
     stale_after = current_app.config.get("STALE_AFTER_DAYS", services.STALE_AFTER_DAYS)
     items = services.resources_for(current_user, include_archived=True)
-    stale = [s for s in items if s.archived_at is None and services.is_stale(s, today, stale_after)]
+    stale = [s for s in items if s.archived_at is None and is_stale(s, today, stale_after)]
     return render_template(
         "resources/manage/index.html",
         resources=items,

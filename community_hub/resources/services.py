@@ -45,7 +45,6 @@ __all__ = [
     "archive_resource",
     "confirm_resource",
     "create_resource",
-    "is_stale",
     "public_resource",
     "public_resources",
     "resources_for",
@@ -197,10 +196,3 @@ def public_resource(service_id: str) -> Service | None:
 
 def taxonomy_terms() -> list[TaxonomyTerm]:
     return list(db.session.scalars(select(TaxonomyTerm).order_by(TaxonomyTerm.term)))
-
-
-def is_stale(service: Service, today: date, days: int = STALE_AFTER_DAYS) -> bool:
-    """True when nobody has confirmed the listing within `days`."""
-    if service.last_confirmed is None:
-        return True
-    return (today - service.last_confirmed).days > days

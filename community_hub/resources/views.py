@@ -10,6 +10,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
+from community_hub.freshness import is_stale
 from community_hub.geo.geocode import geocode
 from community_hub.meetings.params import RADIUS_CHOICES
 from community_hub.resources import services
@@ -122,6 +123,6 @@ def resource(service_id: str) -> Any:
         "resources/resource.html",
         service=service,
         location=service.location,
-        stale=services.is_stale(service, context["today"], context["stale_after"]),
+        stale=is_stale(service, context["today"], context["stale_after"]),
         **context,
     )

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from community_hub.extensions import db
+from community_hub.freshness import is_stale
 from community_hub.people import services
 from community_hub.people.models import PeerSupporter, RecoveryChampion
 
@@ -250,8 +251,8 @@ def test_is_stale_after_the_given_days(make_peer):
 
     peer = make_peer(last_confirmed=TODAY - timedelta(days=90))
 
-    assert not services.is_stale(peer, TODAY)
-    assert services.is_stale(peer, TODAY + timedelta(days=1))
-    assert services.is_stale(peer, TODAY, days=30)
+    assert not is_stale(peer, TODAY)
+    assert is_stale(peer, TODAY + timedelta(days=1))
+    assert is_stale(peer, TODAY, days=30)
     peer.last_confirmed = None
-    assert services.is_stale(peer, TODAY)
+    assert is_stale(peer, TODAY)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from community_hub.extensions import db
+from community_hub.freshness import is_stale
 from community_hub.resources.models import Location, Phone, Schedule, Service, TaxonomyTerm
 from community_hub.resources.seed import load_resources
-from community_hub.resources.services import is_stale, search_resources
+from community_hub.resources.services import search_resources
 from community_hub.seed import DEFAULT_DIRECTORY, load_seed
 
 from .conftest import TODAY, TOWNS

@@ -7,6 +7,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 
 from community_hub.extensions import db
+from community_hub.freshness import is_stale
 from community_hub.resources import services
 from community_hub.resources.models import (
     Location,
@@ -194,11 +195,11 @@ def test_defunct_resources_are_not_public(make_resource):
 def test_staleness(make_resource):
     service = make_resource(last_confirmed=TODAY - timedelta(days=90))
 
-    assert not services.is_stale(service, TODAY)
-    assert services.is_stale(service, TODAY + timedelta(days=1))
-    assert services.is_stale(service, TODAY, days=30)
+    assert not is_stale(service, TODAY)
+    assert is_stale(service, TODAY + timedelta(days=1))
+    assert is_stale(service, TODAY, days=30)
     service.last_confirmed = None
-    assert services.is_stale(service, TODAY)
+    assert is_stale(service, TODAY)
 
 
 def test_coordinators_see_their_own_resources_and_admins_see_all(
