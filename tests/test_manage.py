@@ -442,3 +442,26 @@ def test_admin_dashboard_shows_every_organisation(client, auth, make_user, make_
 
     assert "First Org Meeting" in html
     assert "Second Org Meeting" in html
+
+
+def test_dashboard_points_to_other_listings_needing_confirmation(client, auth, make_user):
+    """Peers, champions and resources not confirmed in 90 days are signposted from /manage/."""
+    from datetime import date
+
+    from community_hub.extensions import db
+    from community_hub.people.models import PeerSupporter
+
+    coordinator = make_user("coordinator")
+    db.session.add(
+        PeerSupporter(
+            organisation_id=coordinator.organisation_id,
+            slug="old-peer",
+            display_name="Sam",
+            area="Doncaster",
+            last_confirmed=date(2020, 1, 1),
+        )  # fmt: skip
+    )
+    db.session.commit()
+    auth.login(coordinator)
+    html = client.get("/manage/").get_data(as_text=True)
+    assert "1 peer or champion listing also needs confirming" in html

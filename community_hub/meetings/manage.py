@@ -85,6 +85,20 @@ def _data(form: MeetingForm) -> MeetingData:
     )
 
 
+def _other_stale_listings(today: Any, stale_after: int) -> dict[str, int]:
+    """How many of the organisation's other listings need confirming (each has its own page)."""
+    from community_hub.people.services import champions_for, peers_for
+    from community_hub.resources.services import resources_for
+
+    def count(items: list[Any]) -> int:
+        return sum(1 for i in items if i.archived_at is None and is_stale(i, today, stale_after))
+
+    return {
+        "people": count(peers_for(current_user)) + count(champions_for(current_user)),
+        "resources": count(resources_for(current_user)),
+    }
+
+
 @bp.route("/")
 @roles_required(*MANAGERS)
 def dashboard() -> Any:
@@ -97,6 +111,7 @@ def dashboard() -> Any:
         "meetings/manage/dashboard.html",
         meetings=meetings,
         stale=stale,
+        other_stale=_other_stale_listings(today, stale_after),
         suggestions=pending_for(current_user),
         today=today,
         stale_after=stale_after,
