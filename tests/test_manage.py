@@ -459,7 +459,7 @@ def test_dashboard_points_to_other_listings_needing_confirmation(client, auth, m
             display_name="Sam",
             area="Doncaster",
             last_confirmed=date(2020, 1, 1),
-        )  # fmt: skip
+        )
     )
     db.session.commit()
     auth.login(coordinator)
