@@ -12,8 +12,8 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from community_hub.directory.services import KINDS, Nearby, search_nearby
-from community_hub.geo.geocode import geocode
-from community_hub.meetings.params import RADIUS_CHOICES, _float
+from community_hub.geo.params import RADII, place_from_args, radius_from_args
+from community_hub.meetings.params import _float
 from community_hub.people.services import is_staff
 from community_hub.web import public
 
@@ -22,37 +22,6 @@ api = Blueprint("directory_api", __name__, url_prefix="/api/v1")
 
 DEFAULT_RADIUS = "10mi"
 MAP_RADIUS = "25km"
-
-
-def _place(args: MultiDict[str, str], errors: dict[str, str]) -> tuple[float, float, str] | None:
-    """Where to search from: lat/lng, or a town or postcode typed by the visitor."""
-    lat, lng = _float(args, "lat", errors), _float(args, "lng", errors)
-    if lat is not None and lng is not None and not errors:
-        if -90 <= lat <= 90 and -180 <= lng <= 180:
-            return lat, lng, _("your location")
-        errors["lat"] = _("That location is not on the map.")
-        return None
-    text = args.get("q", "").strip()[:120]
-    if not text:
-        return None
-    found = geocode(text)
-    if found is None:
-        errors["q"] = _(
-            "We could not find “%(place)s”. Try a town name or a postcode, like Doncaster or DN1.",
-            place=text,
-        )
-        return None
-    return found.latitude, found.longitude, found.label
-
-
-def _radius(args: MultiDict[str, str], default: str, errors: dict[str, str]) -> tuple[str, float]:
-    choice = args.get("radius", "").strip().lower() or default
-    km = RADIUS_CHOICES.get(choice)
-    if km is None:
-        errors["radius"] = _("Choose a distance from the list.")
-        choice, km = default, RADIUS_CHOICES[default]
-    assert km is not None
-    return choice, km
 
 
 def _kinds(args: MultiDict[str, str], errors: dict[str, str]) -> frozenset[str]:
@@ -71,8 +40,8 @@ def _staff() -> bool:
 def near() -> Any:
     """Meetings, peer supporters, recovery champions and resources near a place."""
     errors: dict[str, str] = {}
-    place = _place(request.args, errors)
-    radius_choice, radius_km = _radius(request.args, DEFAULT_RADIUS, errors)
+    place = place_from_args(request.args, errors)
+    radius_choice, radius_km = radius_from_args(request.args, errors, DEFAULT_RADIUS)
     kinds = _kinds(request.args, errors)
     found: Nearby | None = None
     if place and not errors:
@@ -89,7 +58,7 @@ def near() -> Any:
         kinds=kinds,
         all_kinds=KINDS,
         radius_choice=radius_choice,
-        radius_choices=[c for c in RADIUS_CHOICES if c != "nearest"],
+        radius_choices=RADII,
         now=now,
         today=now.date(),
         viewer_tz=current_app.config["DEFAULT_TIMEZONE"],
@@ -120,8 +89,8 @@ def community_summary(found: Nearby) -> dict[str, Any]:
 def community_map() -> Any:
     """The map of an area's recovery groups and public champions (works without JavaScript)."""
     errors: dict[str, str] = {}
-    place = _place(request.args, errors)
-    radius_choice, radius_km = _radius(request.args, MAP_RADIUS, errors)
+    place = place_from_args(request.args, errors)
+    radius_choice, radius_km = radius_from_args(request.args, errors, MAP_RADIUS)
     found = summary = None
     markers: list[dict[str, Any]] = []
     if place and not errors:
@@ -154,7 +123,7 @@ def community_map() -> Any:
         markers=markers,
         place_label=place[2] if place else "",
         radius_choice=radius_choice,
-        radius_choices=[c for c in RADIUS_CHOICES if c != "nearest"],
+        radius_choices=RADII,
     ), (400 if errors else 200)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,8 +13,7 @@ from werkzeug.datastructures import MultiDict
 from community_hub.auth.services import can_manage_organisation
 from community_hub.extensions import db, limiter
 from community_hub.freshness import is_stale
-from community_hub.geo.geocode import geocode
-from community_hub.meetings.params import RADIUS_CHOICES
+from community_hub.geo.params import RADII, place_from_args, radius_from_args
 from community_hub.people import services, vocab
 from community_hub.people.forms import ContactRequestForm
 from community_hub.people.models import Listing, PeerSupporter, RecoveryChampion
@@ -25,7 +23,6 @@ from community_hub.web import public
 bp = Blueprint("people", __name__)
 
 DEFAULT_RADIUS = "10mi"
-RADII = [choice for choice in RADIUS_CHOICES if choice != "nearest"]
 RESULTS_LIMIT = 50
 
 
@@ -37,42 +34,6 @@ def _labels() -> dict[str, Any]:
         "language_name": lambda code: vocab.label(vocab.LANGUAGES, code),
         "level_name": lambda code: vocab.label(vocab.LEVEL_NAMES, code),
     }
-
-
-def _coordinate(args: MultiDict[str, str], name: str) -> float | None:
-    try:
-        value = float(args.get(name, "").strip())
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
-
-
-def _place(args: MultiDict[str, str], errors: dict[str, str]) -> tuple[float, float, str] | None:
-    """Where to search from: the visitor's location, or a town or postcode they typed."""
-    lat, lng = _coordinate(args, "lat"), _coordinate(args, "lng")
-    if lat is not None and lng is not None and -90 <= lat <= 90 and -180 <= lng <= 180:
-        return lat, lng, _("your location")
-    text = args.get("q", "").strip()[:120]
-    if not text:
-        return None
-    found = geocode(text)
-    if found is None:
-        errors["q"] = _(
-            "We could not find “%(place)s”. Try a town name or a postcode, like Doncaster or DN1.",
-            place=text,
-        )
-        return None
-    return found.latitude, found.longitude, found.label
-
-
-def _radius(args: MultiDict[str, str], errors: dict[str, str]) -> tuple[str, float]:
-    choice = args.get("radius", "").strip().lower() or DEFAULT_RADIUS
-    km = RADIUS_CHOICES.get(choice) if choice in RADII else None
-    if km is None:
-        errors["radius"] = _("Choose a distance from the list.")
-        choice, km = DEFAULT_RADIUS, RADIUS_CHOICES[DEFAULT_RADIUS]
-    assert km is not None
-    return choice, km
 
 
 def _codes(args: MultiDict[str, str], name: str, vocabulary: dict[str, Any]) -> frozenset[str]:
@@ -100,8 +61,8 @@ def _common_context() -> dict[str, Any]:
 def peers() -> Any:
     """Peer supporters near a place, with what they offer, languages and pathways."""
     errors: dict[str, str] = {}
-    place = _place(request.args, errors)
-    radius_choice, radius_km = _radius(request.args, errors)
+    place = place_from_args(request.args, errors)
+    radius_choice, radius_km = radius_from_args(request.args, errors, DEFAULT_RADIUS)
     offers = _codes(request.args, "offer", vocab.OFFERS)
     languages = _codes(request.args, "language", vocab.LANGUAGES)
     pathways = _codes(request.args, "pathway", vocab.PATHWAYS)
@@ -182,8 +143,8 @@ def peer(peer_id: int) -> Any:
 def champions() -> Any:
     """Recovery champions at every level; signed-in staff also see those listed privately."""
     errors: dict[str, str] = {}
-    place = _place(request.args, errors)
-    radius_choice, radius_km = _radius(request.args, errors)
+    place = place_from_args(request.args, errors)
+    radius_choice, radius_km = radius_from_args(request.args, errors, DEFAULT_RADIUS)
     levels = _codes(request.args, "level", vocab.LEVELS)
     staff = services.is_staff(current_user)
     results: list[tuple[float | None, RecoveryChampion]] = []

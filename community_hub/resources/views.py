@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template, request
-from flask_babel import gettext as _
-from werkzeug.datastructures import MultiDict
 
 from community_hub.freshness import is_stale
-from community_hub.geo.geocode import geocode
-from community_hub.meetings.params import RADIUS_CHOICES
+from community_hub.geo.params import RADII, place_from_args, radius_from_args
 from community_hub.resources import services
 from community_hub.resources.models import Schedule, Service
 from community_hub.resources.validation import DAYS, LANGUAGES, STATUSES
@@ -21,7 +17,6 @@ from community_hub.web import public
 bp = Blueprint("resources", __name__)
 
 DEFAULT_RADIUS = "10mi"
-RADII = [choice for choice in RADIUS_CHOICES if choice != "nearest"]
 RESULTS_LIMIT = 50
 
 
@@ -39,42 +34,6 @@ def _helpers() -> dict[str, Any]:
     }
 
 
-def _coordinate(args: MultiDict[str, str], name: str) -> float | None:
-    try:
-        value = float(args.get(name, "").strip())
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
-
-
-def _place(args: MultiDict[str, str], errors: dict[str, str]) -> tuple[float, float, str] | None:
-    """Where to search from: the visitor's location, or a town or postcode they typed."""
-    lat, lng = _coordinate(args, "lat"), _coordinate(args, "lng")
-    if lat is not None and lng is not None and -90 <= lat <= 90 and -180 <= lng <= 180:
-        return lat, lng, _("your location")
-    text = args.get("q", "").strip()[:120]
-    if not text:
-        return None
-    found = geocode(text)
-    if found is None:
-        errors["q"] = _(
-            "We could not find “%(place)s”. Try a town name or a postcode, like Doncaster or DN1.",
-            place=text,
-        )
-        return None
-    return found.latitude, found.longitude, found.label
-
-
-def _radius(args: MultiDict[str, str], errors: dict[str, str]) -> tuple[str, float]:
-    choice = args.get("radius", "").strip().lower() or DEFAULT_RADIUS
-    km = RADIUS_CHOICES.get(choice) if choice in RADII else None
-    if km is None:
-        errors["radius"] = _("Choose a distance from the list.")
-        choice, km = DEFAULT_RADIUS, RADIUS_CHOICES[DEFAULT_RADIUS]
-    assert km is not None
-    return choice, km
-
-
 def _context() -> dict[str, Any]:
     return {
         "today": datetime.now(UTC).date(),
@@ -87,8 +46,8 @@ def _context() -> dict[str, Any]:
 def index() -> Any:
     """Recovery cafés, housing, courses and other places that help, near a place or by town."""
     errors: dict[str, str] = {}
-    place = _place(request.args, errors)
-    radius_choice, radius_km = _radius(request.args, errors)
+    place = place_from_args(request.args, errors)
+    radius_choice, radius_km = radius_from_args(request.args, errors, DEFAULT_RADIUS)
     terms = services.taxonomy_terms()
     categories = frozenset(request.args.getlist("category")) & {t.code for t in terms}
     results: list[tuple[float | None, Service, Any]] = []
