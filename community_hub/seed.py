@@ -50,12 +50,12 @@ MEETING_TEXT_FIELDS = (
 Record = dict[str, Any]
 
 
-def _shifted(iso_date: str, today: date) -> date:
+def shifted_date(iso_date: str, today: date) -> date:
     """A seed date moved forward so it is as many days before today as it was before SEED_AS_OF."""
     return today - (SEED_AS_OF - date.fromisoformat(iso_date))
 
 
-def _read(directory: str, name: str) -> list[Record]:
+def read_records(directory: str, name: str) -> list[Record]:
     """Read one seed file: a JSON list of objects."""
     path = os.path.join(directory, name)
     with open(path, encoding="utf-8") as handle:
@@ -198,7 +198,7 @@ def _load_meetings(
         meeting.end_time = time.fromisoformat(end_time) if end_time else None
         meeting.type_list = codes
         confirmed = record.get("last_confirmed")
-        meeting.last_confirmed = _shifted(confirmed, today) if confirmed else None
+        meeting.last_confirmed = shifted_date(confirmed, today) if confirmed else None
         meeting.contact_public = bool(record.get("contact_public", False))
         meeting.refresh_derived()
 
@@ -207,11 +207,11 @@ def load_seed(directory: str | None = None, today: date | None = None) -> dict[s
     """Upsert the demo data from `directory` (default: the repo's seed/); the caller commits."""
     directory = directory or DEFAULT_DIRECTORY
     today = today or datetime.now(UTC).date()
-    fellowship_records = _read(directory, "fellowships.json")
-    organisation_records = _read(directory, "organisations.json")
-    user_records = _read(directory, "users.json")
-    venue_records = _read(directory, "venues.json")
-    meeting_records = _read(directory, "meetings.json")
+    fellowship_records = read_records(directory, "fellowships.json")
+    organisation_records = read_records(directory, "organisations.json")
+    user_records = read_records(directory, "users.json")
+    venue_records = read_records(directory, "venues.json")
+    meeting_records = read_records(directory, "meetings.json")
 
     fellowships = _load_fellowships(fellowship_records)
     organisations = _load_organisations(organisation_records)

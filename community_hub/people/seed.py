@@ -6,8 +6,6 @@ Idempotent: records are matched on `slug` and updated in place. Run after the ma
 
 from __future__ import annotations
 
-import json
-import os
 from datetime import date, datetime, time
 from typing import Any
 
@@ -26,28 +24,15 @@ from community_hub.people.validation import (
     validate_champion,
     validate_peer,
 )
+from community_hub.seed import read_records, shifted_date
 
 # Dates in the files are as of this day; loading shifts them to be as old relative to today.
-SEED_AS_OF = date(2026, 11, 23)
 SEED_UPDATED_AT = datetime(2026, 11, 23, 9, 0, 0)
 Record = dict[str, Any]
 
 
-def _shifted(iso_date: str, today: date) -> date:
-    return today - (SEED_AS_OF - date.fromisoformat(iso_date))
-
-
 def _moment(iso_date: str | None, today: date) -> datetime | None:
-    return datetime.combine(_shifted(iso_date, today), time(10, 0)) if iso_date else None
-
-
-def _read(directory: str, name: str) -> list[Record]:
-    path = os.path.join(directory, name)
-    with open(path, encoding="utf-8") as handle:
-        data = json.load(handle)
-    if not isinstance(data, list):
-        raise ValueError(f"{path} must hold a JSON list.")
-    return data
+    return datetime.combine(shifted_date(iso_date, today), time(10, 0)) if iso_date else None
 
 
 def _organisation(slug: str, owner: str) -> Organisation:
@@ -88,7 +73,7 @@ def _lifecycle(listing: Listing, record: Record, today: date) -> None:
     listing.hidden_at = _moment(record.get("hidden"), today)
     listing.archived_at = _moment(record.get("archived"), today)
     confirmed = record.get("last_confirmed")
-    listing.last_confirmed = _shifted(confirmed, today) if confirmed else None
+    listing.last_confirmed = shifted_date(confirmed, today) if confirmed else None
     listing.updated_at = SEED_UPDATED_AT
 
 
@@ -115,8 +100,8 @@ def _checked(kind: str, slug: str, data: ListingData) -> tuple[float, float]:
 
 def load_people(directory: str, today: date) -> dict[str, int]:
     """Upsert the demo peers and champions from `directory`; the caller commits."""
-    peer_records = _read(directory, "peers.json")
-    champion_records = _read(directory, "champions.json")
+    peer_records = read_records(directory, "peers.json")
+    champion_records = read_records(directory, "champions.json")
     for record in peer_records:
         data = PeerData(
             **_common(record),

@@ -8,8 +8,6 @@ coordinator's form.
 
 from __future__ import annotations
 
-import json
-import os
 from datetime import date, time
 from typing import Any
 
@@ -21,9 +19,9 @@ from community_hub.meetings.services import ValidationFailed
 from community_hub.resources.models import Service, TaxonomyTerm
 from community_hub.resources.services import create_resource, update_resource
 from community_hub.resources.validation import PhoneData, ResourceData, ScheduleData
+from community_hub.seed import read_records, shifted_date
 
 # Dates in the files are as of this day; loading shifts them to be as old relative to today.
-SEED_AS_OF = date(2026, 11, 23)
 Record = dict[str, Any]
 SERVICE_FIELDS = (
     "name",
@@ -51,19 +49,6 @@ LOCATION_FIELDS = (
     "timezone",
     "accessibility_notes",
 )
-
-
-def _shifted(iso_date: str, today: date) -> date:
-    return today - (SEED_AS_OF - date.fromisoformat(iso_date))
-
-
-def _read(directory: str, name: str) -> list[Record]:
-    path = os.path.join(directory, name)
-    with open(path, encoding="utf-8") as handle:
-        data = json.load(handle)
-    if not isinstance(data, list):
-        raise ValueError(f"{path} must hold a JSON list.")
-    return data
 
 
 def _load_terms(records: list[Record]) -> None:
@@ -131,7 +116,7 @@ def _load_resource(record: Record, today: date) -> Service:
     except ValidationFailed as failed:
         raise ValueError(f"Resource {slug!r}: {failed}") from failed
     confirmed = record.get("last_confirmed")
-    service.last_confirmed = _shifted(confirmed, today) if confirmed else None
+    service.last_confirmed = shifted_date(confirmed, today) if confirmed else None
     archived = record.get("archived", False)
     if archived and service.archived_at is None:
         service.archived_at = service.updated_at
@@ -142,8 +127,8 @@ def _load_resource(record: Record, today: date) -> Service:
 
 def load_resources(directory: str, today: date) -> int:
     """Upsert the taxonomy and resources from the seed `directory`; the caller commits."""
-    _load_terms(_read(directory, "taxonomy.json"))
-    records = _read(directory, "resources.json")
+    _load_terms(read_records(directory, "taxonomy.json"))
+    records = read_records(directory, "resources.json")
     slugs = [r["slug"] for r in records]
     repeated = sorted({s for s in slugs if slugs.count(s) > 1})
     if repeated:
