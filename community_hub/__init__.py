@@ -47,6 +47,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from community_hub.directory import suggest  # noqa: F401 - adds suggestion routes
     from community_hub.directory.views import api as directory_api_bp
     from community_hub.directory.views import bp as directory_bp
+    from community_hub.interop.hsds_views import bp as hsds_bp
+    from community_hub.interop.resources_csv import bp as resources_csv_bp
     from community_hub.interop.views import bp as interop_bp
     from community_hub.meetings import manage_venues  # noqa: F401 - adds venue routes to manage_bp
     from community_hub.meetings.api import bp as api_bp
@@ -70,6 +72,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         manage_resources_bp,
         volunteers_bp,
         interop_bp,
+        hsds_bp,
+        resources_csv_bp,
         directory_bp,
         directory_api_bp,
     ):

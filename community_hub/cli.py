@@ -116,9 +116,11 @@ def _read_source(source: str) -> bytes:
 
 
 def init_app(app: Flask) -> None:
+    from community_hub.interop.resources_csv import import_resources_command
     from community_hub.volunteers.cli import reminders_command
 
     app.cli.add_command(reminders_command)
+    app.cli.add_command(import_resources_command)
     app.cli.add_command(import_feed_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(gazetteer_group)

@@ -105,6 +105,9 @@ def test_every_route_is_public_or_needs_sign_in(app: Flask, client):
         "directory.suggest_peer",
         "directory.suggest_champion",
         "directory.suggest_resource",
+        "hsds.services",
+        "hsds.service",
+        "resources_csv.resources_csv",
     }
     for rule in app.url_map.iter_rules():
         if rule.endpoint in public_endpoints or rule.endpoint == "static":

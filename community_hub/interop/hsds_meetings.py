@@ -1,0 +1,235 @@
+"""HSDS 3 records for meetings (weekly services with places) and peers' services (areas only).
+
+See hsds.py for the id scheme. A peer's service carries no personal data: no name, bio, gender,
+phone, email, page link (its slug holds the name) or exact point, only the area and its centre
+rounded to about a kilometre.
+"""
+
+from __future__ import annotations
+
+from flask import url_for
+
+from community_hub.interop.hsds import (
+    Record,
+    _attribute,
+    _clean,
+    _languages,
+    _timestamp,
+    _timezone_attribute,
+    organization,
+    stable_id,
+    utc_offset,
+)
+from community_hub.meetings.models import Attendance, Meeting, Venue
+from community_hub.meetings.types import type_name
+from community_hub.people.models import PeerSupporter
+from community_hub.people.vocab import LANGUAGES as PEER_LANGUAGES
+from community_hub.people.vocab import OFFERS, PATHWAYS
+
+DAY_CODES = ("SU", "MO", "TU", "WE", "TH", "FR", "SA")  # Meeting.day: 0 = Sunday
+
+
+def meeting_id(meeting: Meeting) -> str:
+    return stable_id("meeting", meeting.slug)
+
+
+def peer_id(peer: PeerSupporter) -> str:
+    return stable_id("peer", peer.slug)
+
+
+# ---- meetings --------------------------------------------------------------------------------
+
+
+def _venue_location(meeting: Meeting, venue: Venue) -> Record:
+    location_id = stable_id("venue", venue.name, venue.postcode, venue.latitude, venue.longitude)
+    address = {
+        "id": stable_id("venue-address", location_id),
+        "location_id": location_id,
+        "address_1": venue.address,
+        "city": venue.city,
+        "state_province": venue.region or venue.city,
+        "postal_code": venue.postcode,
+        "country": venue.country,
+        "address_type": "physical",
+    }
+    return _clean(
+        {
+            "id": location_id,
+            "location_type": "physical",
+            "name": venue.name,
+            "description": venue.location_notes,
+            "latitude": venue.latitude,
+            "longitude": venue.longitude,
+            "addresses": [address] if venue.address else [],
+            "accessibility": [
+                {"id": stable_id("accessibility", location_id), "location_id": location_id}
+                | {"description": venue.accessibility_notes}
+            ]
+            if venue.accessibility_notes
+            else [],
+        }
+    )
+
+
+def _meeting_locations(meeting: Meeting, record_id: str) -> list[Record]:
+    places = []
+    venue = meeting.venue
+    if venue is not None and not venue.approximate and "TC" not in meeting.type_list:
+        places.append(_venue_location(meeting, venue))
+    if meeting.conference_url:
+        online_id = stable_id("meeting-online", meeting.slug)
+        places.append(
+            _clean(
+                {
+                    "id": online_id,
+                    "location_type": "virtual",
+                    "name": "Online",
+                    "url": meeting.conference_url,
+                    "description": meeting.conference_url_notes,
+                }
+            )
+        )
+    return [
+        {
+            "id": stable_id("service-at-location", record_id, place["id"]),
+            "service_id": record_id,
+            "location_id": place["id"],
+            "location": place,
+        }
+        for place in places
+    ]
+
+
+def meeting_record(meeting: Meeting, full: bool = True) -> Record:
+    record_id = meeting_id(meeting)
+    types = ", ".join(type_name(code) for code in meeting.type_list)
+    description = " ".join(
+        part
+        for part in (
+            f"A weekly {meeting.fellowship.name} meeting ({types})."
+            if types
+            else f"A weekly {meeting.fellowship.name} meeting.",
+            meeting.notes,
+        )
+        if part
+    )
+    closed = meeting.attendance == Attendance.INACTIVE.value
+    record = _clean(
+        {
+            "id": record_id,
+            "organization_id": organization(meeting.organisation)["id"],
+            "name": meeting.name,
+            "alternate_name": meeting.group_name,
+            "description": description,
+            "url": url_for("meetings.meeting", slug=meeting.slug, _external=True),
+            "status": "temporarily closed" if closed else "active",
+            "fees_description": "Free. Groups pass a collection; nobody has to give.",
+            "assured_date": meeting.last_confirmed.isoformat() if meeting.last_confirmed else "",
+            "last_modified": _timestamp(meeting.updated_at),
+            "organization": organization(meeting.organisation),
+        }
+    )
+    if not full:
+        return record
+    day = DAY_CODES[meeting.day]
+    end = meeting.end_time.strftime("%H:%M") if meeting.end_time else ""
+    schedule = {
+        "id": stable_id("meeting-schedule", meeting.slug),
+        "service_id": record_id,
+        "freq": "WEEKLY",
+        "wkst": "MO",
+        "byday": day,
+        "opens_at": meeting.start_time.strftime("%H:%M"),
+        "closes_at": end,
+        "timezone": utc_offset(meeting.timezone),
+        "description": f"Every {meeting.day_name} at {meeting.start_time:%H:%M}",
+        "notes": f"Local times in {meeting.timezone}.",
+        "attending_type": meeting.attendance,
+    }
+    phones = []
+    if meeting.conference_phone:
+        phones.append(
+            _clean(
+                {
+                    "id": stable_id("meeting-phone", meeting.slug),
+                    "service_id": record_id,
+                    "number": meeting.conference_phone,
+                    "description": meeting.conference_phone_notes or "Join by phone",
+                }
+            )
+        )
+    attributes = [_timezone_attribute(record_id, meeting.timezone)]
+    attributes += [
+        _attribute(record_id, "meeting_guide_types", code, type_name(code))
+        for code in meeting.type_list
+    ]
+    extra = {
+        "schedules": [_clean(schedule)],
+        "phones": phones,
+        "service_at_locations": _meeting_locations(meeting, record_id),
+        "attributes": attributes,
+    }
+    return record | _clean(extra)
+
+
+# ---- peers' services -------------------------------------------------------------------------
+
+
+def peer_record(peer: PeerSupporter, full: bool = True) -> Record:
+    """A peer's offer as a service of their organisation: the area, never the person."""
+    record_id = peer_id(peer)
+    org = peer.organisation
+    offers = "; ".join(str(OFFERS[o]) for o in peer.offer_list if o in OFFERS)
+    role = "A paid peer worker" if peer.paid else "A volunteer"
+    description = (
+        f"{role} with lived experience of recovery offers peer support in {peer.area} "
+        f"through {org.name}."
+        + (f" Offers: {offers}." if offers else "")
+        + f" Ask {org.name} to be put in touch; they pass your message on."
+    )
+    record = _clean(
+        {
+            "id": record_id,
+            "organization_id": organization(org)["id"],
+            "name": f"Peer support in {peer.area}",
+            "description": description,
+            "url": url_for("people.peers", _external=True),
+            "status": "active",
+            "fees_description": "Free.",
+            "assured_date": peer.last_confirmed.isoformat() if peer.last_confirmed else "",
+            "last_modified": _timestamp(peer.updated_at),
+            "organization": organization(org),
+        }
+    )
+    if not full:
+        return record
+    area = _clean(
+        {
+            "id": stable_id("peer-location", peer.slug),
+            "location_type": "physical",
+            "name": peer.area,
+            "description": "The centre of the area covered, not an address.",
+            "latitude": round(peer.latitude, 2) if peer.latitude is not None else None,
+            "longitude": round(peer.longitude, 2) if peer.longitude is not None else None,
+        }
+    )
+    extra = {
+        "service_areas": [
+            {"id": stable_id("peer-area", peer.slug), "service_id": record_id, "name": peer.area}
+        ],
+        "service_at_locations": [
+            {
+                "id": stable_id("peer-service-at-location", peer.slug),
+                "service_id": record_id,
+                "location_id": area["id"],
+                "location": area,
+            }
+        ],
+        "languages": _languages(record_id, peer.language_list, PEER_LANGUAGES),
+        "attributes": [
+            _attribute(record_id, "pathways", code, str(PATHWAYS[code]))
+            for code in peer.pathway_list
+            if code in PATHWAYS
+        ],
+    }
+    return record | _clean(extra)
