@@ -3,6 +3,7 @@
 from community_hub.auth import models as auth_models
 from community_hub.meetings import models as meeting_models
 from community_hub.people import models as people_models
+from community_hub.referrals import models as referral_models
 from community_hub.resources import models as resource_models
 from community_hub.volunteers import (
     course_models,
@@ -17,6 +18,7 @@ __all__ = [
     "meeting_models",
     "people_models",
     "placement_models",
+    "referral_models",
     "requirement_models",
     "resource_models",
     "volunteer_models",

@@ -83,6 +83,11 @@ class PeerSupporter(Listing, Model):
 
     __tablename__ = "peer_supporter"
 
+    # The volunteer record behind the profile: its checks decide whether the peer is cleared
+    # to accompany a client (community_hub/volunteers/requirements.py may_accompany).
+    volunteer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("volunteer.id"), unique=True, default=None
+    )
     languages: Mapped[str] = mapped_column(String(200), default=",en,")  # ",en,cy,"
     gender: Mapped[str] = mapped_column(String(60), default="")  # self-described, optional
     pathways: Mapped[str] = mapped_column(String(300), default="")  # ",aa,alcohol,"

@@ -1,0 +1,1 @@
+"""Assertive-linkage referrals: pseudonymous clients, consent per purpose, follow-up, audit."""

@@ -1,0 +1,109 @@
+"""Follow-ups at about 7, 30 and 90 days after the planned first meeting, and who is due."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import current_app, has_app_context
+from sqlalchemy import select
+
+from community_hub.auth.models import User
+from community_hub.extensions import db
+from community_hub.meetings.services import ValidationFailed
+from community_hub.referrals import audit, consent
+from community_hub.referrals.models import ContactAttempt, FollowUp, Purpose, Referral
+
+DEFAULT_OFFSETS = (7, 30, 90)
+FAILED_ATTEMPTS_FOR_LOST = 3
+
+
+def offsets() -> tuple[int, ...]:
+    if has_app_context():
+        return tuple(current_app.config.get("FOLLOW_UP_OFFSETS_DAYS", DEFAULT_OFFSETS))
+    return DEFAULT_OFFSETS
+
+
+def schedule_follow_ups(referral: Referral, today: date) -> list[FollowUp]:
+    """Create the follow-ups, only while the client's follow-up consent is current."""
+    if referral.planned_first_meeting is None or referral.follow_ups:
+        return []
+    if consent.current(referral.client, Purpose.FOLLOW_UP, today) is None:
+        return []
+    created = [
+        FollowUp(
+            referral=referral,
+            day_offset=days,
+            due_on=referral.planned_first_meeting + timedelta(days=days),
+        )
+        for days in offsets()
+    ]
+    db.session.add_all(created)
+    db.session.flush()
+    return created
+
+
+@dataclass
+class FollowUpAnswers:
+    attended_first_meeting: bool | None = None
+    first_meeting_on: date | None = None
+    meetings_since: int | None = None
+    attending_weekly: bool | None = None
+    has_sponsor_or_mentor: bool | None = None
+    doing_service: bool | None = None
+    satisfaction: int | None = None
+    barriers: str = ""
+
+
+def record(follow_up: FollowUp, answers: FollowUpAnswers, by: User, today: date) -> None:
+    """Record what the client said; needs current follow-up consent."""
+    consent.require(follow_up.referral.client, Purpose.FOLLOW_UP, today)
+    errors: dict[str, str] = {}
+    if answers.first_meeting_on is not None and answers.first_meeting_on > today:
+        errors["first_meeting_on"] = "The first meeting date cannot be in the future."
+    if answers.meetings_since is not None and not 0 <= answers.meetings_since <= 500:
+        errors["meetings_since"] = "Enter how many meetings, from 0 to 500."
+    if answers.satisfaction is not None and not 1 <= answers.satisfaction <= 5:
+        errors["satisfaction"] = "Satisfaction is from 1 to 5."
+    if errors:
+        raise ValidationFailed(errors)
+    for name, value in vars(answers).items():
+        setattr(follow_up, name, value)
+    follow_up.status = "done"
+    follow_up.completed_on = today
+    follow_up.recorded_by_id = by.id
+    if answers.attended_first_meeting and answers.first_meeting_on:
+        follow_up.referral.first_meeting_attended_on = answers.first_meeting_on
+    audit.record(
+        by, "update", "referral", follow_up.referral_id, f"follow-up day {follow_up.day_offset}"
+    )
+    db.session.flush()
+
+
+def log_attempt(follow_up: FollowUp, method: str, reached: bool, by: User, today: date) -> bool:
+    """Log a contact attempt; returns True when 'lost to follow-up' should now be offered."""
+    client = follow_up.referral.client
+    consent.require(client, Purpose.FOLLOW_UP, today)
+    if client.do_not_contact:
+        raise consent.ConsentMissing("The client asked not to be contacted.")
+    db.session.add(ContactAttempt(follow_up=follow_up, method=method, reached=reached, by_id=by.id))
+    db.session.flush()
+    audit.record(by, "update", "referral", follow_up.referral_id, f"contact attempt by {method}")
+    failed = sum(1 for a in follow_up.attempts if not a.reached)
+    return failed >= FAILED_ATTEMPTS_FOR_LOST
+
+
+def due_for(user: User, today: date) -> tuple[list[FollowUp], list[FollowUp]]:
+    """(due today, overdue) follow-ups of the user's organisation that may still be made."""
+    rows = db.session.scalars(
+        select(FollowUp)
+        .join(FollowUp.referral)
+        .where(
+            Referral.organisation_id == user.organisation_id,
+            FollowUp.status == "due",
+            FollowUp.due_on <= today,
+        )
+        .order_by(FollowUp.due_on)
+    ).all()
+    allowed = [f for f in rows if consent.due_follow_ups_need_consent(f, today)]
+    return [f for f in allowed if f.due_on == today], [f for f in allowed if f.due_on < today]

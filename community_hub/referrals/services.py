@@ -1,0 +1,206 @@
+"""Clients and referrals: create, move through the state machine, scope to the organisation."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from flask import abort
+from sqlalchemy import select
+
+from community_hub.auth.models import User, utcnow
+from community_hub.extensions import db
+from community_hub.geo.geocode import OUTWARD_CODE
+from community_hub.meetings.models import Meeting
+from community_hub.meetings.services import ValidationFailed
+from community_hub.referrals import audit
+from community_hub.referrals.models import Client, Referral, ReferralChange
+from community_hub.referrals.states import TRANSITIONS, ClosedReason, Status
+
+REFERENCE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_/]{1,39}$")
+LINK_METHODS = ("signpost", "in_session_call", "warm_handover", "accompanied")
+CONTACT_METHODS = ("phone", "text", "email", "letter", "in_person")
+BIRTH_DECADES = tuple(f"{y}s" for y in range(1930, 2020, 10))
+
+
+class TransitionRefused(ValueError):
+    """A move the state machine does not allow, explained."""
+
+
+@dataclass
+class ClientData:
+    reference: str
+    birth_decade: str = ""
+    gender: str = ""
+    preferred_language: str = "en"
+    preferred_contact: str = "phone"
+    do_not_contact: bool = False
+    postcode_district: str = ""
+    substances: str = ""
+    goal: str = ""
+
+
+def add_client(data: ClientData, by: User) -> Client:
+    """A pseudonymous client record, unique by reference within the worker's organisation."""
+    errors: dict[str, str] = {}
+    reference = data.reference.strip()
+    if not REFERENCE_RE.match(reference):
+        errors["reference"] = (
+            "Use your service's client reference: 2 to 40 letters, digits, - _ or /. Never a name."
+        )
+    elif db.session.scalar(
+        select(Client.id).where(
+            Client.organisation_id == by.organisation_id, Client.reference == reference
+        )
+    ):
+        errors["reference"] = "Your organisation already has a client with that reference."
+    district = data.postcode_district.strip().upper()
+    if district and not OUTWARD_CODE.match(district):
+        errors["postcode_district"] = "Only the first part of the postcode, like DN4 or CF24."
+    if data.birth_decade and data.birth_decade not in BIRTH_DECADES:
+        errors["birth_decade"] = "Choose a decade of birth, or leave it blank."
+    if data.preferred_contact not in CONTACT_METHODS:
+        errors["preferred_contact"] = "Choose how the client prefers to be contacted."
+    if data.substances not in ("", "drugs", "alcohol", "both"):
+        errors["substances"] = "Choose drugs, alcohol or both."
+    if data.goal not in ("", "abstinence", "medication_assisted", "controlled"):
+        errors["goal"] = "Choose the client's goal, or leave it blank."
+    if errors:
+        raise ValidationFailed(errors)
+    client = Client(
+        organisation_id=by.organisation_id,
+        reference=reference,
+        birth_decade=data.birth_decade,
+        gender=data.gender.strip()[:60],
+        preferred_language=data.preferred_language.strip().lower()[:10] or "en",
+        preferred_contact=data.preferred_contact,
+        do_not_contact=data.do_not_contact,
+        postcode_district=district,
+        substances=data.substances,
+        goal=data.goal,
+        created_by_id=by.id,
+    )
+    db.session.add(client)
+    db.session.flush()
+    audit.record(by, "create", "client", client.id)
+    return client
+
+
+def client_for(user: User, client_id: int) -> Client:
+    """The client, if the user's organisation holds them; 404 otherwise (existence not leaked)."""
+    client = db.session.get(Client, client_id)
+    if client is None or client.organisation_id != user.organisation_id:
+        abort(404)
+    audit.record(user, "view", "client", client.id)
+    return client
+
+
+def referral_for(user: User, referral_id: int) -> Referral:
+    referral = db.session.get(Referral, referral_id)
+    if referral is None or referral.organisation_id != user.organisation_id:
+        abort(404)
+    audit.record(user, "view", "referral", referral.id)
+    return referral
+
+
+@dataclass
+class ReferralData:
+    link_method: str
+    meeting_id: int | None = None
+    peer_id: int | None = None
+    service_id: str | None = None
+    group_name: str = ""
+    made_by: str = "worker"
+    peer_gender_preference: str = ""
+    planned_first_meeting: date | None = None
+    note: str = ""
+
+
+def make_referral(client: Client, data: ReferralData, by: User, today: date) -> Referral:
+    """A referral straight to 'requested' (the worker is in the session with the client)."""
+    errors: dict[str, str] = {}
+    targets = [data.meeting_id, data.peer_id, data.service_id, data.group_name.strip() or None]
+    if sum(t is not None for t in targets) != 1:
+        errors["target"] = "Choose one meeting, peer supporter, resource or group to refer to."
+    if data.meeting_id is not None and db.session.get(Meeting, data.meeting_id) is None:
+        errors["target"] = "That meeting is no longer listed."
+    if data.link_method not in LINK_METHODS:
+        errors["link_method"] = "Choose how the link is made."
+    if data.made_by not in ("worker", "peer"):
+        errors["made_by"] = "Choose who makes the link: you or a peer."
+    if data.planned_first_meeting is not None and data.planned_first_meeting < today:
+        errors["planned_first_meeting"] = "The first meeting cannot be planned in the past."
+    if client.organisation_id != by.organisation_id:
+        errors["client"] = "That client belongs to another organisation."
+    if errors:
+        raise ValidationFailed(errors)
+    referral = Referral(
+        organisation_id=by.organisation_id,
+        client=client,
+        created_by=by,
+        meeting_id=data.meeting_id,
+        peer_id=data.peer_id,
+        service_id=data.service_id,
+        group_name=data.group_name.strip()[:200],
+        link_method=data.link_method,
+        made_by=data.made_by,
+        peer_gender_preference=data.peer_gender_preference.strip()[:60],
+        planned_first_meeting=data.planned_first_meeting,
+        note=data.note.strip()[:2000],
+        status=Status.DRAFT.value,
+    )
+    db.session.add(referral)
+    db.session.flush()
+    audit.record(by, "create", "referral", referral.id, f"{data.link_method} by {data.made_by}")
+    move(referral, Status.REQUESTED, by, today)
+    return referral
+
+
+def move(
+    referral: Referral, to: Status, by: User | None, today: date, reason: str = "",
+    closed_reason: str = "",
+) -> ReferralChange:  # fmt: skip
+    """Move a referral, or raise TransitionRefused saying why not."""
+    current = Status(referral.status)
+    if to not in TRANSITIONS[current]:
+        raise TransitionRefused(f"A {current.value} referral cannot become {to.value}.")
+    if current == Status.ON_HOLD and to != Status.CLOSED and to.value != referral.held_from:
+        raise TransitionRefused(
+            f"This referral was on hold from {referral.held_from}: resume to it."
+        )
+    if current == Status.CLOSED and not reason.strip():
+        raise TransitionRefused("Say why the referral is being reopened.")
+    if to == Status.CLOSED:
+        if closed_reason not in {r.value for r in ClosedReason}:
+            raise TransitionRefused("Choose why the referral is closed.")
+        referral.closed_reason = closed_reason
+    else:
+        referral.closed_reason = ""
+    if to == Status.ON_HOLD:
+        referral.held_from = current.value
+    if to == Status.MATCHED and referral.matched_volunteer_id is None:
+        raise TransitionRefused("Match a cleared peer before offering the referral.")
+    if to == Status.REQUESTED and current in (Status.MATCHED, Status.ACCEPTED):
+        referral.matched_volunteer_id = None
+    change = ReferralChange(
+        referral=referral, from_status=current.value, to_status=to.value,
+        changed_by_id=by.id if by else None, reason=reason.strip()[:2000],
+    )  # fmt: skip
+    referral.status = to.value
+    referral.updated_at = utcnow()
+    db.session.add(change)
+    db.session.flush()
+    audit.record(by, "transition", "referral", referral.id, f"{current.value} -> {to.value}")
+    if to == Status.FIRST_MEETING_PLANNED or (
+        to == Status.INTRODUCED and referral.planned_first_meeting is not None
+    ):
+        from community_hub.referrals.followups import schedule_follow_ups
+
+        schedule_follow_ups(referral, today)
+    return change
+
+
+def unmatch(referral: Referral, by: User | None, reason: str) -> None:
+    """Return a referral to matching (a peer declined, or consent to share was withdrawn)."""
+    move(referral, Status.REQUESTED, by, referral.updated_at.date(), reason)
