@@ -122,9 +122,13 @@ def test_closing_needs_a_reason_and_reopening_an_explanation(worker, client_reco
 
 @pytest.mark.parametrize(
     ("reason", "fhir"),
-    [("engaged", "completed"), ("lost_to_follow_up", "failed"), ("cancelled", "cancelled"),
-     ("entered_in_error", "entered-in-error")],
-)  # fmt: skip
+    [
+        ("engaged", "completed"),
+        ("lost_to_follow_up", "failed"),
+        ("cancelled", "cancelled"),
+        ("entered_in_error", "entered-in-error"),
+    ],
+)
 def test_fhir_task_status_for_each_way_of_closing(worker, client_record, meeting, reason, fhir):
     referral = refer(client_record, worker, meeting)
     move(referral, S.CLOSED, worker, TODAY, closed_reason=reason)
@@ -164,12 +168,26 @@ def cleared_peer(make_org, make_user):
         )
         volunteer_services.change_stage(volunteer, Stage.PEER_MENTOR.value, coordinator)
         if cleared:
-            db.session.add(Placement(volunteer=volunteer, organisation_id=org.id, host_organisation_id=host.id,
-                                     role="peer_mentor", status=PlacementStatus.ACTIVE.value,
-                                     started_on=TODAY - timedelta(days=7)))  # fmt: skip
-        peer = PeerSupporter(organisation_id=org.id, slug=f"peer-{name.lower()}", display_name=name,
-                             area="Doncaster", languages=languages, pathways=pathways, gender=gender,
-                             volunteer_id=volunteer.id)  # fmt: skip
+            db.session.add(
+                Placement(
+                    volunteer=volunteer,
+                    organisation_id=org.id,
+                    host_organisation_id=host.id,
+                    role="peer_mentor",
+                    status=PlacementStatus.ACTIVE.value,
+                    started_on=TODAY - timedelta(days=7),
+                )
+            )
+        peer = PeerSupporter(
+            organisation_id=org.id,
+            slug=f"peer-{name.lower()}",
+            display_name=name,
+            area="Doncaster",
+            languages=languages,
+            pathways=pathways,
+            gender=gender,
+            volunteer_id=volunteer.id,
+        )
         peer.place_at(lat, -1.13)
         db.session.add(peer)
         db.session.flush()
@@ -247,8 +265,13 @@ def test_recording_a_follow_up_and_three_failed_attempts(worker, client_record, 
     assert followups.log_attempt(first, "phone", False, worker, later) is False
     assert followups.log_attempt(first, "phone", False, worker, later) is False
     assert followups.log_attempt(first, "text", False, worker, later) is True  # offer "lost"
-    answers = followups.FollowUpAnswers(attended_first_meeting=True, first_meeting_on=TODAY,
-                                        meetings_since=3, attending_weekly=True, satisfaction=4)  # fmt: skip
+    answers = followups.FollowUpAnswers(
+        attended_first_meeting=True,
+        first_meeting_on=TODAY,
+        meetings_since=3,
+        attending_weekly=True,
+        satisfaction=4,
+    )
     followups.record(first, answers, worker, later)
     assert first.status == "done" and referral.first_meeting_attended_on == TODAY
     with pytest.raises(ValidationFailed):
