@@ -263,3 +263,21 @@ class AuthActions:
 @pytest.fixture
 def auth(client: FlaskClient) -> AuthActions:
     return AuthActions(client)
+
+
+@pytest.fixture
+def coordinator(make_user: Callable[..., User], auth: AuthActions) -> User:
+    """A coordinator of a fresh organisation, signed in on `client`."""
+    user = make_user("coordinator")
+    auth.login(user)
+    return user
+
+
+@pytest.fixture
+def demo_region(app: Flask) -> Flask:
+    """The whole demo region from seed/, loaded into this test's database."""
+    from community_hub.seed import load_seed
+
+    load_seed()
+    db.session.commit()
+    return app

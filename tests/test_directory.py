@@ -1,5 +1,5 @@
 """The whole community near a place, the community map, the nearby API, and suggestions on
-every kind of listing, checked against the demo region."""
+every kind of listing, checked against the demo demo_region."""
 
 import json
 
@@ -9,20 +9,13 @@ from community_hub.extensions import db
 from community_hub.meetings.models import ChangeSuggestion
 from community_hub.people.models import PeerSupporter, RecoveryChampion
 from community_hub.resources.models import Service
-from community_hub.seed import load_seed
-
-
-@pytest.fixture
-def region(app):
-    load_seed()
-    db.session.commit()
 
 
 def public_peers():
     return [p for p in db.session.scalars(db.select(PeerSupporter)) if p.is_public]
 
 
-def test_near_shows_every_kind_around_a_town(client, region):
+def test_near_shows_every_kind_around_a_town(client, demo_region):
     html = client.get("/near?q=Cardiff&radius=25km").get_data(as_text=True)
     for heading in (
         "Meetings (",
@@ -35,20 +28,20 @@ def test_near_shows_every_kind_around_a_town(client, region):
     assert welsh and welsh[0].display_name in html
 
 
-def test_near_can_show_one_kind(client, region):
+def test_near_can_show_one_kind(client, demo_region):
     html = client.get("/near?q=Cardiff&radius=25km&kind=resources").get_data(as_text=True)
     assert "Places that help (" in html and "Peer supporters (" not in html
     assert "Meetings (" not in html
 
 
-def test_near_explains_bad_input(client, region):
+def test_near_explains_bad_input(client, demo_region):
     response = client.get("/near?q=Nowhereville-on-Sea&kind=unicorns&radius=99parsecs")
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert "We could not find" in html and "Choose a distance" in html and "kind must be" in html
 
 
-def test_nearby_api_lists_each_kind_nearest_first_without_personal_data(client, region):
+def test_nearby_api_lists_each_kind_nearest_first_without_personal_data(client, demo_region):
     response = client.get("/api/v1/nearby?lat=51.48&lng=-3.18&radius_km=30")
     assert response.status_code == 200
     body = response.get_json()
@@ -71,7 +64,7 @@ def test_nearby_api_rejects_bad_parameters(client):
     assert response.get_json()["parameter"] == "radius_km"
 
 
-def test_community_map_counts_groups_and_public_champions(client, region):
+def test_community_map_counts_groups_and_public_champions(client, demo_region):
     html = client.get("/community-map?q=Doncaster&radius=25km").get_data(as_text=True)
     assert "Recovery groups" in html and "Public recovery champions" in html
     private = [c for c in db.session.scalars(db.select(RecoveryChampion)) if not c.is_public]
@@ -81,7 +74,7 @@ def test_community_map_counts_groups_and_public_champions(client, region):
 
 
 @pytest.mark.parametrize("kind", ["peer", "champion", "resource"])
-def test_anyone_can_suggest_a_change_to_any_listing(client, region, kind):
+def test_anyone_can_suggest_a_change_to_any_listing(client, demo_region, kind):
     if kind == "peer":
         target = public_peers()[0]
         url = f"/peers/{target.id}/suggest"
@@ -108,6 +101,6 @@ def test_anyone_can_suggest_a_change_to_any_listing(client, region, kind):
     assert pending_for(other) == []
 
 
-def test_hidden_peer_takes_no_suggestions(client, region):
+def test_hidden_peer_takes_no_suggestions(client, demo_region):
     hidden = next(p for p in db.session.scalars(db.select(PeerSupporter)) if not p.is_public)
     assert client.get(f"/peers/{hidden.id}/suggest").status_code == 404

@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from html import unescape
-from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
 from community_hub.extensions import db
 from community_hub.meetings.models import ChangeSuggestion, Meeting
-
-
-def page(response: Any) -> str:
-    return unescape(response.get_data(as_text=True))
+from tests.helpers import page
 
 
 def suggestion_count() -> int:

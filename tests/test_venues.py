@@ -6,13 +6,6 @@ from community_hub.extensions import db
 from community_hub.meetings.models import Venue
 
 
-@pytest.fixture
-def coordinator(make_user, auth):
-    user = make_user("coordinator")
-    auth.login(user)
-    return user
-
-
 def form(**fields):
     data = {"name": "Beacon Hall", "address": "1 Station Road", "city": "Keighley", "postcode": "",
             "region": "Yorkshire and Humber", "timezone": "Europe/London"}  # fmt: skip
