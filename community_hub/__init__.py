@@ -56,6 +56,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from community_hub.meetings.views import bp as meetings_bp
     from community_hub.people.manage import bp as manage_people_bp
     from community_hub.people.views import bp as people_bp
+    from community_hub.referrals.views import bp as referrals_bp
     from community_hub.resources.manage import bp as manage_resources_bp
     from community_hub.resources.views import bp as resources_bp
     from community_hub.volunteers.views import bp as volunteers_bp
@@ -76,6 +77,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         resources_csv_bp,
         directory_bp,
         directory_api_bp,
+        referrals_bp,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # read-only JSON API: GET only, no cookies needed

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community_hub.auth.models import Organisation, User, utcnow
 from community_hub.extensions import Model
+from community_hub.meetings.models import Fellowship
 
 
 class Client(Model):
@@ -104,6 +105,7 @@ class ReferralChange(Model):
     reason: Mapped[str] = mapped_column(Text, default="")
 
     referral: Mapped[Referral] = relationship(back_populates="history")
+    changed_by: Mapped[User | None] = relationship()
 
 
 class FollowUp(Model):
@@ -152,6 +154,8 @@ class StaffMeetingAttendance(Model):
     fellowship_id: Mapped[int | None] = mapped_column(ForeignKey("fellowship.id"))
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"))
 
+    fellowship: Mapped[Fellowship | None] = relationship()
+
 
 class AuditEvent(Model):
     """Who viewed or changed a client or referral, and when. Append-only."""
@@ -164,6 +168,8 @@ class AuditEvent(Model):
     subject_type: Mapped[str] = mapped_column(String(20))  # client, referral
     subject_id: Mapped[int] = mapped_column(index=True)
     detail: Mapped[str] = mapped_column(Text, default="")
+
+    user: Mapped[User | None] = relationship()
 
 
 class AuditLogIsAppendOnly(RuntimeError):

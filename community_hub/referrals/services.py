@@ -14,13 +14,16 @@ from community_hub.extensions import db
 from community_hub.geo.geocode import OUTWARD_CODE
 from community_hub.meetings.models import Meeting
 from community_hub.meetings.services import ValidationFailed
+from community_hub.people.models import PeerSupporter
 from community_hub.referrals import audit
 from community_hub.referrals.models import Client, Referral, ReferralChange
 from community_hub.referrals.states import TRANSITIONS, ClosedReason, Status
+from community_hub.resources.models import Service
 
 REFERENCE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_/]{1,39}$")
 LINK_METHODS = ("signpost", "in_session_call", "warm_handover", "accompanied")
 CONTACT_METHODS = ("phone", "text", "email", "letter", "in_person")
+LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 BIRTH_DECADES = tuple(f"{y}s" for y in range(1930, 2020, 10))
 
 
@@ -41,20 +44,9 @@ class ClientData:
     goal: str = ""
 
 
-def add_client(data: ClientData, by: User) -> Client:
-    """A pseudonymous client record, unique by reference within the worker's organisation."""
+def client_problems(data: ClientData) -> dict[str, str]:
+    """What is wrong with a client's details, field by field (the reference is checked apart)."""
     errors: dict[str, str] = {}
-    reference = data.reference.strip()
-    if not REFERENCE_RE.match(reference):
-        errors["reference"] = (
-            "Use your service's client reference: 2 to 40 letters, digits, - _ or /. Never a name."
-        )
-    elif db.session.scalar(
-        select(Client.id).where(
-            Client.organisation_id == by.organisation_id, Client.reference == reference
-        )
-    ):
-        errors["reference"] = "Your organisation already has a client with that reference."
     district = data.postcode_district.strip().upper()
     if district and not OUTWARD_CODE.match(district):
         errors["postcode_district"] = "Only the first part of the postcode, like DN4 or CF24."
@@ -66,25 +58,54 @@ def add_client(data: ClientData, by: User) -> Client:
         errors["substances"] = "Choose drugs, alcohol or both."
     if data.goal not in ("", "abstinence", "medication_assisted", "controlled"):
         errors["goal"] = "Choose the client's goal, or leave it blank."
+    if data.preferred_language.strip() and not LANGUAGE_RE.match(data.preferred_language.strip()):
+        errors["preferred_language"] = "Use a language code, like en, cy or pl."
+    return errors
+
+
+def _apply(client: Client, data: ClientData) -> None:
+    client.birth_decade = data.birth_decade
+    client.gender = data.gender.strip()[:60]
+    client.preferred_language = data.preferred_language.strip().lower()[:10] or "en"
+    client.preferred_contact = data.preferred_contact
+    client.do_not_contact = data.do_not_contact
+    client.postcode_district = data.postcode_district.strip().upper()
+    client.substances = data.substances
+    client.goal = data.goal
+
+
+def add_client(data: ClientData, by: User) -> Client:
+    """A pseudonymous client record, unique by reference within the worker's organisation."""
+    errors = client_problems(data)
+    reference = data.reference.strip()
+    if not REFERENCE_RE.match(reference):
+        errors["reference"] = (
+            "Use your service's client reference: 2 to 40 letters, digits, - _ or /. Never a name."
+        )
+    elif db.session.scalar(
+        select(Client.id).where(
+            Client.organisation_id == by.organisation_id, Client.reference == reference
+        )
+    ):
+        errors["reference"] = "Your organisation already has a client with that reference."
     if errors:
         raise ValidationFailed(errors)
-    client = Client(
-        organisation_id=by.organisation_id,
-        reference=reference,
-        birth_decade=data.birth_decade,
-        gender=data.gender.strip()[:60],
-        preferred_language=data.preferred_language.strip().lower()[:10] or "en",
-        preferred_contact=data.preferred_contact,
-        do_not_contact=data.do_not_contact,
-        postcode_district=district,
-        substances=data.substances,
-        goal=data.goal,
-        created_by_id=by.id,
-    )
+    client = Client(organisation_id=by.organisation_id, reference=reference, created_by_id=by.id)
+    _apply(client, data)
     db.session.add(client)
     db.session.flush()
     audit.record(by, "create", "client", client.id)
     return client
+
+
+def update_client(client: Client, data: ClientData, by: User) -> None:
+    """Change a client's details (not the reference), audited."""
+    errors = client_problems(data)
+    if errors:
+        raise ValidationFailed(errors)
+    _apply(client, data)
+    db.session.flush()
+    audit.record(by, "update", "client", client.id, "details")
 
 
 def client_for(user: User, client_id: int) -> Client:
@@ -117,20 +138,30 @@ class ReferralData:
     note: str = ""
 
 
-def make_referral(client: Client, data: ReferralData, by: User, today: date) -> Referral:
-    """A referral straight to 'requested' (the worker is in the session with the client)."""
+def referral_problems(data: ReferralData, today: date) -> dict[str, str]:
+    """What is wrong with a referral's details, field by field (empty when it is fine)."""
     errors: dict[str, str] = {}
     targets = [data.meeting_id, data.peer_id, data.service_id, data.group_name.strip() or None]
     if sum(t is not None for t in targets) != 1:
         errors["target"] = "Choose one meeting, peer supporter, resource or group to refer to."
     if data.meeting_id is not None and db.session.get(Meeting, data.meeting_id) is None:
         errors["target"] = "That meeting is no longer listed."
+    if data.peer_id is not None and db.session.get(PeerSupporter, data.peer_id) is None:
+        errors["target"] = "That peer supporter is no longer listed."
+    if data.service_id is not None and db.session.get(Service, data.service_id) is None:
+        errors["target"] = "That resource is no longer listed."
     if data.link_method not in LINK_METHODS:
         errors["link_method"] = "Choose how the link is made."
     if data.made_by not in ("worker", "peer"):
         errors["made_by"] = "Choose who makes the link: you or a peer."
     if data.planned_first_meeting is not None and data.planned_first_meeting < today:
         errors["planned_first_meeting"] = "The first meeting cannot be planned in the past."
+    return errors
+
+
+def make_referral(client: Client, data: ReferralData, by: User, today: date) -> Referral:
+    """A referral straight to 'requested' (the worker is in the session with the client)."""
+    errors = referral_problems(data, today)
     if client.organisation_id != by.organisation_id:
         errors["client"] = "That client belongs to another organisation."
     if errors:

@@ -7,7 +7,6 @@ from werkzeug.exceptions import NotFound
 
 from community_hub.extensions import db
 from community_hub.meetings.services import ValidationFailed
-from community_hub.people.models import PeerSupporter
 from community_hub.referrals import consent, followups, matching, services
 from community_hub.referrals.audit import trail
 from community_hub.referrals.consent import ConsentMissing
@@ -16,16 +15,8 @@ from community_hub.referrals.models import AuditEvent, AuditLogIsAppendOnly, Pur
 from community_hub.referrals.services import ClientData, ReferralData, TransitionRefused, move
 from community_hub.referrals.states import TRANSITIONS
 from community_hub.referrals.states import Status as S
-from community_hub.volunteers import services as volunteer_services
-from community_hub.volunteers.models import Stage
-from community_hub.volunteers.placement_models import Placement, PlacementStatus
 
 TODAY = date(2026, 11, 23)
-
-
-@pytest.fixture
-def worker(make_user, make_org):
-    return make_user("worker", organisation=make_org(name="Don Valley Treatment", slug="dvt"))
 
 
 @pytest.fixture
@@ -151,49 +142,6 @@ def test_audit_trail_records_views_and_changes_and_cannot_be_edited(worker, clie
     with pytest.raises(AuditLogIsAppendOnly):
         db.session.delete(db.session.scalar(db.select(AuditEvent)))
         db.session.flush()
-
-
-@pytest.fixture
-def cleared_peer(make_org, make_user):
-    """A peer supporter whose volunteer record clears them to accompany a client."""
-    org = make_org(name="Peer group", slug="peers")
-    host = make_org(name="Host", slug="host")
-    coordinator = make_user("coordinator", organisation=org)
-
-    def build(name="Kerry", languages=",en,", pathways=",aa,", gender="", cleared=True, lat=53.53):
-        volunteer = volunteer_services.add_volunteer(
-            volunteer_services.VolunteerData(first_name=name, contact_preference="none"),
-            org,
-            coordinator,
-        )
-        volunteer_services.change_stage(volunteer, Stage.PEER_MENTOR.value, coordinator)
-        if cleared:
-            db.session.add(
-                Placement(
-                    volunteer=volunteer,
-                    organisation_id=org.id,
-                    host_organisation_id=host.id,
-                    role="peer_mentor",
-                    status=PlacementStatus.ACTIVE.value,
-                    started_on=TODAY - timedelta(days=7),
-                )
-            )
-        peer = PeerSupporter(
-            organisation_id=org.id,
-            slug=f"peer-{name.lower()}",
-            display_name=name,
-            area="Doncaster",
-            languages=languages,
-            pathways=pathways,
-            gender=gender,
-            volunteer_id=volunteer.id,
-        )
-        peer.place_at(lat, -1.13)
-        db.session.add(peer)
-        db.session.flush()
-        return peer
-
-    return build
 
 
 def test_only_cleared_peers_are_offered_best_fit_first(

@@ -1,0 +1,199 @@
+"""Forms for the referral pages; the services do the real validation."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from community_hub.referrals.consent import METHODS
+from community_hub.referrals.labels import (
+    CLOSED_LABELS,
+    CONTACT_LABELS,
+    GOAL_LABELS,
+    LINK_LABELS,
+    PURPOSE_LABELS,
+    SUBSTANCE_LABELS,
+)
+from community_hub.referrals.services import BIRTH_DECADES
+from community_hub.volunteers.forms import ServiceErrors
+
+YES_NO = [
+    SelectChoice("", _l("Not asked")),
+    SelectChoice("yes", _l("Yes")),
+    SelectChoice("no", _l("No")),
+]
+
+
+def _choices(labels: dict[str, object], blank: str | None = None) -> list[SelectChoice]:
+    head = [SelectChoice("", blank)] if blank is not None else []
+    return head + [SelectChoice(k, str(v)) for k, v in labels.items()]
+
+
+class ClientFields:
+    """The minimal, pseudonymous client record (no name, address or date of birth)."""
+
+    birth_decade = SelectField(
+        _l("Decade of birth (optional)"),
+        default="",
+        choices=[SelectChoice("", _l("Not given"))] + [SelectChoice(d, d) for d in BIRTH_DECADES],
+    )
+    gender = StringField(
+        _l("Gender (optional, as the client describes it)"), validators=[Length(max=60)]
+    )
+    preferred_language = StringField(
+        _l("Preferred language"),
+        default="en",
+        validators=[Length(max=10)],
+        description=_l("A language code, for example en, cy or pl."),
+    )
+    preferred_contact = SelectField(
+        _l("How they prefer to be contacted"), default="phone", choices=_choices(CONTACT_LABELS)
+    )
+    do_not_contact = BooleanField(_l("Do not contact this client"))
+    postcode_district = StringField(
+        _l("Postcode district (optional)"),
+        validators=[Length(max=8)],
+        description=_l("Only the first part of the postcode, like DN4. Never the full postcode."),
+    )
+    substances = SelectField(
+        _l("Substances"), default="", choices=_choices(SUBSTANCE_LABELS, _l("Not given"))
+    )
+    goal = SelectField(_l("Goal"), default="", choices=_choices(GOAL_LABELS, _l("Not given")))
+
+
+class ClientForm(ClientFields, ServiceErrors, FlaskForm):
+    reference = StringField(
+        _l("Client reference"),
+        validators=[Length(max=40)],
+        description=_l("Your service's reference for the client. Never their name."),
+    )
+
+
+class ClientEditForm(ClientFields, ServiceErrors, FlaskForm):
+    pass
+
+
+class ConsentChoices:
+    """Consents given in the session, recorded with the referral."""
+
+    consent_share_with_peer = BooleanField(PURPOSE_LABELS["share_with_peer"])
+    consent_follow_up = BooleanField(PURPOSE_LABELS["follow_up"])
+    consent_outcome_to_referrer = BooleanField(PURPOSE_LABELS["outcome_to_referrer"])
+    consent_method = SelectField(
+        _l("How consent was given"),
+        default=METHODS[0],
+        choices=[SelectChoice(m, m.capitalize()) for m in METHODS],
+    )
+
+
+class ReferralForm(ClientFields, ConsentChoices, ServiceErrors, FlaskForm):
+    reference = StringField(
+        _l("Client reference"),
+        validators=[Length(max=40)],
+        description=_l(
+            "An existing client's reference, or a new one. Never their name. The details below "
+            "are only used for a new client."
+        ),
+    )
+    meeting_id = HiddenField()
+    peer_id = HiddenField()
+    service_id = HiddenField()
+    group_name = StringField(
+        _l("Group or meeting, if it is not listed here"), validators=[Length(max=200)]
+    )
+    link_method = RadioField(
+        _l("How the link is made"), choices=_choices(LINK_LABELS), default="accompanied"
+    )
+    made_by = RadioField(
+        _l("Who makes it"),
+        choices=[SelectChoice("worker", _l("Me")), SelectChoice("peer", _l("A peer supporter"))],
+        default="peer",
+    )
+    planned_first_meeting = DateField(_l("Planned first meeting"), validators=[Optional()])
+    peer_gender_preference = StringField(
+        _l("Peer's gender, if the client has a preference"), validators=[Length(max=60)]
+    )
+    note = TextAreaField(
+        _l("Note (optional)"),
+        validators=[Length(max=2000)],
+        description=_l("Only what the link needs. No health details."),
+    )
+
+
+class ConsentForm(ServiceErrors, FlaskForm):
+    purpose = SelectField(_l("Consent to"), choices=_choices(PURPOSE_LABELS))
+    given_on = DateField(_l("Date given"), validators=[InputRequired(_l("Enter the date."))])
+    method = SelectField(
+        _l("How it was given"), choices=[SelectChoice(m, m.capitalize()) for m in METHODS]
+    )
+    expires_on = DateField(_l("Expires on (optional)"), validators=[Optional()])
+
+
+class WithdrawConsentForm(ServiceErrors, FlaskForm):
+    reason = TextAreaField(_l("Reason (optional)"), validators=[Length(max=2000)])
+
+
+class MoveForm(ServiceErrors, FlaskForm):
+    to = SelectField(_l("Move to"), choices=[])
+    closed_reason = SelectField(
+        _l("Why it is closed (when closing)"),
+        default="",
+        choices=_choices(CLOSED_LABELS, _l("Choose a reason")),
+    )
+    reason = TextAreaField(_l("Note (needed when reopening)"), validators=[Length(max=2000)])
+
+
+class OfferForm(ServiceErrors, FlaskForm):
+    peer_id = RadioField(
+        _l("Peer supporter"), coerce=int, validators=[InputRequired(_l("Choose a peer supporter."))]
+    )
+
+
+class RespondForm(ServiceErrors, FlaskForm):
+    reason = TextAreaField(_l("Reason (optional)"), validators=[Length(max=2000)])
+
+
+class FollowUpForm(ServiceErrors, FlaskForm):
+    attended_first_meeting = SelectField(
+        _l("Attended the first meeting?"), choices=YES_NO, default=""
+    )
+    first_meeting_on = DateField(_l("Date of the first meeting"), validators=[Optional()])
+    meetings_since = IntegerField(
+        _l("How many meetings since?"), validators=[Optional(), NumberRange(0, 500)]
+    )
+    attending_weekly = SelectField(_l("Attending at least weekly?"), choices=YES_NO, default="")
+    has_sponsor_or_mentor = SelectField(_l("Has a sponsor or mentor?"), choices=YES_NO, default="")
+    doing_service = SelectField(_l("Doing service?"), choices=YES_NO, default="")
+    satisfaction = SelectField(
+        _l("How satisfied are they (1 to 5)?"),
+        default="",
+        choices=[SelectChoice("", _l("Not asked"))]
+        + [SelectChoice(str(n), str(n)) for n in range(1, 6)],
+    )
+    barriers = TextAreaField(
+        _l("Anything that got in the way"),
+        validators=[Length(max=2000)],
+        description=_l("For example transport, childcare, times, feeling unwelcome."),
+    )
+
+
+class AttemptForm(ServiceErrors, FlaskForm):
+    method = SelectField(_l("How"), default="phone", choices=_choices(CONTACT_LABELS))
+    reached = BooleanField(_l("Reached the client"))
+
+
+class StaffAttendanceForm(ServiceErrors, FlaskForm):
+    attended_on = DateField(_l("Date"), validators=[InputRequired(_l("Enter the date."))])
+    fellowship_id = SelectField(_l("Fellowship"), coerce=int, validators=[InputRequired()])
