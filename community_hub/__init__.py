@@ -57,6 +57,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from community_hub.people.manage import bp as manage_people_bp
     from community_hub.people.views import bp as people_bp
     from community_hub.referrals.views import bp as referrals_bp
+    from community_hub.reports.views import bp as reports_bp
     from community_hub.resources.manage import bp as manage_resources_bp
     from community_hub.resources.views import bp as resources_bp
     from community_hub.volunteers.views import bp as volunteers_bp
@@ -78,6 +79,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         directory_bp,
         directory_api_bp,
         referrals_bp,
+        reports_bp,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # read-only JSON API: GET only, no cookies needed

@@ -1,0 +1,122 @@
+"""The public dashboard: area-level figures anyone can see, always with small numbers suppressed.
+
+The period is fixed to the twelve complete calendar months before this one, so the figures
+change once a month and cannot be narrowed by choosing nearby periods (a chosen period could be
+differenced against another to reveal a small count).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, func, select
+
+from community_hub.auth.models import Organisation
+from community_hub.extensions import db
+from community_hub.meetings.models import Attendance, Meeting
+from community_hub.referrals.models import Referral
+from community_hub.referrals.states import ClosedReason, Status
+from community_hub.reports.filters import Filters
+from community_hub.reports.tables import PERCENT, Chart, Column, Report, Sheet
+from community_hub.resources.models import PUBLIC_STATUSES, Service
+from community_hub.volunteers.course_models import Enrolment, EnrolmentStatus
+from community_hub.volunteers.models import Volunteer
+
+TOTAL = "~total"
+MEASURES = ("meetings", "resources", "referrals", "attended", "trained")
+
+
+def public_period(today: date) -> Filters:
+    """The twelve complete calendar months before the current one."""
+    end = today.replace(day=1) - timedelta(days=1)
+    start = date(end.year - 1, end.month, 1) + timedelta(days=32)
+    return Filters(start.replace(day=1), end)
+
+
+def _by_area(stmt: Any, model_org: Any) -> dict[str, list[int]]:
+    """Run a count query grouped by the area of the record's organisation."""
+    grouped = (
+        stmt.join(Organisation, Organisation.id == model_org)
+        .add_columns(Organisation.area)
+        .group_by(Organisation.area)
+    )
+    return {str(row[-1]): [int(v or 0) for v in row[:-1]] for row in db.session.execute(grouped)}
+
+
+def figures(period: Filters) -> dict[str, dict[str, int]]:
+    """Each measure per area, straight from SQL aggregates."""
+    found: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(MEASURES, 0))
+    meetings = select(func.count(Meeting.id)).where(
+        Meeting.archived_at.is_(None), Meeting.attendance != Attendance.INACTIVE.value
+    )
+    resources = select(func.count(Service.id)).where(
+        Service.archived_at.is_(None), Service.status.in_(PUBLIC_STATUSES)
+    )
+    r = Referral
+    referrals = select(
+        func.count(r.id), func.sum(case((r.first_meeting_attended_on.is_not(None), 1), else_=0))
+    ).where(
+        r.created_at >= period.start_at,
+        r.created_at < period.end_before,
+        r.status != Status.DRAFT.value,
+        r.closed_reason != ClosedReason.ENTERED_IN_ERROR.value,
+    )
+    trained = (
+        select(func.count(func.distinct(Enrolment.volunteer_id)))
+        .join(Volunteer, Volunteer.id == Enrolment.volunteer_id)
+        .where(
+            Enrolment.status == EnrolmentStatus.COMPLETED.value,
+            Enrolment.completed_on.between(period.start, period.end),
+        )
+    )
+    for names, stmt, org in (
+        (("meetings",), meetings, Meeting.organisation_id),
+        (("resources",), resources, Service.organisation_id),
+        (("referrals", "attended"), referrals, r.organisation_id),
+        (("trained",), trained, Volunteer.organisation_id),
+    ):
+        for area, values in _by_area(stmt, org).items():
+            found[area].update(zip(names, values, strict=True))
+    return dict(found)
+
+
+def build(today: date) -> Report:
+    """The public dashboard as of today."""
+    period = public_period(today)
+    found = figures(period)
+    sheet = Sheet()
+    columns = [
+        Column("meetings", _l("Meetings listed")),
+        Column("resources", _l("Places that help listed")),
+        Column("referrals", _l("Referrals made")),
+        Column("attended", _l("First meetings attended")),
+        Column("attended_pct", _l("Share of referrals"), PERCENT),
+        Column("trained", _l("Volunteers trained")),
+    ]
+    table = sheet.table(
+        "areas", _l("Recovery support by area"), columns,
+        chart=Chart(("referrals", "attended")),
+        note=_l("Referrals made and first meetings attended over the period; meetings and"
+                " places listed today. Volunteers trained: people who completed a course."),
+    )  # fmt: skip
+    everyone = {m: sum(v[m] for v in found.values()) for m in MEASURES}
+    for area, values in [*sorted(found.items()), (TOTAL, everyone)]:
+        label = str(_l("All areas")) if area == TOTAL else area or str(_l("Area not recorded"))
+        row = table.row(area, label)
+        for measure in MEASURES:
+            row.count(measure, values[measure])
+        row.share("attended_pct", "attended", "referrals")
+    for measure in MEASURES:
+        sheet.total(table.ref(TOTAL, measure), [table.ref(a, measure) for a in found])
+    notes = [
+        _l(
+            "From %(start)s to %(end)s. Any number from 1 to 4 is shown as \u201cfewer than"
+            " 5\u201d, and other numbers are withheld where they could be used to work one out.",
+            start=period.start.strftime("%d %B %Y"),
+            end=period.end.strftime("%d %B %Y"),
+        )
+    ]
+    return sheet.resolve("public", _l("Recovery in numbers"), True, notes)

@@ -1,0 +1,157 @@
+"""Small-number suppression for public and commissioner figures.
+
+Primary rule: a count of 1 to 4 is published as "fewer than 5". Zero is published as 0 (it
+identifies nobody, and gaps such as "no meetings in this area" are what commissioners need).
+
+Secondary rule: no published figure may be combined with others to recover a small count,
+including counts the page never prints but implies (for example "did not attend" = referred
+minus attended). Every relation a reader could use is declared as an `Equation` (a total and its
+parts, or a balance). `protect` then reasons as a reader would: it narrows what each unpublished
+figure could be from everything published, and while some small count is pinned to one value it
+withholds one more figure (the smallest count published beside it, a total as a last resort).
+A withheld figure is shown as "withheld", so a reader learns only that it is 5 or more.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+
+THRESHOLD = 5
+MAX_ROUNDS = 60
+
+# A figure's address on a page: (table, row, column).
+Ref = tuple[str, str, str]
+Bounds = dict[Ref, tuple[float, float]]
+
+
+class Mark(enum.StrEnum):
+    SHOWN = "shown"
+    SMALL = "small"  # 1 to 4: "fewer than 5"
+    WITHHELD = "withheld"  # 5 or more, withheld so that a small count cannot be worked out
+    HIDDEN = "hidden"  # never printed, but implied by others (e.g. "did not attend")
+
+
+@dataclass(frozen=True)
+class Equation:
+    """sum(left) == sum(right): a relation between figures that a reader can use."""
+
+    left: tuple[Ref, ...]
+    right: tuple[Ref, ...]
+
+    @property
+    def refs(self) -> tuple[Ref, ...]:
+        return self.left + self.right
+
+
+def is_small(value: int) -> bool:
+    """A count that must not be published exactly."""
+    return 0 < value < THRESHOLD
+
+
+def first_marks(values: Mapping[Ref, int], hidden: Collection[Ref]) -> dict[Ref, Mark]:
+    """The primary rule alone."""
+    return {
+        ref: Mark.HIDDEN if ref in hidden else Mark.SMALL if is_small(v) else Mark.SHOWN
+        for ref, v in values.items()
+    }
+
+
+def _start(value: int, mark: Mark) -> tuple[float, float]:
+    """What a reader knows about one figure from how it is printed."""
+    if mark == Mark.SHOWN:
+        return (value, value)
+    if mark == Mark.SMALL:
+        return (1, THRESHOLD - 1)
+    if mark == Mark.WITHHELD:
+        return (THRESHOLD, math.inf)
+    return (0, math.inf)
+
+
+def bounds(
+    values: Mapping[Ref, int], marks: Mapping[Ref, Mark], equations: Sequence[Equation]
+) -> Bounds:
+    """The narrowest range a reader can deduce for each figure (interval reasoning)."""
+    known = {ref: _start(values[ref], marks[ref]) for ref in values}
+    for _round in range(MAX_ROUNDS):
+        changed = False
+        for equation in equations:
+            changed |= _tighten(known, equation.left, equation.right)
+            changed |= _tighten(known, equation.right, equation.left)
+        if not changed:
+            break
+    return known
+
+
+def _tighten(known: Bounds, side: tuple[Ref, ...], other: tuple[Ref, ...]) -> bool:
+    """Narrow each figure on one side from the other side's range and its own neighbours."""
+    other_lo = sum(known[r][0] for r in other)
+    other_hi = sum(known[r][1] for r in other)
+    # One snapshot of the side, so each figure's neighbours are summed in O(1), not O(n).
+    snapshot = [known[r] for r in side]
+    side_lo = sum(lo for lo, _hi in snapshot)
+    finite_hi = sum(hi for _lo, hi in snapshot if hi != math.inf)
+    unbounded = sum(1 for _lo, hi in snapshot if hi == math.inf)
+    changed = False
+    for ref, (lo, hi) in zip(side, snapshot, strict=True):
+        rest_lo = side_lo - lo
+        if hi == math.inf:
+            rest_hi = math.inf if unbounded > 1 else finite_hi
+        else:
+            rest_hi = math.inf if unbounded else finite_hi - hi
+        new_lo, new_hi = max(lo, other_lo - rest_hi), min(hi, other_hi - rest_lo)
+        if new_lo <= new_hi and (new_lo, new_hi) != (lo, hi):
+            known[ref] = (new_lo, new_hi)
+            changed = True
+    return changed
+
+
+def disclosed(
+    values: Mapping[Ref, int], marks: Mapping[Ref, Mark], equations: Sequence[Equation]
+) -> list[Ref]:
+    """Small counts that a reader could work out exactly from the published figures."""
+    known = bounds(values, marks, equations)
+    return [
+        ref
+        for ref, mark in marks.items()
+        if mark != Mark.SHOWN and is_small(values[ref]) and known[ref][0] == known[ref][1]
+    ]
+
+
+def _to_withhold(
+    exposed: Ref, values: Mapping[Ref, int], marks: Mapping[Ref, Mark], eqs: Sequence[Equation]
+) -> Ref | None:
+    """The smallest published count in a relation with the exposed one (parts before totals).
+
+    If every figure beside it is already unpublished, the pin comes through another relation:
+    then the smallest published count anywhere in a relation is withheld.
+    """
+    for related in ([e for e in eqs if exposed in e.refs], eqs):
+        candidates: list[tuple[bool, int, Ref]] = []
+        for equation in related:
+            total_side = equation.left if len(equation.left) == 1 else ()
+            for ref in equation.refs:
+                if marks[ref] == Mark.SHOWN and values[ref] > 0:
+                    candidates.append((ref in total_side, values[ref], ref))
+        if candidates:
+            return min(candidates)[2]
+    return None
+
+
+def protect(
+    values: Mapping[Ref, int],
+    equations: Sequence[Equation] = (),
+    hidden: Collection[Ref] = (),
+) -> dict[Ref, Mark]:
+    """How to print each figure so that no count of 1 to 4 can be seen or worked out."""
+    marks = first_marks(values, hidden)
+    while True:
+        exposed = disclosed(values, marks, equations)
+        if not exposed:
+            return marks
+        victim = _to_withhold(exposed[0], values, marks, equations)
+        if victim is None:  # nothing left that could be withheld
+            return marks
+        marks[victim] = Mark.WITHHELD

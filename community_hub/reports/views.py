@@ -1,0 +1,143 @@
+"""Outcome reports for staff and commissioners, and the public dashboard.
+
+Views are thin: read the filters, call a report service, render a page or a CSV. Commissioners
+and administrators see every organisation with small numbers suppressed; coordinators and
+workers see their own organisation's figures in full (they already see its referrals).
+Nothing here lists a client or a referral, or compares individual workers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from community_hub.auth.decorators import roles_required
+from community_hub.auth.models import Organisation, Role
+from community_hub.extensions import db
+from community_hub.meetings.models import Fellowship
+from community_hub.reports import community, linkage, pipeline, uptake
+from community_hub.reports import public as dashboard
+from community_hub.reports.charts import bar_chart
+from community_hub.reports.export import table_csv
+from community_hub.reports.filters import BadFilter, Filters, known_areas, parse_filters
+from community_hub.reports.tables import Report
+from community_hub.web import public
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+VIEWERS = (Role.ADMIN.value, Role.COMMISSIONER.value, Role.COORDINATOR.value, Role.WORKER.value)
+ACROSS_ORGANISATIONS = (Role.ADMIN.value, Role.COMMISSIONER.value)
+REPORTS: dict[str, tuple[Any, Callable[[Filters, bool], Report]]] = {
+    "linkage": (_l("Linkage outcomes"), linkage.build),
+    "pipeline": (_l("Volunteer pipeline"), pipeline.build),
+    "community": (_l("Community map over time"), community.build),
+    "uptake": (_l("Uptake by postcode district"), uptake.build),
+}
+NAMES = "any(linkage, pipeline, community, uptake)"
+FILTER_KEYS = ("from", "to", "organisation", "area", "fellowship")
+
+
+def today() -> date:
+    """Today where the service runs."""
+    return datetime.now(ZoneInfo(current_app.config.get("DEFAULT_TIMEZONE") or "UTC")).date()
+
+
+def viewer() -> tuple[int | None, bool]:
+    """The organisation this user is limited to (None: all), and whether to suppress."""
+    if current_user.role in ACROSS_ORGANISATIONS:
+        return None, True
+    if current_user.organisation_id is None:
+        abort(403)
+    return int(current_user.organisation_id), False
+
+
+def _choices(own: int | None) -> dict[str, Any]:
+    """What the filter form offers this user."""
+    organisations = [] if own is not None else list(
+        db.session.execute(select(Organisation.id, Organisation.name).order_by(Organisation.name))
+    )  # fmt: skip
+    fellowships = list(
+        db.session.execute(select(Fellowship.slug, Fellowship.name).order_by(Fellowship.name))
+    )
+    areas = [] if own is not None else known_areas()
+    return {"organisations": organisations, "areas": areas, "fellowships": fellowships}
+
+
+def _read(own: int | None) -> Filters:
+    try:
+        return parse_filters(request.args, today(), own)
+    except PermissionError:
+        abort(403)
+
+
+def _csv(report: Report, filename: str) -> Response:
+    table = next((t for t in report.tables if t.key == request.args.get("table")), None)
+    if table is None:
+        abort(404)
+    return Response(
+        table_csv(table),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}-{table.key}.csv"'},
+    )
+
+
+@bp.route("/")
+@roles_required(*VIEWERS)
+def index() -> Any:
+    """The reports this user can see."""
+    return render_template("reports/index.html", reports=REPORTS)
+
+
+@bp.route(f"/<{NAMES}:name>")
+@roles_required(*VIEWERS)
+def report(name: str) -> Any:
+    """One report for the chosen period, organisation, area and fellowship."""
+    own, suppress = viewer()
+    args = {k: request.args.get(k, "") for k in FILTER_KEYS}
+    page = {"name": name, "title": REPORTS[name][0], "args": args, **_choices(own)}
+    try:
+        filters = _read(own)
+    except BadFilter as bad:
+        return render_template("reports/report.html", error=str(bad), **page), 400
+    built = REPORTS[name][1](filters, suppress)
+    query = {k: v for k, v in args.items() if v}
+    return render_template(
+        "reports/report.html", report=built, filters=filters, query=query, chart=bar_chart, **page
+    )
+
+
+@bp.route(f"/<{NAMES}:name>.csv")
+@roles_required(*VIEWERS)
+def report_csv(name: str) -> Any:
+    """One table of a report as CSV (`?table=`), suppressed exactly as on the page."""
+    own, suppress = viewer()
+    try:
+        filters = _read(own)
+    except BadFilter as bad:
+        return Response(str(bad), status=400, mimetype="text/plain")
+    span = f"{filters.start.isoformat()}-to-{filters.end.isoformat()}"
+    return _csv(REPORTS[name][1](filters, suppress), f"{name}-{span}")
+
+
+@bp.route("/public")
+@public
+def public_dashboard() -> Any:
+    """Area figures for everyone, no sign-in: small numbers suppressed."""
+    return render_template("reports/public.html", report=dashboard.build(today()), chart=bar_chart)
+
+
+@bp.route("/public.csv")
+@public
+def public_csv() -> Any:
+    """The public dashboard's table as CSV, suppressed as on the page."""
+    built = dashboard.build(today())
+    period = dashboard.public_period(today())
+    return _csv(
+        built, f"recovery-in-numbers-{period.start.isoformat()}-to-{period.end.isoformat()}"
+    )

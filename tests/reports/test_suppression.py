@@ -1,0 +1,122 @@
+"""Small-number suppression: the primary rule, differencing, implied figures, derived figures."""
+
+from itertools import product
+
+from community_hub.reports.suppression import Equation, Mark, bounds, disclosed, protect
+from community_hub.reports.tables import PERCENT, Column, Sheet
+
+
+def ref(name):
+    return ("t", name, "n")
+
+
+def parts(values, total=None):
+    """A table of named counts with a total row, and the equation joining them."""
+    counts = {ref(k): v for k, v in values.items()}
+    equations = []
+    if total is not None:
+        counts[ref("total")] = total
+        equations = [Equation((ref("total"),), tuple(ref(k) for k in values))]
+    return counts, equations
+
+
+def readable(marks):
+    return {r[1]: m.value for r, m in marks.items()}
+
+
+def test_counts_of_one_to_four_are_fewer_than_five_and_zero_and_five_are_shown():
+    counts, _eqs = parts({"none": 0, "one": 1, "four": 4, "five": 5, "many": 120})
+    assert readable(protect(counts)) == {
+        "none": "shown", "one": "small", "four": "small", "five": "shown", "many": "shown",
+    }  # fmt: skip
+
+
+def test_differencing_a_total_and_all_but_one_part_is_blocked():
+    """Total 20 = 3 + 8 + 9: publishing 20, 8 and 9 would give away the 3."""
+    counts, eqs = parts({"a": 3, "b": 8, "c": 9}, total=20)
+    primary_only = {r: Mark.SMALL if r == ref("a") else Mark.SHOWN for r in counts}
+    assert disclosed(counts, primary_only, eqs) == [ref("a")]  # the attack works without more
+    marks = protect(counts, eqs)
+    # The next-smallest part is withheld too; the total stays published.
+    assert readable(marks) == {"a": "small", "b": "withheld", "c": "shown", "total": "shown"}
+    assert disclosed(counts, marks, eqs) == []
+    low, high = bounds(counts, marks, eqs)[ref("a")]
+    assert (low, high) == (1, 4)  # all a reader learns: 1 to 4
+
+
+def test_two_small_parts_that_would_pin_each_other_are_protected():
+    """Total 52 = 1 + 1 + 50: two "fewer than 5" summing to 2 must each be 1, so withhold more."""
+    counts, eqs = parts({"a": 1, "b": 1, "c": 50}, total=52)
+    marks = protect(counts, eqs)
+    assert readable(marks) == {"a": "small", "b": "small", "c": "withheld", "total": "shown"}
+    assert disclosed(counts, marks, eqs) == []
+
+
+def test_a_withheld_five_cannot_be_used_to_pin_a_small_count():
+    """Total 6 = 1 + 5 + 0: withholding the 5 alone leaves 1 + (5 or more) = 6, pinned; so the
+    total is withheld as well."""
+    counts, eqs = parts({"a": 1, "b": 5, "c": 0}, total=6)
+    marks = protect(counts, eqs)
+    assert readable(marks) == {"a": "small", "b": "withheld", "c": "shown", "total": "withheld"}
+    assert disclosed(counts, marks, eqs) == []
+
+
+def test_an_implied_rest_is_protected_too():
+    """20 referred and 17 attended says 3 did not attend."""
+    counts = {ref("referred"): 20, ref("attended"): 17, ref("rest"): 3}
+    eqs = [Equation((ref("referred"),), (ref("attended"), ref("rest")))]
+    marks = protect(counts, eqs, hidden={ref("rest")})
+    assert marks[ref("attended")] == Mark.WITHHELD
+    assert marks[ref("referred")] == Mark.SHOWN and marks[ref("rest")] == Mark.HIDDEN
+    assert disclosed(counts, marks, eqs) == []
+
+
+def test_protection_holds_across_a_table_with_row_and_column_totals():
+    """A 2 x 2 table with margins: withholding one cell would not do, the engine follows through."""
+    cells = {("t", r, c): v for (r, c), v in {
+        ("x", "p"): 2, ("x", "q"): 10, ("x", "all"): 12,
+        ("y", "p"): 7, ("y", "q"): 9, ("y", "all"): 16,
+        ("all", "p"): 9, ("all", "q"): 19, ("all", "all"): 28,
+    }.items()}  # fmt: skip
+    eqs = [Equation((("t", r, "all"),), (("t", r, "p"), ("t", r, "q"))) for r in ("x", "y", "all")]
+    eqs += [Equation((("t", "all", c),), (("t", "x", c), ("t", "y", c))) for c in ("p", "q", "all")]
+    marks = protect(cells, eqs)
+    assert marks[("t", "x", "p")] == Mark.SMALL
+    assert disclosed(cells, marks, eqs) == []
+
+    # Brute force, independently of the engine's reasoning: every table a reader could think
+    # possible given what is printed; the small cell must still have more than one value.
+    def consistent(r, v):
+        mark = marks[("t", *r)]
+        return (
+            (mark == Mark.SHOWN and v == cells[("t", *r)])
+            or (mark == Mark.SMALL and 1 <= v <= 4)
+            or (mark == Mark.WITHHELD and v >= 5)
+        )
+
+    possible = set()
+    for xp, xq, yp, yq in product(range(21), repeat=4):
+        table = {("x", "p"): xp, ("x", "q"): xq, ("y", "p"): yp, ("y", "q"): yq,
+                 ("x", "all"): xp + xq, ("y", "all"): yp + yq, ("all", "p"): xp + yp,
+                 ("all", "q"): xq + yq, ("all", "all"): xp + xq + yp + yq}  # fmt: skip
+        if all(consistent(r, v) for r, v in table.items()):
+            possible.add(xp)
+    assert len(possible) > 1
+
+
+def test_a_percentage_of_a_suppressed_count_is_suppressed(ctx):
+    sheet = Sheet()
+    table = sheet.table("t", "T", [Column("n", "N"), Column("pct", "%", PERCENT)])
+    row = table.row("a", "A")
+    row.count("n", 30)
+    row.count("k", 3)
+    row.share("pct", "k", "n")
+    other = table.row("b", "B")
+    other.count("n", 30)
+    other.count("k", 12)
+    other.share("pct", "k", "n")
+    report = sheet.resolve("r", "R", suppress=True)
+    assert report.cell("t", "a", "pct").text() == "withheld"
+    assert report.cell("t", "b", "pct").text() == "40%"
+    unsuppressed = sheet.resolve("r", "R", suppress=False)
+    assert unsuppressed.cell("t", "a", "pct").text() == "10%"
