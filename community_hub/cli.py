@@ -116,7 +116,10 @@ def _read_source(source: str) -> bytes:
 
 
 def init_app(app: Flask) -> None:
+    from community_hub.auth.cli import reset_2fa_command
+    from community_hub.backup_cli import backup_command, restore_command
     from community_hub.interop.resources_csv import import_resources_command
+    from community_hub.people.retention import purge_contact_requests_command
     from community_hub.volunteers.cli import reminders_command
 
     app.cli.add_command(reminders_command)
@@ -125,3 +128,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(gazetteer_group)
     app.cli.add_command(seed_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
+    app.cli.add_command(reset_2fa_command)
+    app.cli.add_command(purge_contact_requests_command)

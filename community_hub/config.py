@@ -66,6 +66,15 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SECURE": True,
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SECURE": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_DURATION": 30 * 24 * 3600,  # seconds; volunteers only (staff go idle)
+    # Staff (admin, coordinator, worker, commissioner) are signed out after this long idle.
+    "STAFF_IDLE_MINUTES": 30,
+    # Closed or unanswered requests to contact a peer lose their personal details after this.
+    "CONTACT_REQUEST_RETENTION_DAYS": 90,
+    # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host (0: none,
+    # so those headers are ignored). With 1, HTTPS at the proxy counts as HTTPS (HSTS, cookies).
+    "TRUSTED_PROXIES": 0,
     "WTF_CSRF_TIME_LIMIT": None,
     "BABEL_DEFAULT_LOCALE": "en",
     # Outgoing mail (reminders). Nothing is sent unless `flask reminders` runs.
@@ -101,6 +110,8 @@ ENV_KEYS = (
     "MAIL_PASSWORD",
     "MAIL_FROM",
 )
+# Whole numbers a deployer may set in the environment (also accepted with FLASK_ prefix).
+INT_ENV_KEYS = ("STAFF_IDLE_MINUTES", "CONTACT_REQUEST_RETENTION_DAYS", "TRUSTED_PROXIES")
 
 
 class ConfigError(RuntimeError):
@@ -115,6 +126,9 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     for key in ENV_KEYS:
         if key in os.environ:
             app.config[key] = os.environ[key]
+    for key in INT_ENV_KEYS:
+        if key in os.environ:
+            app.config[key] = int(os.environ[key])
     if "MAIL_PORT" in os.environ:
         app.config["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
     if "MAIL_USE_TLS" in os.environ:

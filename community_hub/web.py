@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask import Flask, Response, current_app, g, jsonify, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from community_hub.extensions import available_locales, login_manager
 
@@ -65,6 +69,7 @@ def _security_headers(response: Response) -> Response:
     response.headers.setdefault(
         "Permissions-Policy", "geolocation=(self), camera=(), microphone=()"
     )
+    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     if current_user.is_authenticated:
@@ -80,6 +85,7 @@ TITLES = {
     405: _l("Not allowed"),
     429: _l("Too many attempts"),
     500: _l("Sorry, something went wrong"),
+    503: _l("Temporarily unavailable"),
 }
 
 
@@ -119,6 +125,29 @@ def _internal_error(error: Exception) -> Any:
         return Response(message, status=500, mimetype="text/plain")
 
 
+def _database_unavailable(error: Exception) -> Any:
+    """The database cannot be reached: say so kindly (503) rather than fail with a 500."""
+    from community_hub.extensions import db
+
+    with suppress(SQLAlchemyError):  # the connection may be gone; pool_pre_ping replaces it
+        db.session.rollback()
+    # Render as a visitor so drawing the page does not ask the database about the user again.
+    g._login_user = login_manager.anonymous_user()
+    current_app.logger.error("Database unavailable: %s", error.__class__.__name__)
+    message = _(
+        "We cannot reach our database just now. Please try again in a few minutes. "
+        "If you need help now, the numbers below are open."
+    )
+    headers = {"Retry-After": "30"}
+    if wants_json():
+        return jsonify(error="service_unavailable", message=message), 503, headers
+    try:
+        page = render_template("core/error.html", code=503, title=TITLES[503], message=message)
+    except Exception:  # the page itself failed: answer plainly rather than not at all
+        return Response(message, status=503, mimetype="text/plain", headers=headers)
+    return page, 503, headers
+
+
 def _template_globals() -> dict[str, Any]:
     return {
         "crisis_lines": current_app.config["CRISIS_LINES"],
@@ -131,8 +160,17 @@ def _template_globals() -> dict[str, Any]:
 
 
 def init_app(app: Flask) -> None:
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies:
+        # Believe X-Forwarded-* only from the proxies we run, so HTTPS, client addresses
+        # (rate limits) and host names are the real ones.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
     app.before_request(_deny_by_default)
     app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _error_page)
     app.register_error_handler(Exception, _internal_error)
+    for database_error in (OperationalError, InterfaceError, PoolTimeoutError):
+        app.register_error_handler(database_error, _database_unavailable)
     app.context_processor(_template_globals)

@@ -18,8 +18,10 @@ TOO_MANY = "Too many attempts. Please wait a minute and try again."
 
 
 def signed_in_user_id(client: Any) -> str | None:
+    """The id of the user this client is signed in as (the login token is "id-version")."""
     with client.session_transaction() as session:
-        return session.get("_user_id")
+        token = session.get("_user_id")
+    return token.partition("-")[0] if token else None
 
 
 def location_path(response: Any) -> str:

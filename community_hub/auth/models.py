@@ -25,6 +25,10 @@ class Role(enum.StrEnum):
     COMMISSIONER = "commissioner"  # read-only aggregate reporting
 
 
+# Roles that see other people's records: idle timeout and the optional second factor apply.
+STAFF_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.WORKER, Role.COMMISSIONER})
+
+
 class OrganisationKind(enum.StrEnum):
     PEER_GROUP = "peer_group"
     TREATMENT = "treatment"
@@ -57,12 +61,31 @@ class User(UserMixin, Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # Part of the login token: raising it ends every session and remember-me cookie at once.
+    session_version: Mapped[int] = mapped_column(default=0)
+    # Optional second factor (RFC 6238 TOTP): the shared secret, set only once confirmed.
+    totp_secret: Mapped[str | None] = mapped_column(String(64), default=None)
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The last time step accepted, so one code cannot be used twice.
+    totp_last_step: Mapped[int | None] = mapped_column(default=None)
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="users")
 
     @property
     def is_active(self) -> bool:
         return self.active
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_secret is not None
+
+    def get_id(self) -> str:
+        """The login token: id and session version, so a bump signs out every device."""
+        return f"{self.id}-{self.session_version}"
 
     def set_password(self, password: str) -> None:
         # Werkzeug's default is scrypt, a memory-hard modern algorithm.

@@ -11,6 +11,18 @@ from community_hub.extensions import db
 
 MIN_PASSWORD_LENGTH = 12
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+COMMON_PASSWORDS = frozenset(
+    {
+        "password1234",
+        "passwordpassword",
+        "123456789012",
+        "qwertyuiopas",
+        "iloveyou1234",
+        "letmeinletmein",
+        "welcome12345",
+        "changeme1234",
+    }
+)
 # Checked with the same cost as a real hash so a missing account takes as long as a wrong password.
 _DUMMY = User(password_hash="scrypt:32768:8:1$dummy$" + "0" * 128)
 
@@ -19,15 +31,35 @@ class AccountError(ValueError):
     """A user-facing reason an account could not be created or changed."""
 
 
-def password_problem(password: str) -> str | None:
-    """Explain why a password is too weak, or None when it is acceptable."""
+def password_problem(password: str, email: str = "") -> str | None:
+    """Explain why a password is too weak, or None when it is acceptable.
+
+    Length is what matters most, so the rules stay few: at least 12 characters not counting
+    any part of the person's own email address, not a well-known password, and not one
+    character repeated.
+    """
     if len(password) < MIN_PASSWORD_LENGTH:
         return f"Use at least {MIN_PASSWORD_LENGTH} characters."
-    if password.lower() in {"password1234", "passwordpassword", "123456789012"}:
+    if password.lower() in COMMON_PASSWORDS:
         return "That password is too common."
     if len(set(password)) < 5:
         return "Use a mix of different characters."
+    if len(_without_email_parts(password, email)) < MIN_PASSWORD_LENGTH:
+        return (
+            f"Your email address does not count: use at least {MIN_PASSWORD_LENGTH} "
+            "other characters."
+        )
     return None
+
+
+def _without_email_parts(password: str, email: str) -> str:
+    """The password with the email's name and first domain label taken out."""
+    local, _at, domain = email.strip().lower().partition("@")
+    remaining = password.lower()
+    for part in (local, domain.split(".")[0]):
+        if len(part) >= 3:
+            remaining = remaining.replace(part, "")
+    return remaining
 
 
 def find_user(email: str) -> User | None:
@@ -42,8 +74,17 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if not user.check_password(password) or not user.active:
         return None
-    user.last_login_at = utcnow()
     return user
+
+
+def record_login(user: User) -> None:
+    """Note a completed sign-in (after the second factor, when there is one)."""
+    user.last_login_at = utcnow()
+
+
+def end_all_sessions(user: User) -> None:
+    """Invalidate every session and remember-me cookie of this user, on every device."""
+    user.session_version = (user.session_version or 0) + 1
 
 
 def create_user(
@@ -59,7 +100,7 @@ def create_user(
         raise AccountError("Enter an email address like name@example.org.")
     if role not in {r.value for r in Role}:
         raise AccountError(f"Role must be one of: {', '.join(r.value for r in Role)}.")
-    problem = password_problem(password)
+    problem = password_problem(password, email)
     if problem:
         raise AccountError(problem)
     if find_user(email):

@@ -139,6 +139,7 @@ class ContactMethod(enum.StrEnum):
 class RequestStatus(enum.StrEnum):
     NEW = "new"
     HANDLED = "handled"
+    EXPIRED = "expired"  # not answered within the retention period; details erased
 
 
 class ContactRequest(Model):
@@ -161,6 +162,8 @@ class ContactRequest(Model):
     handled_at: Mapped[datetime | None] = mapped_column(default=None)
     handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), default=None)
     handled_note: Mapped[str] = mapped_column(Text, default="")
+    # When the retention rule erased the personal details (community_hub/people/retention.py).
+    erased_at: Mapped[datetime | None] = mapped_column(default=None)
 
     peer: Mapped[PeerSupporter] = relationship()
     organisation: Mapped[Organisation] = relationship()

@@ -1,0 +1,94 @@
+"""Your account: turn two-step sign-in (an authenticator app code) on or off."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user
+
+from community_hub.auth import sessions
+from community_hub.auth.forms import CodeForm
+from community_hub.auth.totp import (
+    SecondFactorError,
+    check_code,
+    disable,
+    enable,
+    grouped,
+    new_secret,
+    provisioning_uri,
+)
+from community_hub.auth.views import bp
+from community_hub.extensions import db
+
+SETUP = "_second_factor_setup"  # the secret being set up, until its first code is confirmed
+
+
+def _staff_only() -> None:
+    if not current_user.is_staff:
+        abort(403)
+
+
+def _stay_signed_in() -> None:
+    """Changing the second factor ends every session; keep this one, with its new token."""
+    login_user(current_user._get_current_object(), fresh=True)
+    sessions.start()
+
+
+@bp.route("/account")
+def account() -> Any:
+    """Your account and whether two-step sign-in is on."""
+    return render_template("auth/account.html", form=CodeForm())
+
+
+@bp.route("/account/two-step/start", methods=["POST"])
+def two_step_start() -> Any:
+    """Make a new secret and show it, ready to add to an authenticator app."""
+    _staff_only()
+    session[SETUP] = new_secret()
+    return redirect(url_for("auth.two_step_setup"))
+
+
+@bp.route("/account/two-step/setup", methods=["GET", "POST"])
+def two_step_setup() -> Any:
+    """Confirm the authenticator app with its first code, which turns two-step sign-in on."""
+    _staff_only()
+    secret = session.get(SETUP)
+    if not isinstance(secret, str):
+        return redirect(url_for("auth.account"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            enable(current_user, secret, form.code.data or "")
+        except SecondFactorError as error:
+            form.code.errors = [str(error)]
+        else:
+            db.session.commit()
+            session.pop(SETUP, None)
+            _stay_signed_in()
+            flash(
+                _("Two-step sign-in is on. You will be asked for a code when you sign in."),
+                "success",
+            )
+            return redirect(url_for("auth.account"))
+    uri = provisioning_uri(current_user, secret, current_app.config["SITE_NAME"])
+    page = render_template(
+        "auth/two_step_setup.html", form=form, secret=grouped(secret), otpauth_uri=uri
+    )
+    return page, 200 if not form.errors else 400
+
+
+@bp.route("/account/two-step/off", methods=["POST"])
+def two_step_off() -> Any:
+    """Turn two-step sign-in off, proven with a current code."""
+    _staff_only()
+    form = CodeForm()
+    if not form.validate_on_submit() or not check_code(current_user, form.code.data or ""):
+        flash(_("That code did not match, so two-step sign-in is still on."), "error")
+        return redirect(url_for("auth.account"))
+    disable(current_user)
+    db.session.commit()
+    _stay_signed_in()
+    flash(_("Two-step sign-in is off."), "success")
+    return redirect(url_for("auth.account"))

@@ -1,0 +1,1 @@
+"""Issue 9: trustworthy with sensitive data."""
