@@ -206,6 +206,11 @@ def move(
         if closed_reason not in {r.value for r in ClosedReason}:
             raise TransitionRefused("Choose why the referral is closed.")
         referral.closed_reason = closed_reason
+        if closed_reason != ClosedReason.ENGAGED:
+            # Nobody should chase a client who declined, was lost, or was never referred.
+            for follow_up in referral.follow_ups:
+                if follow_up.status == "due":
+                    follow_up.status = "cancelled"
     else:
         referral.closed_reason = ""
     if to == Status.ON_HOLD:

@@ -142,9 +142,6 @@ def lost(follow_up_id: int) -> Any:
     except TransitionRefused as refused:
         db.session.rollback()
         return _render(_follow_up(follow_up_id), refused=str(refused), status=400)
-    for other in found.referral.follow_ups:
-        if other.status == "due":
-            other.status = "cancelled"
     db.session.commit()
     flash(_("Closed as lost to follow-up."), "success")
     return redirect(url_for("referrals.referral", referral_id=found.referral_id))

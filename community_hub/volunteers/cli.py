@@ -28,7 +28,7 @@ def _local_today() -> date:
 )
 @with_appcontext
 def reminders_command(today_text: str) -> None:
-    """Email volunteers and coordinators about expiring checks and overdue supervision."""
+    """Email expiring checks and overdue supervision, and workers their follow-ups due."""
     try:
         today = date.fromisoformat(today_text) if today_text else _local_today()
     except ValueError as error:

@@ -1,4 +1,4 @@
-"""Daily reminders: checks about to expire, at fixed offsets, and overdue supervision.
+"""Daily reminders: checks about to expire, overdue supervision, and referral follow-ups due.
 
 Each reminder is sent once per cycle: a ReminderSent row per (kind, subject, cycle, offset,
 recipient), where the cycle is the date being warned about. A new check or a new supervision
@@ -73,7 +73,7 @@ def coordinators_of(organisation_id: int) -> list[User]:
     )
 
 
-def _send_once(
+def send_once(
     key: tuple[str, int, str, int],
     recipient: str,
     subject: str,
@@ -130,9 +130,7 @@ def _check_reminders(row: CheckRow, offset: int, today: date, send: Sender, repo
             "about renewing it, so your volunteering can carry on without a break.\n\n"
             "Thank you for everything you do.\n"
         )
-        _send_once(
-            key, volunteer.email, f"Your {name} expires on {when}", body, today, send, report
-        )
+        send_once(key, volunteer.email, f"Your {name} expires on {when}", body, today, send, report)
     for coordinator in coordinators_of(volunteer.organisation_id):
         body = (
             f"Hello {coordinator.display_name},\n\n"
@@ -141,7 +139,7 @@ def _check_reminders(row: CheckRow, offset: int, today: date, send: Sender, repo
             "reminders will stop.\n"
         )
         subject = f"{volunteer.first_name}: {name} expires on {when}"
-        _send_once(key, coordinator.email, subject, body, today, send, report)
+        send_once(key, coordinator.email, subject, body, today, send, report)
 
 
 def _supervision_reminders(placement: Placement, today: date, send: Sender, report: Report) -> None:
@@ -156,7 +154,7 @@ def _supervision_reminders(placement: Placement, today: date, send: Sender, repo
             f"({(today - due).days} days ago). Please arrange a session and record it.\n"
         )
         subject = f"Supervision overdue: {first_name} at {host}"
-        _send_once(key, coordinator.email, subject, body, today, send, report)
+        send_once(key, coordinator.email, subject, body, today, send, report)
 
 
 def run_reminders(today: date, offsets: tuple[int, ...], send: Sender) -> Report:
@@ -171,4 +169,7 @@ def run_reminders(today: date, offsets: tuple[int, ...], send: Sender) -> Report
             _check_reminders(row, offset, today, send, report)
     for placement in overdue_supervision(None, today):
         _supervision_reminders(placement, today, send, report)
+    from community_hub.referrals.reminders import follow_up_reminders
+
+    follow_up_reminders(today, send, report)
     return report

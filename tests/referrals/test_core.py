@@ -204,6 +204,19 @@ def test_follow_ups_at_7_30_90_days_only_with_consent(worker, client_record, mee
     assert overdue == [first]
 
 
+@pytest.mark.parametrize("reason", ["engaged", "declined_by_client", "cancelled"])
+def test_closing_cancels_follow_ups_unless_the_client_engaged(
+    worker, client_record, meeting, reason
+):
+    consent_to(client_record, Purpose.FOLLOW_UP, worker)
+    planned = TODAY + timedelta(days=3)
+    referral = refer(client_record, worker, meeting, planned_first_meeting=planned)
+    move(referral, S.FIRST_MEETING_PLANNED, worker, TODAY)
+    move(referral, S.CLOSED, worker, TODAY, closed_reason=reason)
+    expected = "due" if reason == "engaged" else "cancelled"
+    assert {f.status for f in referral.follow_ups} == {expected}
+
+
 def test_recording_a_follow_up_and_three_failed_attempts(worker, client_record, meeting):
     consent_to(client_record, Purpose.FOLLOW_UP, worker)
     referral = refer(client_record, worker, meeting, planned_first_meeting=TODAY)

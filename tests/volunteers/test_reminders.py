@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-import socket
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import timedelta
-from email import message_from_bytes
-from email.message import EmailMessage
-from email.policy import default
 from typing import Any
 
 import pytest
@@ -19,53 +13,13 @@ from community_hub.volunteers.models import ReminderSent
 from community_hub.volunteers.placement_models import PlacementStatus as S
 from community_hub.volunteers.reminders import offset_reached, parse_offsets
 from community_hub.volunteers.services import start_renewal
+from tests.mail_fixtures import Inbox, free_port
 from tests.volunteers.factories import TODAY, expiring_in, record, supervise
-
-aiosmtpd_controller = pytest.importorskip("aiosmtpd.controller")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@dataclass
-class Inbox:
-    """Everything the local SMTP server received, as (recipients, message)."""
-
-    received: list[tuple[list[str], EmailMessage]] = field(default_factory=list)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        message = message_from_bytes(envelope.content, policy=default)
-        self.received.append((list(envelope.rcpt_tos), message))  # type: ignore[arg-type]
-        return "250 Message accepted"
-
-    def take(self) -> list[tuple[str, str]]:
-        """(recipient, subject) of each message since the last take, sorted."""
-        found = sorted((to, str(m["Subject"])) for tos, m in self.received for to in tos)
-        self.received.clear()
-        return found
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Inbox, int]]:
-    inbox = Inbox()
-    port = free_port()
-    controller = aiosmtpd_controller.Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield inbox, port
-    controller.stop()
 
 
 @pytest.fixture
 def app_config(smtp: tuple[Inbox, int]) -> dict[str, Any]:
     return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp[1], "MAIL_FROM": "hub@example.org"}
-
-
-@pytest.fixture
-def inbox(smtp: tuple[Inbox, int]) -> Inbox:
-    return smtp[0]
 
 
 def run(runner: Any, day: Any) -> Any:
