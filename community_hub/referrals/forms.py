@@ -171,7 +171,8 @@ class FollowUpForm(ServiceErrors, FlaskForm):
     )
     first_meeting_on = DateField(_l("Date of the first meeting"), validators=[Optional()])
     meetings_since = IntegerField(
-        _l("How many meetings since?"), validators=[Optional(), NumberRange(0, 500)]
+        _l("How many meetings since?"),
+        validators=[Optional(), NumberRange(0, 500, _l("Enter how many meetings, from 0 to 500."))],
     )
     attending_weekly = SelectField(_l("Attending at least weekly?"), choices=YES_NO, default="")
     has_sponsor_or_mentor = SelectField(_l("Has a sponsor or mentor?"), choices=YES_NO, default="")

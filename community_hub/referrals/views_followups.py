@@ -66,6 +66,9 @@ def follow_up(follow_up_id: int) -> Any:
     """Record a follow-up: first meeting, meetings since, weekly, sponsor, service, barriers."""
     found = _follow_up(follow_up_id)
     form = FollowUpForm()
+    planned = found.referral.planned_first_meeting
+    if not form.is_submitted() and planned is not None and planned <= today():
+        form.first_meeting_on.data = planned
     if form.validate_on_submit():
         answers = followups.FollowUpAnswers(
             attended_first_meeting=_yes_no(form.attended_first_meeting.data),

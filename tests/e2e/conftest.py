@@ -78,7 +78,47 @@ def _seed() -> dict[str, str]:
         meeting.type_list = types
         db.session.add(meeting)
     db.session.commit()
+    _seed_people(today)
     return {slug: spec[0] for slug, spec in meetings.items()}
+
+
+WORKER = ("worker@example.org", "correct-horse-battery")
+
+
+def _seed_people(today: Any) -> None:
+    """A treatment worker, and a peer group with Kerry, who is cleared to go with clients."""
+    from datetime import timedelta
+
+    from community_hub.auth.services import create_user
+    from community_hub.people.models import PeerSupporter
+    from community_hub.volunteers import services as volunteers
+    from community_hub.volunteers.models import Stage
+    from community_hub.volunteers.placement_models import Placement, PlacementStatus
+
+    treatment = Organisation(name="Don Valley Treatment", slug="dvt", kind="treatment")
+    peers = Organisation(name="Doncaster Peers", slug="peers", kind="peer_group")
+    db.session.add_all([treatment, peers])
+    create_user(*WORKER, "worker", "Sam", treatment)
+    coordinator = create_user("jo@example.org", WORKER[1], "coordinator", "Jo", peers)
+    db.session.flush()
+    kerry = volunteers.add_volunteer(
+        volunteers.VolunteerData(first_name="Kerry", contact_preference="none"), peers, coordinator
+    )
+    volunteers.change_stage(kerry, Stage.PEER_MENTOR.value, coordinator)
+    db.session.add(
+        Placement(
+            volunteer=kerry, organisation_id=peers.id, host_organisation_id=treatment.id,
+            role="peer_mentor", status=PlacementStatus.ACTIVE.value,
+            started_on=today - timedelta(days=7),
+        )
+    )  # fmt: skip
+    peer = PeerSupporter(
+        organisation_id=peers.id, slug="kerry", display_name="Kerry", area="Doncaster",
+        languages=",en,", pathways=",na,", volunteer_id=kerry.id,
+    )  # fmt: skip
+    peer.place_at(53.52, -1.12)
+    db.session.add(peer)
+    db.session.commit()
 
 
 @pytest.fixture(scope="session")

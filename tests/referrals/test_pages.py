@@ -195,7 +195,7 @@ def test_follow_ups_due_and_overdue_then_recorded(client, auth, worker, meeting)
         "barriers": "Bus times",
     }
     bad = client.post(f"/referrals/follow-ups/{day_7.id}", data={**answers, "meetings_since": "-4"})
-    assert bad.status_code == 400 and "Number must be between 0 and 500" in page(bad)
+    assert bad.status_code == 400 and "Enter how many meetings, from 0 to 500" in page(bad)
     assert client.post(f"/referrals/follow-ups/{day_7.id}", data=answers).status_code == 302
     db.session.expire_all()
     assert day_7.status == "done" and day_7.meetings_since == 3 and day_7.attending_weekly
