@@ -125,19 +125,24 @@ def _to_withhold(
 ) -> Ref | None:
     """The smallest published count in a relation with the exposed one (parts before totals).
 
-    If every figure beside it is already unpublished, the pin comes through another relation:
-    then the smallest published count anywhere in a relation is withheld.
+    If every figure beside it is already unpublished, the pin comes through a further relation:
+    look one relation further out each time, never at unrelated tables.
     """
-    for related in ([e for e in eqs if exposed in e.refs], eqs):
+    reached, used = {exposed}, set()
+    while True:
+        related = [i for i, e in enumerate(eqs) if i not in used and reached & set(e.refs)]
+        if not related:
+            return None
         candidates: list[tuple[bool, int, Ref]] = []
-        for equation in related:
-            total_side = equation.left if len(equation.left) == 1 else ()
-            for ref in equation.refs:
+        for i in related:
+            used.add(i)
+            total_side = eqs[i].left if len(eqs[i].left) == 1 else ()
+            for ref in eqs[i].refs:
+                reached.add(ref)
                 if marks[ref] == Mark.SHOWN and values[ref] > 0:
                     candidates.append((ref in total_side, values[ref], ref))
         if candidates:
             return min(candidates)[2]
-    return None
 
 
 def protect(
