@@ -98,12 +98,12 @@ def desk() -> Any:
     )
 
 
-@bp.route("/clients")
+@bp.route("/clients/find", methods=["POST"])
 @roles_required(*STAFF)
 def find() -> Any:
-    """Go to a client by their reference."""
+    """Go to a client by their reference (posted, so it never sits in a URL or an access log)."""
     organisation_id()
-    reference = request.args.get("reference", "").strip()[:40]
+    reference = request.form.get("reference", "").strip()[:40]
     found = find_client(current_user, reference) if reference else None
     if found is not None:
         return redirect(url_for("referrals.client", client_id=found.id))
@@ -230,4 +230,5 @@ from community_hub.referrals import (  # noqa: E402
     views_followups,  # noqa: F401
     views_peers,  # noqa: F401
     views_referrals,  # noqa: F401
+    views_subject,  # noqa: F401
 )

@@ -70,7 +70,9 @@ def new() -> Any:
     form = ReferralForm()
     meeting, peer, service = _target(form)
     if request.method == "GET":
-        form.reference.data = request.args.get("reference", "")[:40]
+        client_id = _int(request.args.get("client_id"))
+        if client_id is not None:
+            form.reference.data = services.client_for(current_user, client_id).reference
         if meeting is not None:
             form.planned_first_meeting.data = _next_date(meeting)
     if form.validate_on_submit():
