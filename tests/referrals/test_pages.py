@@ -317,3 +317,20 @@ def test_staff_log_open_meetings_they_went_to(client, auth, worker, make_fellows
     data = {"attended_on": today().isoformat(), "fellowship_id": aa.id}
     assert client.post("/referrals/staff-meetings", data=data).status_code == 302
     assert "1 of 1 staff" in page(client.get("/referrals/staff-meetings"))
+
+
+def test_the_desk_pages_through_many_referrals(client, auth, worker, meeting):
+    from community_hub.referrals import services
+
+    for n in range(30):
+        found = services.add_client(services.ClientData(reference=f"DV-{n:03}"), worker)
+        data = services.ReferralData(link_method="signpost", meeting_id=meeting.id)
+        services.make_referral(found, data, worker, today())
+    db.session.commit()
+    auth.login(worker)
+    first = page(client.get("/referrals/"))
+    assert "Page 1 of 2" in first
+    second = page(client.get("/referrals/?page=2"))
+    assert "Page 2 of 2" in second and "Previous" in second
+    assert len(re.findall(r'href="/referrals/\d+"', first)) == 25
+    assert len(re.findall(r'href="/referrals/\d+"', second)) == 5
