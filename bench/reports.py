@@ -231,7 +231,7 @@ def run(database_url: str, args: argparse.Namespace) -> dict[str, Any]:
         print(f"  {key:12} {value:>10,.0f}")
     print(f"query plan:\n{query_plan}")
     print(f"{'':32}{'runs':>6}{'p50 s':>10}{'min s':>10}")
-    print(f"{'SQL aggregate only':32}{len(sql_timings):>6}"
+    print(f"{'SQL alone, default work_mem':32}{len(sql_timings):>6}"
           f"{statistics.median(sql_timings):>10.3f}{min(sql_timings):>10.3f}")  # fmt: skip
     print(f"{'whole report (suppressed)':32}{len(timings):>6}{p50:>10.3f}{best:>10.3f}")
     return {

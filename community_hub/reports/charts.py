@@ -14,8 +14,8 @@ from markupsafe import Markup, escape
 
 from community_hub.reports.tables import Table
 
-WIDTH, LABEL_W, VALUE_W = 720, 210, 200
-BAR_H, GAP, LEGEND_H = 18, 12, 26
+WIDTH, LABEL_W, VALUE_W = 720, 250, 210
+BAR_H, GAP, LEGEND_H = 22, 12, 30
 INK = "#1b1b1b"
 # (fill, pattern stroke): solid blue; green diagonal hatching; white with black dots.
 SERIES_STYLE = (("#1d4f91", None), ("#ffffff", "#00703c"), ("#ffffff", INK))
@@ -96,7 +96,7 @@ def bar_chart(table: Table) -> Markup:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" viewBox="0 0 {WIDTH} {height}"'
         f' role="img" aria-labelledby="{chart_id}-title {chart_id}-desc"'
-        f' font-family="sans-serif" font-size="13" fill="{INK}">',
+        f' font-family="sans-serif" font-size="15" fill="{INK}">',
         f'<title id="{chart_id}-title">{escape(table.title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(_describe(table, drawn))}</desc>',
         "<defs>" + "".join(_pattern(chart_id, i) for i in range(len(series))) + "</defs>",
@@ -106,15 +106,15 @@ def bar_chart(table: Table) -> Markup:
         for i, name in enumerate(series_labels(table).values()):
             key = escape(_short(name, 24))
             parts.append(
-                f'<rect x="{x}" y="4" width="14" height="14" fill="{_fill(chart_id, i)}"'
-                f' stroke="{INK}"/><text x="{x + 20}" y="16">{key}</text>'
+                f'<rect x="{x}" y="6" width="16" height="16" fill="{_fill(chart_id, i)}"'
+                f' stroke="{INK}"/><text x="{x + 22}" y="20">{key}</text>'
             )
-            x += 20 + 7 * len(str(key)) + 16
+            x += 22 + 8 * len(str(key)) + 18
     if not drawn:
         parts.append(f'<text x="0" y="{legend + 16}">{escape(_("Nothing to show."))}</text>')
     for g, (label, bars) in enumerate(drawn):
         y0 = legend + g * group_h
-        middle = y0 + len(bars) * BAR_H / 2 + 4
+        middle = y0 + len(bars) * BAR_H / 2 + 5
         parts.append(f'<text x="0" y="{middle:.1f}">{escape(_short(label))}</text>')
         for i, bar in enumerate(bars):
             y = y0 + i * BAR_H
@@ -126,7 +126,7 @@ def bar_chart(table: Table) -> Markup:
                 )
             text = f"{bar.series}: {bar.text}" if many else bar.text
             parts.append(
-                f'<text x="{LABEL_W + width + 6:.1f}" y="{y + BAR_H - 5}">{escape(text)}</text>'
+                f'<text x="{LABEL_W + width + 6:.1f}" y="{y + BAR_H - 6}">{escape(text)}</text>'
             )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every piece of text above is escaped

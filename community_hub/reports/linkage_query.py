@@ -20,7 +20,7 @@ from community_hub.meetings.models import Meeting
 from community_hub.referrals.models import FollowUp, Referral
 from community_hub.referrals.states import ClosedReason, Status
 from community_hub.reports.filters import Filters
-from community_hub.reports.sqlfuncs import days_between
+from community_hub.reports.sqlfuncs import days_between, room_to_aggregate
 
 SIGNPOST = "signpost"
 WITHIN_DAYS = 14
@@ -137,6 +137,7 @@ def statement(filters: Filters) -> Any:
 def linkage(filters: Filters) -> Linkage:
     """Run the aggregate and add its groups up every way the report needs."""
     result = Linkage()
+    room_to_aggregate()
     for org, method, made_by, days, referrals, *counts in db.session.execute(statement(filters)):
         measures = dict(zip(MEASURES, (int(c) for c in counts), strict=True))
         day = None if days is None else int(days)

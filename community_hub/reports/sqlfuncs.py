@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Date, Integer, String
+from flask import current_app
+from sqlalchemy import Date, Integer, String, func, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement, literal
+
+from community_hub.extensions import db
 
 
 class days_between(FunctionElement[int]):
@@ -76,3 +79,15 @@ def _month_sqlite(element: month_of, compiler: Any, **kw: Any) -> str:
 def plus_days(day: Any, days: int) -> ColumnElement[Any]:
     """`day` + `days` as a SQL date."""
     return add_days(day, literal(days, Integer()))
+
+
+def room_to_aggregate(default: str = "64MB") -> None:
+    """Let this transaction's large GROUP BYs and hash joins work in memory on PostgreSQL.
+
+    PostgreSQL's default work_mem (4MB) makes a year's linkage report sort and hash on disk;
+    set_config(..., true) lasts only until the transaction ends. REPORT_WORK_MEM overrides it.
+    """
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    memory = str(current_app.config.get("REPORT_WORK_MEM") or default)
+    db.session.execute(select(func.set_config("work_mem", memory, True)))
