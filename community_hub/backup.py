@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-import subprocess  # nosec B404 - runs pg_dump/pg_restore by absolute path, never a shell
+import subprocess  # nosec B404
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -157,7 +157,8 @@ def _libpq(url: URL) -> tuple[str, dict[str, str]]:
 
 
 def _run(command: list[str], env: dict[str, str], stdout: BinaryIO | None = None) -> None:
-    completed = subprocess.run(  # noqa: S603  # nosec B603 - fixed argv, absolute tool path
+    # A fixed argument list and the absolute path found by _tool(); no shell is involved.
+    completed = subprocess.run(  # noqa: S603  # nosec B603
         command,
         env=env,
         stdout=stdout if stdout is not None else subprocess.DEVNULL,
