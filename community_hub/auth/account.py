@@ -46,6 +46,13 @@ def account() -> Any:
 def two_step_start() -> Any:
     """Make a new secret and show it, ready to add to an authenticator app."""
     _staff_only()
+    if current_user.has_second_factor:
+        # Replacing a factor must be proven with the old one: turn it off (with a code) first.
+        flash(
+            _("Two-step sign-in is already on. To move it to a new phone, turn it off first."),
+            "info",
+        )
+        return redirect(url_for("auth.account"))
     session[SETUP] = new_secret()
     return redirect(url_for("auth.two_step_setup"))
 
@@ -55,7 +62,7 @@ def two_step_setup() -> Any:
     """Confirm the authenticator app with its first code, which turns two-step sign-in on."""
     _staff_only()
     secret = session.get(SETUP)
-    if not isinstance(secret, str):
+    if not isinstance(secret, str) or current_user.has_second_factor:
         return redirect(url_for("auth.account"))
     form = CodeForm()
     if form.validate_on_submit():

@@ -228,6 +228,23 @@ def test_turning_it_on_signs_out_other_devices(app, client, auth, make_user):
     assert not signed_in(laptop)
 
 
+def test_a_second_factor_cannot_be_replaced_without_the_old_one(client, enrolled):
+    user, secret = enrolled
+    start_sign_in(client, user)
+    client.post("/login", data={"code": code_for(secret)})
+
+    client.post("/account/two-step/start")
+    with client.session_transaction() as session:
+        assert "_second_factor_setup" not in session
+    sneaked = totp.new_secret()
+    with client.session_transaction() as session:
+        session["_second_factor_setup"] = sneaked
+    client.post("/account/two-step/setup", data={"code": code_for(sneaked)})
+
+    db.session.refresh(user)
+    assert user.totp_secret == secret
+
+
 def test_volunteers_are_not_offered_it(client, auth, make_user):
     auth.login(make_user("volunteer"))
 
