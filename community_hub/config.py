@@ -86,6 +86,8 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_FROM": "community-hub@localhost",
     # Days before a check expires when volunteers and coordinators are reminded.
     "REMINDER_OFFSETS_DAYS": (60, 30, 7),
+    # Days after the planned first meeting when a referral is followed up.
+    "FOLLOW_UP_OFFSETS_DAYS": (7, 30, 90),
     "LANGUAGES": {"en": "English", "cy": "Cymraeg"},
 }
 

@@ -13,15 +13,18 @@ from community_hub.extensions import db
 from community_hub.meetings.services import ValidationFailed
 from community_hub.referrals import audit, consent
 from community_hub.referrals.models import ContactAttempt, FollowUp, Purpose, Referral
+from community_hub.volunteers.reminders import parse_offsets
 
 DEFAULT_OFFSETS = (7, 30, 90)
 FAILED_ATTEMPTS_FOR_LOST = 3
 
 
 def offsets() -> tuple[int, ...]:
-    if has_app_context():
-        return tuple(current_app.config.get("FOLLOW_UP_OFFSETS_DAYS", DEFAULT_OFFSETS))
-    return DEFAULT_OFFSETS
+    """Follow-up days from config (a list, or text such as '7,30,90'), earliest first."""
+    if not has_app_context():
+        return DEFAULT_OFFSETS
+    value = current_app.config.get("FOLLOW_UP_OFFSETS_DAYS", DEFAULT_OFFSETS)
+    return tuple(sorted(o for o in parse_offsets(value) if o > 0)) or DEFAULT_OFFSETS
 
 
 def schedule_follow_ups(referral: Referral, today: date) -> list[FollowUp]:

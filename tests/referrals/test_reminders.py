@@ -54,3 +54,14 @@ def test_workers_hear_counts_of_follow_ups_due_once_a_day(runner, inbox, worker,
     assert inbox.take() == []  # once a day
     run(runner, day + timedelta(days=1))
     assert inbox.take() == [(worker.email, "Follow-ups: 2 overdue")]
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [("14,28", (14, 28)), ([90, 7, 30], (7, 30, 90)), ("0, 10", (10,))],
+)
+def test_follow_up_days_come_from_the_configuration(app, setting, expected):
+    from community_hub.referrals.followups import offsets
+
+    app.config["FOLLOW_UP_OFFSETS_DAYS"] = setting
+    assert offsets() == expected
