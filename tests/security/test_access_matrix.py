@@ -1,0 +1,280 @@
+"""Every route against every role, from one table: a new route without an entry fails.
+
+The world is the demo region. Organisation A is Doncaster Recovery Mentors (a peer group: its
+coordinator runs listings and volunteers) with Doncaster Pathways (treatment: its worker makes
+referrals); organisation B is their counterpart in Wales. Every id in a URL belongs to
+organisation A, so B's staff must get 404 (never a hint that the record exists) wherever the
+record is organisation-scoped, and 403 where their role may not use the page at all.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from community_hub.auth.models import Organisation
+from community_hub.auth.services import create_user, find_user
+from community_hub.extensions import db
+from community_hub.meetings.models import ChangeSuggestion, Meeting, Venue
+from community_hub.people.models import ContactRequest, PeerSupporter, RecoveryChampion
+from community_hub.referrals.models import Referral
+from community_hub.resources.models import Service
+from community_hub.volunteers.course_models import Course, CourseSession, Enrolment
+from community_hub.volunteers.models import Volunteer
+from community_hub.volunteers.placement_models import HoursLog, Placement
+from community_hub.volunteers.requirement_models import Check
+
+ROLES = (
+    "anonymous", "volunteer", "worker_a", "worker_b", "coordinator_a", "coordinator_b",
+    "commissioner", "admin",
+)  # fmt: skip
+LOGINS = {
+    "volunteer": ("volunteer@example.org", "demo-password-volunteer"),
+    "worker_a": ("worker@example.org", "demo-password-worker"),
+    "worker_b": ("worker.wales@example.org", "demo-password-worker-wales"),
+    "coordinator_a": ("coordinator@example.org", "demo-password-coordinator"),
+    "coordinator_b": ("coordinator.wales@example.org", "demo-password-coordinator-wales"),
+    "commissioner": ("commissioner@example.org", "demo-password-commissioner"),
+    "admin": ("admin@example.org", "demo-password-admin"),
+}
+LOGIN = 302  # sent to sign in
+
+
+def answers(**codes: int) -> dict[str, int]:
+    """Expected status per role; roles not named get 403 (signed in, not allowed)."""
+    table = dict.fromkeys(ROLES, 403)
+    table["anonymous"] = LOGIN
+    table.update(codes)
+    return table
+
+
+PUBLIC = dict.fromkeys(ROLES, 200)
+SIGNED_IN = {**dict.fromkeys(ROLES, 200), "anonymous": LOGIN}
+# Coordinators and administrators manage listings and volunteers; A's records are A's.
+MANAGE_A = answers(coordinator_a=200, admin=200, coordinator_b=404)
+MANAGE_LIST = answers(coordinator_a=200, coordinator_b=200, admin=200)
+ADMIN_ONLY = answers(admin=200)
+# The referral desk: workers and coordinators of the referring organisation only; an
+# administrator without an organisation has no desk (403) and finds no client (404).
+DESK = answers(worker_a=200, worker_b=200, coordinator_a=200, coordinator_b=200)
+DESK_A = answers(worker_a=200, worker_b=404, coordinator_a=404, coordinator_b=404, admin=404)
+REPORTS = answers(
+    worker_a=200, worker_b=200, coordinator_a=200, coordinator_b=200, commissioner=200, admin=200
+)
+# A referral offered to Dean: he and his coordinator see it; everyone else finds nothing.
+OFFER = {**dict.fromkeys(ROLES, 404), "anonymous": LOGIN, "volunteer": 200, "coordinator_a": 200}
+ACCOUNT = {**SIGNED_IN}
+REDIRECTS = dict.fromkeys(ROLES, 302)  # /home and the language switch send you on
+LOGIN_PAGE = {**dict.fromkeys(ROLES, 302), "anonymous": 200}  # signed in: straight home
+# Two-step sign-in is for staff; without a started set-up it sends you to your account.
+TWO_STEP = {**dict.fromkeys(ROLES, 302), "volunteer": 403}
+# An administrator belongs to no organisation, so cannot create an organisation's records.
+MANAGE_NEW = answers(coordinator_a=200, coordinator_b=200)
+
+# endpoint -> expected GET answers, or None for a POST-only route (checked for refusals below).
+TABLE: dict[str, dict[str, int] | None] = {
+    "api.meetings": PUBLIC, "api.openapi": PUBLIC, "core.healthz": PUBLIC,
+    "core.help_now": PUBLIC, "core.home": REDIRECTS, "core.language": REDIRECTS,
+    "core.leaflet": PUBLIC, "directory.community_map": PUBLIC, "directory.near": PUBLIC,
+    "directory.suggest_champion": PUBLIC, "directory.suggest_peer": PUBLIC,
+    "directory.suggest_resource": PUBLIC, "directory_api.nearby_api": PUBLIC,
+    "hsds.service": PUBLIC, "hsds.services": PUBLIC, "interop.meeting_guide_feed": PUBLIC,
+    "interop.meetings_csv": PUBLIC, "meetings.finder": PUBLIC, "meetings.meeting": PUBLIC,
+    "meetings.meeting_ics": PUBLIC, "meetings.search_ics": PUBLIC, "meetings.suggest": PUBLIC,
+    "people.champion": PUBLIC, "people.champions": PUBLIC, "people.peer": PUBLIC,
+    "people.peers": PUBLIC, "resources.index": PUBLIC, "resources.resource": PUBLIC,
+    "resources_csv.resources_csv": PUBLIC, "reports.public_dashboard": PUBLIC,
+    "reports.public_csv": PUBLIC, "static": PUBLIC,
+    "auth.login": LOGIN_PAGE, "auth.logout": None, "auth.account": ACCOUNT,
+    "auth.two_step_setup": TWO_STEP, "auth.two_step_start": None, "auth.two_step_off": None,
+    "interop.import_page": ADMIN_ONLY,
+    "manage.dashboard": MANAGE_LIST, "manage.venues": MANAGE_LIST,
+    "manage.new_meeting": MANAGE_NEW, "manage.new_venue": MANAGE_NEW,
+    "manage.edit_meeting": MANAGE_A, "manage.edit_venue": MANAGE_A,
+    "manage.review_suggestion": MANAGE_A,
+    "manage.archive": None, "manage.confirm": None, "manage.restore": None,
+    "manage_people.dashboard": MANAGE_LIST, "manage_people.requests": MANAGE_LIST,
+    "manage_people.new_champion": MANAGE_NEW, "manage_people.new_peer": MANAGE_NEW,
+    "manage_people.edit": MANAGE_A, "manage_people.consent": MANAGE_A,
+    "manage_people.contact_request": MANAGE_A, "manage_people.act": None,
+    "manage_resources.index": MANAGE_LIST, "manage_resources.new": MANAGE_NEW,
+    "manage_resources.edit": MANAGE_A, "manage_resources.archive": None,
+    "manage_resources.confirm": None, "manage_resources.restore": None,
+    "volunteers.dashboard": MANAGE_LIST, "volunteers.volunteer_list": MANAGE_LIST,
+    "volunteers.new_volunteer": MANAGE_NEW, "volunteers.placements": MANAGE_LIST,
+    "volunteers.new_placement": MANAGE_LIST, "volunteers.course_list": MANAGE_LIST,
+    "volunteers.new_course": MANAGE_NEW, "volunteers.hours_queue": MANAGE_LIST,
+    "volunteers.export": MANAGE_LIST,
+    "volunteers.volunteer": MANAGE_A, "volunteers.edit_volunteer": MANAGE_A,
+    "volunteers.placement": MANAGE_A, "volunteers.course": MANAGE_A,
+    "volunteers.attendance": MANAGE_A,
+    "volunteers.me": answers(volunteer=200),
+    "volunteers.log_my_hours": None, "volunteers.add_supervision": None,
+    "volunteers.approve_hours": None, "volunteers.decline_hours": None,
+    "volunteers.change_stage": None, "volunteers.complete": None, "volunteers.enrol": None,
+    "volunteers.move_placement": None, "volunteers.new_session": None,
+    "volunteers.pause": None, "volunteers.resume": None, "volunteers.record_check": None,
+    "volunteers.start_renewal": None, "volunteers.withdraw": None,
+    "referrals.desk": DESK, "referrals.new": DESK, "referrals.new_client": DESK,
+    "referrals.staff_meetings": DESK, "referrals.fhir_bundle": DESK,
+    "referrals.client": DESK_A, "referrals.edit_client": DESK_A, "referrals.referral": DESK_A,
+    "referrals.match": DESK_A, "referrals.fhir_task": DESK_A, "referrals.follow_up": DESK_A,
+    "referrals.offer_list": {**SIGNED_IN},
+    "referrals.audit_log": ADMIN_ONLY, "referrals.subject_requests": ADMIN_ONLY,
+    "referrals.subject_export": ADMIN_ONLY,
+    "referrals.find": None, "referrals.give_consent": None, "referrals.withdraw_consent": None,
+    "referrals.move": None, "referrals.attempt": None, "referrals.lost": None,
+    "referrals.respond": None, "referrals.subject_erase": None,
+    "reports.index": REPORTS, "reports.report": REPORTS, "reports.report_csv": REPORTS,
+}  # fmt: skip
+# POST-only routes: who is refused before anything happens (everyone else may act).
+MANAGE_A_POSTS = (
+    "manage.archive", "manage.confirm", "manage.restore", "manage_people.act",
+    "manage_resources.archive", "manage_resources.confirm", "manage_resources.restore",
+    "volunteers.add_supervision", "volunteers.approve_hours", "volunteers.decline_hours",
+    "volunteers.change_stage", "volunteers.complete", "volunteers.enrol",
+    "volunteers.move_placement", "volunteers.new_session", "volunteers.pause",
+    "volunteers.resume", "volunteers.record_check", "volunteers.start_renewal",
+    "volunteers.withdraw",
+)  # fmt: skip
+DESK_A_POSTS = (
+    "referrals.give_consent", "referrals.withdraw_consent", "referrals.move",
+    "referrals.attempt", "referrals.lost",
+)  # fmt: skip
+POST_RULES: dict[str, dict[str, int]] = {
+    **dict.fromkeys(MANAGE_A_POSTS, MANAGE_A),
+    **dict.fromkeys(DESK_A_POSTS, DESK_A),
+    "referrals.find": DESK,
+    "referrals.respond": OFFER,
+    "referrals.subject_erase": ADMIN_ONLY,
+    "volunteers.log_my_hours": answers(volunteer=200),
+    "auth.logout": SIGNED_IN,
+    "auth.two_step_start": SIGNED_IN,
+    "auth.two_step_off": SIGNED_IN,
+}
+POST_REFUSED = {
+    endpoint: {role: code for role, code in spec.items() if code in (LOGIN, 403, 404)}
+    for endpoint, spec in POST_RULES.items()
+}
+
+
+def organisation(slug: str) -> Organisation:
+    return db.session.scalars(select(Organisation).where(Organisation.slug == slug)).one()
+
+
+def ids(app: Flask) -> dict[str, Any]:
+    """A record of organisation A for every kind of id a URL can carry."""
+    a = organisation("doncaster-recovery-mentors")
+
+    def first(model: Any, *where: Any) -> Any:
+        return db.session.scalars(select(model).where(*where).order_by(model.id)).first()
+
+    meeting = first(Meeting, Meeting.organisation_id == a.id)
+    services = db.session.scalars(
+        select(Service).where(Service.organisation_id == a.id).order_by(Service.slug)
+    ).all()
+    peer = first(PeerSupporter, PeerSupporter.organisation_id == a.id)
+    course = first(Course, Course.organisation_id == a.id)
+    offered = db.session.scalars(
+        select(Referral).where(Referral.status == "matched").order_by(Referral.id)
+    ).first()
+    with_follow_ups = db.session.scalars(
+        select(Referral).where(Referral.follow_ups.any()).order_by(Referral.id)
+    ).first()
+    suggestion = ChangeSuggestion(
+        organisation_id=a.id, meeting_id=meeting.id, kind="time", message="Starts at 7"
+    )
+    request = ContactRequest(
+        peer_id=peer.id, organisation_id=a.id, first_name="Sam", contact_method="phone",
+        reply_phone="07700 900000",
+    )  # fmt: skip
+    db.session.add_all([suggestion, request])
+    db.session.commit()
+    return {
+        "slug": meeting.slug, "meeting_id": meeting.id,
+        "venue_id": first(Venue, Venue.organisation_id == a.id).id,
+        "suggestion_id": suggestion.id, "request_id": request.id,
+        "peer_id": peer.id, "listing_id": peer.id, "kind": "peers",
+        "champion_id": first(RecoveryChampion).id,
+        "service_id": next(s.id for s in services if s.is_public),
+        "volunteer_id": first(Volunteer, Volunteer.organisation_id == a.id).id,
+        "placement_id": first(Placement, Placement.organisation_id == a.id).id,
+        "course_id": course.id,
+        "session_id": first(CourseSession, CourseSession.course_id == course.id).id,
+        "enrolment_id": first(Enrolment, Enrolment.course_id == course.id).id,
+        "check_id": first(Check).id, "entry_id": first(HoursLog).id,
+        "client_id": with_follow_ups.client_id, "referral_id": with_follow_ups.id,
+        "follow_up_id": with_follow_ups.follow_ups[0].id,
+        "offer_id": offered.id,
+        "code": "en", "filename": "leaflet.css", "name": "linkage", "purpose": "follow_up",
+        "answer": "accept", "action": "confirm",
+    }  # fmt: skip
+
+
+QUERIES = {
+    "directory_api.nearby_api": "?lat=53.52&lng=-1.13",
+    "reports.public_csv": "?table=areas",
+    "reports.report_csv": "?table=by_organisation",
+}
+
+
+def url_for_rule(rule: Any, known: dict[str, Any]) -> str:
+    values = {name: known[name] for name in rule.arguments}
+    if rule.endpoint == "referrals.respond":
+        values["referral_id"] = known["offer_id"]
+    if rule.endpoint == "static":
+        values["filename"] = "css/site.css"
+    if rule.endpoint == "volunteers.export":
+        values["name"] = "volunteers"
+    return str(rule.build(values)[1]) + QUERIES.get(rule.endpoint, "")
+
+
+def answer(response: Any) -> int:
+    """The status code, closing the response (static files hold an open file)."""
+    response.close()
+    return int(response.status_code)
+
+
+@pytest.fixture
+def world(demo_region: Flask) -> dict[str, Any]:
+    create_user(
+        "worker.wales@example.org", "demo-password-worker-wales", "worker", "Bethan",
+        organisation("taff-recovery-service"),
+    )  # fmt: skip
+    db.session.commit()
+    return ids(demo_region)
+
+
+def test_the_table_names_every_route(app: Flask) -> None:
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - set(TABLE) == set(), "add the new routes to TABLE"
+    assert set(TABLE) - endpoints == set(), "remove routes that no longer exist"
+
+
+def test_every_role_gets_the_expected_answer_on_every_route(app, client, world) -> None:
+    assert find_user(LOGINS["volunteer"][0]) is not None
+    problems, checked = [], 0
+    rules = sorted(app.url_map.iter_rules(), key=lambda r: r.endpoint)
+    for role in ROLES:
+        if role != "anonymous":
+            email, password = LOGINS[role]
+            signed_in = client.post("/login", data={"email": email, "password": password})
+            assert signed_in.status_code == 302, role
+        for rule in rules:
+            url = url_for_rule(rule, world)
+            expected = TABLE[rule.endpoint]
+            if expected is not None and "GET" in rule.methods:
+                got, checked = answer(client.get(url)), checked + 1
+                if got != expected[role]:
+                    problems.append(f"GET {url} as {role}: {got}, expected {expected[role]}")
+            refused = POST_REFUSED.get(rule.endpoint, {})
+            if "POST" in rule.methods and role in refused and rule.endpoint != "auth.logout":
+                got, checked = answer(client.post(url)), checked + 1
+                if got != refused[role]:
+                    problems.append(f"POST {url} as {role}: {got}, expected {refused[role]}")
+        client.post("/logout")
+    assert problems == [], "\n".join(problems)
+    assert checked > 8 * 100  # every role on every route, not a vacuous pass
