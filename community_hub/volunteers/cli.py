@@ -28,13 +28,19 @@ def _local_today() -> date:
 )
 @with_appcontext
 def reminders_command(today_text: str) -> None:
-    """Email expiring checks and overdue supervision, and workers their follow-ups due."""
+    """Daily: check and supervision reminders, follow-ups due, and contact-request retention."""
     try:
         today = date.fromisoformat(today_text) if today_text else _local_today()
     except ValueError as error:
         raise click.BadParameter("Use a date like 2026-11-23.", param_hint="--today") from error
     offsets = parse_offsets(current_app.config.get("REMINDER_OFFSETS_DAYS", DEFAULT_OFFSETS))
     report = run_reminders(today, offsets, send_mail)
+    # The daily job also applies the contact-request retention rule, so it is never forgotten.
+    from community_hub.extensions import db
+    from community_hub.people.retention import purge_contact_requests
+
+    purged = purge_contact_requests(int(current_app.config["CONTACT_REQUEST_RETENTION_DAYS"]))
+    db.session.commit()
     for placement in report.held:
         click.echo(
             f"On hold: {placement.volunteer.first_name} at {placement.host.name} "
@@ -49,5 +55,7 @@ def reminders_command(today_text: str) -> None:
         f"{len(report.held)} placements put on hold (offsets: "
         f"{', '.join(str(o) for o in offsets)} days)."
     )
+    if purged.total:
+        click.echo(f"Erased the details of {purged.total} old contact requests.")
     if report.failed:
         raise SystemExit(1)

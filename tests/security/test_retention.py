@@ -124,3 +124,17 @@ def test_the_command_refuses_a_period_under_a_day(runner):
 
     assert result.exit_code != 0
     assert "--days" in result.output
+
+
+def test_the_daily_reminders_job_applies_the_retention_rule(app, runner, make_request):
+    app.config["CONTACT_REQUEST_RETENTION_DAYS"] = 30
+    request = make_request(age_days=0)
+    request.created_at = datetime.now() - timedelta(days=31)
+    db.session.commit()
+
+    done = runner.invoke(args=["reminders"])
+
+    assert done.exit_code == 0, done.output
+    assert "Erased the details of 1 old contact requests" in done.output
+    db.session.refresh(request)
+    assert request.first_name == ERASED_NAME
