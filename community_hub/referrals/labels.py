@@ -29,6 +29,12 @@ LINK_LABELS = {
     "warm_handover": _l("Warm handover (introduce them in person or by phone)"),
     "accompanied": _l("Accompanied to the first meeting"),
 }
+LINK_SHORT_LABELS = {
+    "signpost": _l("Signpost"),
+    "in_session_call": _l("Call in session"),
+    "warm_handover": _l("Warm handover"),
+    "accompanied": _l("Accompanied"),
+}
 PURPOSE_LABELS = {
     "share_with_peer": _l("Share their reference, meeting and time with a peer supporter"),
     "follow_up": _l("Follow-up contact by this service"),
@@ -56,6 +62,7 @@ def all_labels() -> dict[str, object]:
         "status_labels": STATUS_LABELS,
         "closed_labels": CLOSED_LABELS,
         "link_labels": LINK_LABELS,
+        "link_short_labels": LINK_SHORT_LABELS,
         "purpose_labels": PURPOSE_LABELS,
         "contact_labels": CONTACT_LABELS,
         "substance_labels": SUBSTANCE_LABELS,
