@@ -11,7 +11,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from geopy.distance import geodesic
+from geographiclib.geodesic import Geodesic
+from geopy.distance import ELLIPSOIDS
 
 BANDS_PER_DEGREE = 10  # a band is 0.1 degrees of latitude, about 11 km
 EARTH_RADIUS_KM = 6371.0088
@@ -20,6 +21,12 @@ KM_PER_MILE = 1.609344
 # The sphere differs from the WGS-84 ellipsoid by at most about 0.56%; searches decide
 # candidates within this margin of the radius with the exact geodesic distance.
 SPHERE_ERROR = 0.0075
+
+
+# geopy's WGS-84 ellipsoid in kilometres, built once: geopy's `geodesic()` builds a new one on
+# every call, which costs more than the distance itself. Same figures, to the last digit.
+_SEMI_MAJOR_KM, _SEMI_MINOR_KM, _FLATTENING = ELLIPSOIDS["WGS-84"]
+_WGS84_KM = Geodesic(_SEMI_MAJOR_KM, _FLATTENING)
 
 
 def lat_band(latitude: float) -> int:
@@ -57,7 +64,7 @@ def bounding_box(lat: float, lng: float, radius_km: float) -> BoundingBox:
 
 def distance_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
     """Exact distance in kilometres on the WGS-84 ellipsoid (geopy's geodesic)."""
-    return float(geodesic((lat1, lng1), (lat2, lng2)).km)
+    return float(_WGS84_KM.Inverse(lat1, lng1, lat2, lng2, Geodesic.DISTANCE)["s12"])
 
 
 class Origin:

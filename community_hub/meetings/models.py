@@ -117,6 +117,9 @@ class Meeting(Model):
     __table_args__ = (
         # The spatial index: a few latitude bands, each a longitude range (see geo/spatial.py).
         Index("ix_meeting_geo", "lat_band", "longitude"),
+        # Searches for a day (the finder's usual question): one short range per band and day,
+        # with fellowship and latitude checked in the index before any row is read.
+        Index("ix_meeting_geo_day", "lat_band", "day", "longitude", "fellowship_id", "latitude"),
     )
 
     @property
