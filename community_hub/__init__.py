@@ -22,7 +22,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     load_config(app, test_config)
 
-    from community_hub import cli, models, web  # noqa: F401 - models: the whole schema
+    from community_hub import cli, models, sqlite, web  # noqa: F401 - models: the whole schema
     from community_hub.extensions import (
         babel,
         csrf,
@@ -34,6 +34,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
 
     db.init_app(app)
+    sqlite.init_app(app)  # WAL and a busy timeout, so several processes can write
     # Batch mode lets Alembic alter columns on SQLite (by copying the table).
     migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True)
     csrf.init_app(app)

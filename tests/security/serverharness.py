@@ -1,0 +1,494 @@
+"""A real gunicorn serving the app to many concurrent clients, and a ledger of what it answered.
+
+The load and crash tests share it: `prepared_database` makes a schema, an organisation with
+16 workers and a meeting; `Gunicorn` runs the server in its own process group (so kill -9
+reaches the master and every worker); `Desk` is one worker's browser, signing in and making
+referral journeys through the real forms with CSRF on; `Ledger` records every write the server
+acknowledged; `problems` checks the database holds each of them exactly once and nothing half
+written.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from datetime import time as clock
+from pathlib import Path
+
+import requests
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+
+from tests.conftest import PASSWORD, PG_URL, need
+
+ROOT = Path(__file__).resolve().parents[2]
+CLIENTS = 16
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+FOLLOW_UP_RE = re.compile(r'href="/referrals/follow-ups/(\d+)"')
+REFERRAL_RE = re.compile(r"/referrals/(\d+)$")
+
+
+# ---- databases -------------------------------------------------------------------------------
+
+
+@contextmanager
+def database(kind: str, folder: Path) -> Iterator[str]:
+    """A new, empty database of this kind: a SQLite file, or a throwaway PostgreSQL database."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'hub.sqlite3'}"
+        return
+    if not PG_URL:
+        need("PostgreSQL not configured: set TEST_DATABASE_URL to run this test on PostgreSQL")
+    from community_hub.config import normalise_database_url
+
+    server = make_url(normalise_database_url(PG_URL))
+    name = f"community_hub_load_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:  # pragma: no cover - depends on the machine
+        admin.dispose()
+        need(f"PostgreSQL is not reachable: {error}")
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@dataclass
+class Setup:
+    meeting_id: int
+    emails: list[str]
+
+
+def prepared_database(url: str, clients: int = CLIENTS) -> Setup:
+    """Tables, a treatment service with one worker per client, and a meeting to refer to."""
+    from community_hub import create_app
+    from community_hub.auth.models import Organisation
+    from community_hub.auth.services import create_user
+    from community_hub.extensions import db
+    from community_hub.meetings.models import Fellowship, Meeting, Venue
+
+    app = create_app({"APP_ENV": "testing", "SECRET_KEY": "setup", "DATABASE_URL": url})
+    with app.app_context():
+        db.create_all()
+        org = Organisation(name="Load Treatment", slug="load", kind="treatment")
+        venue = Venue(
+            name="Hall", address="1 High Street", city="Doncaster", postcode="DN1 1AA",
+            latitude=53.52, longitude=-1.13, timezone="Europe/London",
+        )  # fmt: skip
+        fellowship = Fellowship(slug="aa", name="Alcoholics Anonymous", short_name="AA")
+        meeting = Meeting(
+            name="Hope Group", slug="hope-group", venue=venue, fellowship=fellowship,
+            organisation=org, day=1, start_time=clock(19, 30), end_time=clock(20, 30),
+            timezone="Europe/London", last_confirmed=date.today(),
+        )  # fmt: skip
+        meeting.type_list = ["O"]
+        db.session.add_all([org, venue, fellowship, meeting])
+        db.session.flush()
+        emails = [f"load-worker-{n}@example.org" for n in range(clients)]
+        for n, email in enumerate(emails):
+            create_user(email, PASSWORD, "worker", f"Load worker {n}", org)
+        db.session.commit()
+        setup = Setup(meeting.id, emails)
+        db.session.remove()
+        db.engine.dispose()
+    return setup
+
+
+# ---- the server ------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Gunicorn:
+    """gunicorn serving wsgi:app as in production (CSRF on, a real key), logs kept in files."""
+
+    def __init__(self, database_url: str, logs: Path, workers: int = 4):
+        self.database_url = database_url
+        self.logs = logs
+        self.workers = workers
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.secret = secrets.token_hex(32)
+        self.process: subprocess.Popen[bytes] | None = None
+        self.starts = 0
+
+    def start(self, timeout: float = 30) -> None:
+        self.logs.mkdir(parents=True, exist_ok=True)
+        self.starts += 1
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("FLASK_", "DATABASE_", "REDIS_"))
+        }
+        env.update(
+            APP_ENV="production",
+            SECRET_KEY=self.secret,
+            DATABASE_URL=self.database_url,
+            # Plain http on the loopback: cookies must not be Secure-only for the clients.
+            FLASK_SESSION_COOKIE_SECURE="false",
+            # 16 people signing in from one address within a minute is this test, not an attack.
+            LOGIN_RATE_LIMIT="1000 per minute",
+        )
+        command = [
+            sys.executable, "-m", "gunicorn", "wsgi:app",
+            "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}",
+            "--access-logfile", str(self.logs / "access.log"),
+            "--error-logfile", str(self.logs / "error.log"),
+            "--log-level", "info", "--timeout", "60", "--graceful-timeout", "5",
+        ]  # fmt: skip
+        output = open(self.logs / f"output-{self.starts}.log", "wb")  # noqa: SIM115
+        self.process = subprocess.Popen(  # noqa: S603 - our own server, fixed arguments
+            command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, for kill -9 of all of it
+        )  # fmt: skip
+        output.close()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited:\n{self.log_text()[-3000:]}")
+            try:
+                if requests.get(f"{self.url}/healthz", timeout=5).status_code == 200:
+                    return
+            except requests.RequestException:  # not listening yet, or still loading the app
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"gunicorn did not answer within {timeout} s")
+
+    def kill(self) -> None:
+        """kill -9 the master and every worker at once, as a power cut or OOM killer would."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        """Shut down cleanly (SIGTERM), or kill if it will not go."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    def log_text(self) -> str:
+        """Everything the server wrote: access log, error log, and its own stdout and stderr."""
+        return "\n".join(
+            path.read_text(errors="replace") for path in sorted(self.logs.glob("*.log"))
+        )
+
+
+@contextmanager
+def running(database_url: str, logs: Path) -> Iterator[Gunicorn]:
+    server = Gunicorn(database_url, logs)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+# ---- the clients -----------------------------------------------------------------------------
+
+
+@dataclass
+class Ledger:
+    """What each client sent and what the server acknowledged (thread-safe appends)."""
+
+    referrals: dict[str, int] = field(default_factory=dict)  # reference -> referral id
+    sent: list[str] = field(default_factory=list)  # every reference posted, answered or not
+    moved: list[int] = field(default_factory=list)  # referral ids moved to first meeting planned
+    followed_up: dict[int, str] = field(default_factory=dict)  # follow-up id -> barriers text
+    attempts: Counter[int] = field(default_factory=Counter)  # follow-up id -> attempts logged
+    attempts_sent: Counter[int] = field(default_factory=Counter)
+    refused: Counter[int] = field(default_factory=Counter)  # unexpected status codes
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def writes(self) -> int:
+        return len(self.referrals) + len(self.moved) + len(self.followed_up) + self.attempts.total()
+
+
+def note_for(reference: str) -> str:
+    return f"Side door please {reference}"
+
+
+def barriers_for(reference: str) -> str:
+    return f"Buses late {reference}"
+
+
+class Desk:
+    """One worker at their desk: signs in, then refers clients and follows them up."""
+
+    def __init__(self, base_url: str, email: str, meeting_id: int, ledger: Ledger, tag: str):
+        self.base = base_url
+        self.email = email
+        self.meeting_id = meeting_id
+        self.ledger = ledger
+        self.tag = tag
+        self.http = requests.Session()
+        self.token = ""
+
+    def _ok(self, response: requests.Response) -> str | None:
+        """The redirect target of an acknowledged form post, else None (counted)."""
+        if response.status_code == 302:
+            return response.headers["Location"]
+        with self.ledger.lock:
+            self.ledger.refused[response.status_code] += 1
+        return None
+
+    def sign_in(self) -> None:
+        page = self.http.get(f"{self.base}/login", timeout=30).text
+        token = CSRF_RE.search(page)
+        assert token, "the sign-in page carries a CSRF token"
+        self.http.post(
+            f"{self.base}/login",
+            data={"email": self.email, "password": PASSWORD, "csrf_token": token.group(1)},
+            timeout=30,
+        ).raise_for_status()
+        form = self.http.get(
+            f"{self.base}/referrals/new", params={"meeting_id": self.meeting_id}, timeout=30
+        )
+        assert form.status_code == 200, f"{self.email} cannot open the referral form"
+        found = CSRF_RE.search(form.text)
+        assert found
+        self.token = found.group(1)
+
+    def journey(self, n: int) -> None:
+        """Refer a client, plan the first meeting, try to reach them twice, record the follow-up."""
+        reference = f"LOAD-{self.tag}-{n}"
+        with self.ledger.lock:
+            self.ledger.sent.append(reference)
+        post = self.http.post(
+            f"{self.base}/referrals/new",
+            data={
+                "csrf_token": self.token, "meeting_id": str(self.meeting_id),
+                "reference": reference, "link_method": "signpost", "made_by": "worker",
+                "planned_first_meeting": (date.today() + timedelta(days=2)).isoformat(),
+                "consent_follow_up": "y", "consent_method": "verbal in session",
+                "preferred_contact": "phone", "gender": f"Gender {reference}",
+                "note": note_for(reference),
+            },
+            allow_redirects=False, timeout=60,
+        )  # fmt: skip
+        location = self._ok(post)
+        found = REFERRAL_RE.search(location or "")
+        if not found:
+            return
+        referral_id = int(found.group(1))
+        with self.ledger.lock:
+            self.ledger.referrals[reference] = referral_id
+        url = f"{self.base}/referrals/{referral_id}"
+        moved = self.http.post(
+            f"{url}/move",
+            data={"csrf_token": self.token, "to": "first_meeting_planned"},
+            allow_redirects=False,
+            timeout=60,
+        )
+        if self._ok(moved) is None:
+            return
+        with self.ledger.lock:
+            self.ledger.moved.append(referral_id)
+        # Reading the page also shows (and so clears) the flashed messages kept in the cookie.
+        follow_up = FOLLOW_UP_RE.search(self.http.get(url, timeout=60).text)
+        assert follow_up, "planning the first meeting schedules follow-ups"
+        follow_up_id = int(follow_up.group(1))
+        for reached in (False, True):
+            with self.ledger.lock:
+                self.ledger.attempts_sent[follow_up_id] += 1
+            attempt = self.http.post(
+                f"{self.base}/referrals/follow-ups/{follow_up_id}/attempts",
+                data={
+                    "attempt-csrf_token": self.token, "attempt-method": "phone",
+                    **({"attempt-reached": "y"} if reached else {}),
+                },
+                allow_redirects=False, timeout=60,
+            )  # fmt: skip
+            if self._ok(attempt) is None:
+                return
+            with self.ledger.lock:
+                self.ledger.attempts[follow_up_id] += 1
+        barriers = barriers_for(reference)
+        recorded = self.http.post(
+            f"{self.base}/referrals/follow-ups/{follow_up_id}",
+            data={
+                "csrf_token": self.token, "attended_first_meeting": "yes",
+                "attending_weekly": "yes", "satisfaction": "4", "barriers": barriers,
+            },
+            allow_redirects=False, timeout=60,
+        )  # fmt: skip
+        if self._ok(recorded) is not None:
+            with self.ledger.lock:
+                self.ledger.followed_up[follow_up_id] = barriers
+
+
+def drive(
+    base_url: str,
+    setup: Setup,
+    journeys: int,
+    ledger: Ledger,
+    tag: str = "",
+    stop: threading.Event | None = None,
+) -> list[BaseException]:
+    """Every worker makes `journeys` referral journeys at once; returns what went wrong."""
+    errors: list[BaseException] = []
+
+    def run(n: int, email: str) -> None:
+        desk = Desk(base_url, email, setup.meeting_id, ledger, f"{tag}{n}")
+        try:
+            desk.sign_in()
+            for j in range(journeys):
+                if stop is not None and stop.is_set():
+                    return
+                desk.journey(j)
+        except requests.ConnectionError as error:
+            if stop is None or not stop.is_set():
+                errors.append(error)
+        except BaseException as error:  # reported by the test, not lost in a thread
+            errors.append(error)
+
+    threads = [
+        threading.Thread(target=run, args=(n, email), daemon=True)
+        for n, email in enumerate(setup.emails)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    return errors
+
+
+# ---- checking the database -------------------------------------------------------------------
+
+
+def problems(database_url: str, ledger: Ledger) -> list[str]:
+    """Every acknowledged write present exactly once; nothing half written; nothing doubled."""
+    from community_hub.referrals.models import (
+        AuditEvent,
+        Client,
+        ContactAttempt,
+        FollowUp,
+        Referral,
+        ReferralChange,
+    )
+
+    engine = create_engine(database_url)
+    found: list[str] = []
+    try:
+        with engine.connect() as conn:
+            clients = dict(conn.execute(select(Client.reference, Client.id)).all())
+            per_client = Counter(conn.execute(select(Referral.client_id)).scalars())
+            notes = dict(conn.execute(select(Referral.id, Referral.note)).all())
+            changes = Counter(
+                (row.referral_id, row.to_status)
+                for row in conn.execute(
+                    select(ReferralChange.referral_id, ReferralChange.to_status)
+                )
+            )
+            created = Counter(
+                conn.execute(
+                    select(AuditEvent.subject_id).where(
+                        AuditEvent.subject_type == "referral", AuditEvent.action == "create"
+                    )
+                ).scalars()
+            )
+            follow_ups = Counter(conn.execute(select(FollowUp.referral_id)).scalars())
+            recorded = {
+                row.id: row.barriers
+                for row in conn.execute(
+                    select(FollowUp.id, FollowUp.barriers).where(FollowUp.status == "done")
+                )
+            }
+            attempts = Counter(conn.execute(select(ContactAttempt.follow_up_id)).scalars())
+            all_referrals = [
+                (row.id, row.client_id)
+                for row in conn.execute(select(Referral.id, Referral.client_id))
+            ]
+            orphans = conn.execute(
+                select(func.count())
+                .select_from(Client)
+                .where(~Client.id.in_(select(Referral.client_id)))
+            ).scalar_one()
+    finally:
+        engine.dispose()
+
+    sent = Counter(ledger.sent)
+    if duplicates := [r for r, n in sent.items() if n > 1]:
+        found.append(f"the test sent references twice: {duplicates[:5]}")
+    for reference, referral_id in ledger.referrals.items():
+        client_id = clients.get(reference)
+        if client_id is None:
+            found.append(f"acknowledged client {reference} is missing")
+            continue
+        if per_client[client_id] != 1:
+            found.append(f"{reference} has {per_client[client_id]} referrals, not 1")
+        if notes.get(referral_id) != note_for(reference):
+            found.append(f"acknowledged referral {referral_id} is missing or not {reference}'s")
+    for referral_id, client_id in all_referrals:
+        # Acknowledged or not, a referral is whole: its client, its history, its audit event.
+        if changes[(referral_id, "requested")] != 1 or created[referral_id] != 1:
+            found.append(f"referral {referral_id} is half written (history or audit missing)")
+        if per_client[client_id] != 1:
+            found.append(f"client {client_id} has {per_client[client_id]} referrals")
+        if changes[(referral_id, "first_meeting_planned")] > 1:
+            found.append(f"referral {referral_id} was moved twice")
+        if changes[(referral_id, "first_meeting_planned")] and follow_ups[referral_id] != 3:
+            found.append(f"referral {referral_id} has {follow_ups[referral_id]} follow-ups, not 3")
+    if orphans:
+        found.append(f"{orphans} clients were saved without their referral")
+    for referral_id in ledger.moved:
+        if changes[(referral_id, "first_meeting_planned")] != 1:
+            found.append(f"acknowledged move of referral {referral_id} is missing")
+    for follow_up_id, barriers in ledger.followed_up.items():
+        if recorded.get(follow_up_id) != barriers:
+            found.append(f"acknowledged follow-up {follow_up_id} is missing")
+    for follow_up_id, stored in attempts.items():
+        acknowledged, sent = ledger.attempts[follow_up_id], ledger.attempts_sent[follow_up_id]
+        # An attempt whose answer was lost (a crash) may be stored or not, but only once.
+        if not acknowledged <= stored <= sent:
+            found.append(f"follow-up {follow_up_id}: {stored} attempts stored, {sent} sent")
+    if missing := [f for f in ledger.attempts if f not in attempts]:
+        found.append(f"acknowledged contact attempts missing: {missing[:5]}")
+    return found
+
+
+def sqlite_integrity(database_url: str) -> str:
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            return str(conn.execute(text("PRAGMA integrity_check")).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def personal_data_in(log: str, ledger: Ledger) -> list[str]:
+    """References, notes and free text the clients sent that turn up in the server's logs."""
+    leaks = []
+    for reference in ledger.sent:
+        for secret in (reference, note_for(reference), barriers_for(reference)):
+            if secret in log:
+                leaks.append(secret)
+    if "LOAD-" in log or "Gender " in log:
+        leaks.append("a LOAD- reference or a gender")
+    return leaks
