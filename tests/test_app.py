@@ -81,6 +81,7 @@ def test_every_route_is_public_or_needs_sign_in(app: Flask, client):
         "meetings.finder",
         "meetings.meeting",
         "meetings.meeting_ics",
+        "meetings.print_list",
         "meetings.suggest",
         "api.meetings",
         "api.openapi",

@@ -104,6 +104,59 @@ def finder() -> Any:
     )
 
 
+# Monday first: how a week is printed for people in the UK.
+WEEK_FROM_MONDAY = (1, 2, 3, 4, 5, 6, 0)
+
+
+@bp.route("/meetings/print")
+@public
+def print_list() -> Any:
+    """A compact, printable list of the meetings for an area (and days), for people without phones.
+
+    Takes the finder's parameters, so "Print this list" prints what the finder showed, grouped
+    by day and in time order instead of by distance.
+    """
+    now = datetime.now(UTC)
+    parsed = parse_search(request.args, current_app.config["DEFAULT_TIMEZONE"], now)
+    place_text = request.args.get("q", "").strip()[:120]
+    place_label = _("your location") if parsed.query.located else ""
+    if place_text and not parsed.query.located:
+        found = geocode(place_text)
+        if found is None:
+            parsed.errors["q"] = _(
+                "We could not find “%(place)s”. "
+                "Try a town name or a postcode, like Doncaster or DN1.",
+                place=place_text,
+            )
+        else:
+            parsed.query.lat, parsed.query.lng = found.latitude, found.longitude
+            place_label = found.label
+    if not place_label and "q" not in parsed.errors:
+        parsed.errors["q"] = _("Enter a town or postcode to print the meetings near it.")
+    if "limit" not in request.args:
+        parsed.query.limit = MAX_LIMIT
+    days: dict[int, list[Any]] = {}
+    if not parsed.errors:
+        for result in search_meetings(parsed.query).results:
+            days.setdefault(result.meeting.day, []).append(result)
+    by_day = [
+        (day, sorted(days[day], key=lambda r: (r.meeting.start_time, r.meeting.name)))
+        for day in WEEK_FROM_MONDAY
+        if day in days
+    ]
+    codes = sorted({code for _day, rs in by_day for r in rs for code in r.meeting.type_list})
+    return render_template(
+        "meetings/print.html",
+        args=request.args,
+        errors=parsed.errors,
+        place_label=place_label,
+        by_day=by_day,
+        codes=[code for code in codes if code != "TC"],
+        today=now.date(),
+        stale_after=current_app.config["STALE_AFTER_DAYS"],
+    ), (400 if parsed.errors else 200)
+
+
 @bp.route("/meetings/<slug>")
 @public
 def meeting(slug: str) -> Any:

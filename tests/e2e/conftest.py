@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urldefrag
 
 import pytest
 from flask import Flask
@@ -119,6 +120,76 @@ def _seed_people(today: Any) -> None:
     peer.place_at(53.52, -1.12)
     db.session.add(peer)
     db.session.commit()
+    _seed_volunteers(today, peers, coordinator)
+
+
+VOLUNTEER = ("dee@example.org", WORKER[1])
+COORDINATOR = ("jo@example.org", WORKER[1])
+# Volunteers whose café placement waits in induction while their DBS check has expired: one for
+# the journey with JavaScript and one for the journey without.
+EXPIRED_DBS = ("Alex", "Bea")
+
+
+def _seed_volunteers(today: Any, peers: Organisation, coordinator: Any) -> None:
+    """A recovery café hosting placements: Alex and Bea are held up by an expired DBS check,
+    and Dee, who signs in, is active there and logs her own hours.
+
+    The DBS requirement applies only to the café role, so Kerry stays cleared to accompany.
+    """
+    from datetime import timedelta
+
+    from community_hub.auth.services import create_user
+    from community_hub.volunteers import services as volunteers
+    from community_hub.volunteers.models import Stage
+    from community_hub.volunteers.placement_models import (
+        Placement,
+        PlacementChange,
+        PlacementStatus,
+    )
+    from community_hub.volunteers.requirement_models import (
+        Check,
+        RequirementKind,
+        RequirementType,
+        RoleRequirement,
+    )
+
+    cafe = Organisation(name="Riverside Recovery Café", slug="riverside-cafe", kind="community")
+    dbs = RequirementType(
+        organisation=peers, code="dbs", name="DBS check", kind=RequirementKind.DBS.value,
+        validity_days=3 * 365,
+    )  # fmt: skip
+    db.session.add_all([cafe, dbs, RoleRequirement(requirement_type=dbs, role="cafe_host")])
+
+    def volunteer(name: str) -> Any:
+        person = volunteers.add_volunteer(
+            volunteers.VolunteerData(first_name=name, contact_preference="none"), peers, coordinator
+        )
+        volunteers.change_stage(person, Stage.ACTIVE.value, coordinator)
+        return person
+
+    def placement(person: Any, role: str, status: PlacementStatus, **dates: Any) -> None:
+        placed = Placement(
+            volunteer=person, organisation_id=peers.id, host=cafe, role=role, status=status.value,
+            supervisor_name="Pat", **dates,
+        )  # fmt: skip
+        history = PlacementChange(placement=placed, from_status="", to_status=status.value)
+        db.session.add_all([placed, history])
+
+    for name in EXPIRED_DBS:
+        person = volunteer(name)
+        db.session.add(
+            Check(
+                volunteer=person, requirement_type=dbs, dbs_level="enhanced",
+                certificate_number="001234567890", completed_on=today - timedelta(days=4 * 365),
+                expires_on=today - timedelta(days=365),
+            )
+        )  # fmt: skip
+        placement(person, "cafe_host", PlacementStatus.INDUCTION)
+
+    dee = volunteer("Dee")
+    dee.user_id = create_user(*VOLUNTEER, "volunteer", "Dee", peers).id
+    placement(dee, "cafe_helper", PlacementStatus.ACTIVE, started_on=today - timedelta(days=30))
+    db.session.commit()
 
 
 @pytest.fixture(scope="session")
@@ -165,11 +236,82 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
+# WCAG 2.1 A and AA: what UK public sector accessibility regulations require.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@dataclass
+class PageLog:
+    """Pages each test opened, and those an accessibility check has looked at."""
+
+    visited: list[str] = field(default_factory=list)
+    checked: set[str] = field(default_factory=set)
+    without_js: set[int] = field(default_factory=set)  # id() of pages opened with JS disabled
+
+    def unchecked(self) -> list[str]:
+        """Pages opened but never checked (a jump to #fragment is the same page)."""
+        pages = dict.fromkeys(urldefrag(url).url for url in self.visited)
+        return [url for url in pages if url not in self.checked]
+
+
 @pytest.fixture
-def new_page(browser: Any, live_server: LiveServer) -> Iterator[Callable[..., Any]]:
+def page_log() -> PageLog:
+    return PageLog()
+
+
+def _mirror(browser: Any, page: Any) -> Any:
+    """The page's HTML as served, in a page where axe can run but the site's own scripts cannot.
+
+    axe-core needs timers, which never fire in a page with JavaScript disabled, so a no-JS page
+    is checked as a copy: same URL and stylesheets, same DOM, page scripts blocked.
+    """
+    html, url = page.content(), page.url
+    context = browser.new_context(
+        base_url=url, viewport=page.viewport_size, storage_state=page.context.storage_state()
+    )
+    copy = context.new_page()
+    copy.route(
+        lambda target: target == url,
+        lambda route: route.fulfill(body=html, content_type="text/html; charset=utf-8"),
+    )
+    copy.route("**/*.js", lambda route: route.abort())
+    copy.goto(url)
+    return copy
+
+
+@pytest.fixture
+def axe(browser: Any, page_log: PageLog) -> Iterator[Callable[[Any], None]]:
+    """axe-core (shipped in axe-playwright-python) finds no WCAG 2.1 A/AA failures on the page."""
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        need("axe-playwright-python not installed: pip install -e '.[dev]'")
+    checker = Axe()
+    copies: list[Any] = []
+
+    def check(page: Any) -> None:
+        target = page
+        if id(page) in page_log.without_js:
+            target = _mirror(browser, page)
+            copies.append(target.context)
+        results = checker.run(target, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        page_log.checked.add(urldefrag(page.url).url)
+        if results.violations_count:
+            pytest.fail(f"axe found problems on {page.url}:\n{results.generate_report()}")
+
+    yield check
+    for context in copies:
+        context.close()
+
+
+@pytest.fixture
+def new_page(
+    browser: Any, live_server: LiveServer, page_log: PageLog
+) -> Iterator[Callable[..., Any]]:
     """Open a page in a fresh phone-sized context; extra options go to new_context().
 
-    A script error or a Content-Security-Policy refusal on any page fails the test.
+    A script error or a Content-Security-Policy refusal on any page fails the test, and so does
+    a page the test opened but never ran the `axe` check on.
     """
     contexts: list[Any] = []
     problems: list[str] = []
@@ -186,13 +328,20 @@ def new_page(browser: Any, live_server: LiveServer) -> Iterator[Callable[..., An
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()
+        if options.get("java_script_enabled") is False:
+            page_log.without_js.add(id(page))
         page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
         page.on("console", on_console)
+        page.on(
+            "framenavigated",
+            lambda frame: page_log.visited.append(frame.url) if frame == page.main_frame else None,
+        )
         return page
 
     yield open_page
     for context in contexts:
         context.close()
+    problems.extend(f"no accessibility check on {url}" for url in page_log.unchecked())
     if problems:
         pytest.fail("The browser reported problems:\n" + "\n".join(problems))
 

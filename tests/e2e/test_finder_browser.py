@@ -19,11 +19,13 @@ pytestmark = pytest.mark.browser
 DISTANCE = re.compile(r"\d+\.\d miles \(\d+\.\d km\)|under 0\.1 miles")
 
 
-def search_for(page: Page, place: str) -> None:
+def search_for(page: Page, place: str, axe) -> None:
     page.goto("/")
+    axe(page)
     page.get_by_label("Town or postcode").fill(place)
     page.get_by_role("button", name="Search", exact=True).click()
     page.wait_for_url(re.compile(r"[?&]q="))
+    axe(page)
 
 
 def open_filters(page: Page) -> None:
@@ -39,9 +41,9 @@ def assert_fits_phone(page: Page) -> None:
     assert width <= PHONE["width"], f"page is {width}px wide on a {PHONE['width']}px screen"
 
 
-def test_search_by_town_then_filter_by_day_and_fellowship(new_page, screenshot):
+def test_search_by_town_then_filter_by_day_and_fellowship(new_page, axe, screenshot):
     page = new_page()
-    search_for(page, "Doncaster")
+    search_for(page, "Doncaster", axe)
 
     expect(page.locator("#results-title")).to_contain_text("near Doncaster")
     nearest = page.locator("ol.results > li").filter(has_text="Doncaster Monday Serenity")
@@ -53,9 +55,11 @@ def test_search_by_town_then_filter_by_day_and_fellowship(new_page, screenshot):
     open_filters(page)
     page.get_by_label("Day", exact=True).select_option(label="Tuesday")
     page.get_by_label("Narcotics Anonymous").check()
+    axe(page)
     screenshot(page, "a-filters-open")
     page.get_by_role("button", name="Show meetings").click()
     page.wait_for_url(re.compile(r"fellowship=na"))
+    axe(page)
 
     # Nearest first; the Monday and the AA meetings are gone.
     expect(page.locator("ol.results .result-name")).to_have_text(
@@ -67,11 +71,12 @@ def test_search_by_town_then_filter_by_day_and_fellowship(new_page, screenshot):
     screenshot(page, "a-filtered-results")
 
 
-def test_use_my_location_searches_near_the_browser_position(new_page, screenshot):
+def test_use_my_location_searches_near_the_browser_position(new_page, axe, screenshot):
     page = new_page(
         geolocation={"latitude": 53.52, "longitude": -1.13}, permissions=["geolocation"]
     )
     page.goto("/")
+    axe(page)
     page.get_by_role("button", name="Use my location").click()
     page.wait_for_url(re.compile(r"lat=53\.52"))
 
@@ -81,13 +86,15 @@ def test_use_my_location_searches_near_the_browser_position(new_page, screenshot
     assert args["tz"] == ["Europe/London"]
     expect(page.locator("#results-title")).to_contain_text("near your location")
     expect(page.locator("ol.results > li").first).to_contain_text("Doncaster")
+    axe(page)
     screenshot(page, "b-my-location")
 
 
-def test_add_to_calendar_downloads_an_ics_file(new_page, screenshot):
+def test_add_to_calendar_downloads_an_ics_file(new_page, axe, screenshot):
     page = new_page()
     page.goto("/meetings/doncaster-aa")
     expect(page.get_by_role("heading", level=1)).to_have_text("Doncaster Monday Serenity")
+    axe(page)
     assert_fits_phone(page)
     screenshot(page, "c-meeting-page")
 
@@ -105,17 +112,17 @@ def test_add_to_calendar_downloads_an_ics_file(new_page, screenshot):
     assert response.headers["content-type"].startswith("text/calendar")
 
 
-def test_filters_stay_closed_after_a_plain_town_search(new_page):
+def test_filters_stay_closed_after_a_plain_town_search(new_page, axe):
     page = new_page()
-    search_for(page, "Doncaster")
+    search_for(page, "Doncaster", axe)
     # A phone should see results first; the form always sends radius=nearest, so only
     # filters a person actually chose should open the panel.
     expect(page.locator("details.filters")).not_to_have_attribute("open", "")
 
 
-def test_finder_works_without_javascript(new_page, screenshot):
+def test_finder_works_without_javascript(new_page, axe, screenshot):
     page = new_page(java_script_enabled=False)
-    search_for(page, "Doncaster")
+    search_for(page, "Doncaster", axe)
 
     match = page.locator("ol.results > li").filter(has_text="Doncaster Monday Serenity")
     expect(match).to_contain_text(DISTANCE)
@@ -125,22 +132,26 @@ def test_finder_works_without_javascript(new_page, screenshot):
     expect(page.locator("ol.results .result-name").first).to_have_text(
         "Doncaster Tuesday Just for Today"
     )
+    axe(page)
     screenshot(page, "d-no-javascript")
 
 
-def test_use_my_location_is_not_offered_without_javascript(new_page):
+def test_use_my_location_is_not_offered_without_javascript(new_page, axe):
     page = new_page(java_script_enabled=False)
     page.goto("/")
+    axe(page)
     location_button = page.locator("#use-location")
     expect(location_button).to_have_count(1)
     expect(location_button).to_be_hidden(timeout=1000)
 
 
-def test_suggest_a_change_sends_the_csrf_token(new_page, live_server, screenshot):
+def test_suggest_a_change_sends_the_csrf_token(new_page, live_server, axe, screenshot):
     page = new_page()
     page.goto("/meetings/doncaster-na")
+    axe(page)
     page.get_by_role("link", name="Suggest a change").click()
     expect(page.locator("input[name=csrf_token]")).to_have_count(1)
+    axe(page)
     page.get_by_label("What is wrong?").select_option("time")
     page.get_by_label("What should it say?").fill("It starts at 19:00 now, not 19:30.")
     page.get_by_label("Your email").fill("member@example.org")
@@ -149,6 +160,7 @@ def test_suggest_a_change_sends_the_csrf_token(new_page, live_server, screenshot
 
     expect(page.locator(".flash")).to_contain_text("Thank you")
     assert urlsplit(page.url).path == "/meetings/doncaster-na"
+    axe(page)
     screenshot(page, "e-suggest-thanks")
     with live_server.app.app_context():
         saved = db.session.scalars(
@@ -160,13 +172,15 @@ def test_suggest_a_change_sends_the_csrf_token(new_page, live_server, screenshot
     assert saved == ["It starts at 19:00 now, not 19:30."]
 
 
-def test_suggestion_with_a_forged_csrf_token_is_refused(new_page, screenshot):
+def test_suggestion_with_a_forged_csrf_token_is_refused(new_page, axe, screenshot):
     page = new_page()
     page.goto("/meetings/doncaster-na/suggest")
+    axe(page)
     page.locator("input[name=csrf_token]").evaluate("el => el.value = 'forged'")
     page.get_by_label("What is wrong?").select_option("other")
     page.get_by_label("What should it say?").fill("This should never be saved.")
     page.get_by_role("button", name="Send suggestion").click()
 
     expect(page.locator("main")).to_contain_text("Your form expired")
+    axe(page)
     screenshot(page, "e-forged-token")
