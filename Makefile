@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test lint typecheck pytest install bench clean
+.PHONY: run test lint typecheck pytest install bench clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,8 +42,29 @@ pytest: install
 
 test: lint typecheck pytest
 
+# Benchmarks print their figures and end with one line of JSON. BENCH_DATABASE_URL (a
+# PostgreSQL server) runs the database ones there too; bench/http_load.py needs wrk.
+# After changing any text in templates or Python: re-extract, merge into every language's .po,
+# then compile the .mo files the app loads (both are committed; tests/test_i18n.py checks them).
+TRANSLATIONS := community_hub/translations
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--project community_hub -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile --statistics -d $(TRANSLATIONS)
+
 bench: install
-	$(BIN)/python bench/search.py
+	$(BIN)/python bench/search.py --meetings 1000000
+	$(BIN)/python bench/http_load.py --meetings 100000
+	$(BIN)/python bench/feed.py --meetings 100000
+	$(BIN)/python bench/page_weight.py
+	$(BIN)/python bench/reports.py
+ifdef BENCH_DATABASE_URL
+	$(BIN)/python bench/search.py --meetings 1000000 --database-url $(BENCH_DATABASE_URL)
+	$(BIN)/python bench/http_load.py --meetings 100000 --database-url $(BENCH_DATABASE_URL)
+	$(BIN)/python bench/feed.py --meetings 100000 --database-url $(BENCH_DATABASE_URL)
+	$(BIN)/python bench/reports.py --referrals 1000000 --database-url $(BENCH_DATABASE_URL)
+endif
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite3 .pytest_cache .mypy_cache .ruff_cache
