@@ -42,8 +42,6 @@ pytest: install
 
 test: lint typecheck pytest
 
-# Benchmarks print their figures and end with one line of JSON. BENCH_DATABASE_URL (a
-# PostgreSQL server) runs the database ones there too; bench/http_load.py needs wrk.
 # After changing any text in templates or Python: re-extract, merge into every language's .po,
 # then compile the .mo files the app loads (both are committed; tests/test_i18n.py checks them).
 TRANSLATIONS := community_hub/translations
@@ -53,6 +51,8 @@ translations: install
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile --statistics -d $(TRANSLATIONS)
 
+# Benchmarks print their figures and end with one line of JSON. BENCH_DATABASE_URL (a
+# PostgreSQL server) runs the database ones there too; bench/http_load.py needs wrk.
 bench: install
 	$(BIN)/python bench/search.py --meetings 1000000
 	$(BIN)/python bench/http_load.py --meetings 100000

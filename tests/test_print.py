@@ -48,8 +48,9 @@ def test_every_day_is_grouped_monday_first_and_flags_unconfirmed(client, week):
 def test_welsh_names_are_printed_in_welsh(client, week):
     client.set_cookie("lang", "cy")
     html = client.get("/meetings/print?q=Doncaster&day=1").get_data(as_text=True)
-    if 'lang="cy"' in html:
-        assert "Grŵp Dydd Llun" in html
+    assert '<html lang="cy">' in html
+    assert "Grŵp Dydd Llun" in html and "Dydd Llun" in html
+    assert "Beth mae'r llythrennau'n ei olygu" in html or "Beth mae&#39;r" in html
 
 
 def test_without_a_place_it_asks_for_one(client, week):

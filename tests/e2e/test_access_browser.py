@@ -137,3 +137,24 @@ def test_public_pages_are_light_and_need_no_web_fonts(new_page, axe, path):
     assert not [url for url, kind, _size in loaded if kind == "font"]
     total = sum(size for _url, _kind, size in loaded)
     assert total <= FIRST_LOAD_BUDGET, f"{path} weighs {total} bytes gzipped: {loaded}"
+
+
+def test_switch_to_welsh_search_and_switch_back(new_page, axe, screenshot):
+    page = new_page()
+    page.goto("/?q=Doncaster")
+    axe(page)
+    page.get_by_role("link", name="Cymraeg").click()
+    expect(page.locator("html")).to_have_attribute("lang", "cy")
+    expect(page.get_by_label("Tref neu god post")).to_have_value("Doncaster")
+    axe(page)
+    page.locator("ol.results").get_by_role("link", name="Doncaster Monday Serenity").click()
+    expect(page.get_by_role("link", name="Ychwanegu at y calendr")).to_be_visible()
+    axe(page)
+    screenshot(page, "w-meeting-in-welsh")
+    page.goto("/help")  # the choice is remembered from page to page
+    expect(page.locator("html")).to_have_attribute("lang", "cy")
+    axe(page)
+    page.get_by_role("link", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    axe(page)
