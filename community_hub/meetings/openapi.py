@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from community_hub.geo.spatial import MAX_RADIUS_KM
+from community_hub.meetings.params import DAY_WORDS
 from community_hub.meetings.search import MAX_LIMIT
+from community_hub.meetings.types import vocabulary
 
 
 def _param(
@@ -19,6 +21,8 @@ def _param(
         "required": False,
         "schema": schema,
         "description": description,
+        # The finder's forms send empty fields: an empty value is the same as leaving it out.
+        "allowEmptyValue": True,
         **({"style": "form", "explode": True} if many else {}),
     }
 
@@ -63,6 +67,7 @@ def openapi_document(server: str) -> dict[str, Any]:
             "errors": {"type": "object", "additionalProperties": {"type": "string"}},
         },
     }
+    days = ["today", "tomorrow", *DAY_WORDS, *(str(n) for n in range(7)), "any"]
     return {
         "openapi": "3.1.0",
         "info": {
@@ -78,10 +83,14 @@ def openapi_document(server: str) -> dict[str, Any]:
                     "summary": "Meetings near a point, nearest first",
                     "parameters": [
                         _param(
-                            "lat", {"type": "number", "minimum": -90, "maximum": 90}, "Latitude"
+                            "lat",
+                            {"type": "number", "minimum": -90, "maximum": 90},
+                            "Latitude; give both lat and lng, or neither",
                         ),
                         _param(
-                            "lng", {"type": "number", "minimum": -180, "maximum": 180}, "Longitude"
+                            "lng",
+                            {"type": "number", "minimum": -180, "maximum": 180},
+                            "Longitude; give both lat and lng, or neither",
                         ),
                         _param(
                             "radius_km",
@@ -95,19 +104,27 @@ def openapi_document(server: str) -> dict[str, Any]:
                         ),
                         _param(
                             "day",
-                            {"type": "string"},
+                            {"type": "string", "enum": days},
                             "today, tomorrow, a weekday name or 0-6 (0 is Sunday)",
                             many=True,
                         ),
                         _param(
-                            "fellowship", {"type": "string"}, "Fellowship code, e.g. aa", many=True
+                            "fellowship",
+                            {"type": "string", "maxLength": 40},
+                            "Fellowship code, e.g. aa",
+                            many=True,
                         ),
-                        _param("type", {"type": "string"}, "Meeting type code, e.g. W", many=True),
+                        _param(
+                            "type",
+                            {"type": "string", "enum": sorted(vocabulary())},
+                            "Meeting type code, e.g. W",
+                            many=True,
+                        ),
                         _param(
                             "mode",
                             {
                                 "type": "string",
-                                "enum": ["in_person", "hybrid", "online", "inactive"],
+                                "enum": ["in_person", "hybrid", "online", "inactive", "any"],
                             },
                             "Attendance option",
                             many=True,
@@ -116,7 +133,7 @@ def openapi_document(server: str) -> dict[str, Any]:
                             "time",
                             {
                                 "type": "string",
-                                "enum": ["morning", "afternoon", "evening", "night"],
+                                "enum": ["morning", "afternoon", "evening", "night", "any"],
                             },
                             "Time of day the meeting starts",
                         ),

@@ -112,11 +112,11 @@ def parse_search(args: MultiDict[str, str], default_tz: str, now: datetime | Non
 
     limit = DEFAULT_LIMIT
     if args.get("limit", "").strip():
-        raw = args.get("limit", "").strip()
-        if not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+        number = _float(args, "limit", {})  # "40.0" is a whole number too (JSON Schema agrees)
+        if number is None or not number.is_integer() or not 1 <= number <= MAX_LIMIT:
             errors["limit"] = f"limit must be a whole number from 1 to {MAX_LIMIT}."
         else:
-            limit = int(raw)
+            limit = int(number)
 
     days = _days(args.getlist("day"), viewer_tz, now, errors)
 
