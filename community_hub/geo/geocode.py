@@ -10,7 +10,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from community_hub.extensions import db
-from community_hub.geo import gazetteer
+from community_hub.geo import gazetteer, geocode_cache
 from community_hub.geo.spatial import valid_coordinates
 
 FULL_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})$")
@@ -87,20 +87,42 @@ def _from_gazetteer(text: str) -> Located | None:
     return Located(place.latitude, place.longitude, place.name)
 
 
-@lru_cache(maxsize=512)
-def _nominatim(text: str, domain: str, user_agent: str, country: str) -> Located | None:
+class LookupFailed(Exception):
+    """Nominatim did not answer; not remembered, so the next search asks again."""
+
+
+def _ask_nominatim(text: str, domain: str, user_agent: str, country: str) -> Located | None:
     from geopy.exc import GeopyError
     from geopy.geocoders import Nominatim
 
     geocoder = Nominatim(user_agent=user_agent, domain=domain, timeout=5)
     try:
         found = geocoder.geocode(text, country_codes=country.lower() or None)
-    except GeopyError:
-        current_app.logger.warning("Nominatim lookup failed for a search")
-        return None
+    except GeopyError as error:
+        raise LookupFailed from error
     if found is None:
         return None
     return Located(found.latitude, found.longitude, found.address.split(",")[0])
+
+
+@lru_cache(maxsize=512)
+def _nominatim_in_memory(text: str, domain: str, user_agent: str, country: str) -> Located | None:
+    return _ask_nominatim(text, domain, user_agent, country)
+
+
+def _nominatim(text: str, domain: str, user_agent: str, country: str) -> Located | None:
+    """Nominatim's answer, remembered in Redis (shared by every instance) or else in memory."""
+    try:
+        redis_url = current_app.config.get("REDIS_URL")
+        if redis_url:
+            return geocode_cache.remembered(
+                redis_url, (domain, country, text.casefold()),
+                lambda: _ask_nominatim(text, domain, user_agent, country),
+            )  # fmt: skip
+        return _nominatim_in_memory(text, domain, user_agent, country)
+    except LookupFailed:
+        current_app.logger.warning("Nominatim lookup failed for a search")
+        return None
 
 
 def geocode(text: str) -> Located | None:
