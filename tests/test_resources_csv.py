@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from community_hub.auth.models import Organisation, utcnow
 from community_hub.extensions import db
@@ -22,6 +22,7 @@ from community_hub.interop.resources_csv import (
     read_rows,
 )
 from community_hub.meetings.models import ChangeSuggestion
+from community_hub.referrals.models import Referral
 from community_hub.resources.models import Location, Service
 from community_hub.seed import load_seed
 
@@ -90,6 +91,12 @@ def test_export_lists_public_resources_in_the_documented_layout(seeded, client):
 
 def _wipe_resources() -> None:
     db.session.execute(delete(ChangeSuggestion).where(ChangeSuggestion.service_id.is_not(None)))
+    # Referrals keep their history: point the demo's resource referrals at a named group.
+    db.session.execute(
+        update(Referral)
+        .where(Referral.service_id.is_not(None))
+        .values(service_id=None, group_name="A resource that was wiped")
+    )
     for service in db.session.scalars(select(Service)):
         db.session.delete(service)
     db.session.flush()
