@@ -158,3 +158,28 @@ def test_switch_to_welsh_search_and_switch_back(new_page, axe, screenshot):
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     axe(page)
+
+
+PUBLIC_PAGES = [
+    "/help",
+    "/peers?q=Doncaster",
+    "/peers/kerry",
+    "/champions?q=Doncaster",
+    "/resources?q=Doncaster",
+    "/near?q=Doncaster",
+    "/community-map?q=Doncaster",
+    "/meetings/print?q=Doncaster",
+    "/reports/public",
+    "/no-such-page",
+]
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_every_public_page_passes_axe_in_both_languages(new_page, axe, language):
+    page = new_page()
+    page.goto(f"/language/{language}?next=/")
+    axe(page)
+    for path in PUBLIC_PAGES:
+        page.goto(path)
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        axe(page)
