@@ -17,6 +17,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from flask import Flask
+from flask_babel import refresh
 
 from community_hub.extensions import available_locales
 
@@ -216,3 +217,33 @@ def test_staff_pages_are_in_welsh_too(welsh, make_user, auth):
     html = welsh.get("/referrals/").get_data(as_text=True)
     assert '<html lang="cy">' in html
     assert "Allgofnodi" in html
+
+
+def test_peer_and_champion_profiles_can_be_given_in_welsh(welsh, make_org):
+    from datetime import datetime
+
+    from community_hub.extensions import db
+    from community_hub.people.models import PeerSupporter, RecoveryChampion
+
+    common = {
+        "organisation": make_org(), "area": "Cardiff", "consent_at": datetime(2026, 11, 1),
+        "consent_note": "Agreed in person.",
+    }  # fmt: skip
+    peer = PeerSupporter(
+        slug="sian", display_name="Siân", bio="I went to my first meeting in 2019.",
+        bio_cy="Es i i fy nghyfarfod cyntaf yn 2019.", **common,
+    )  # fmt: skip
+    champion = RecoveryChampion(
+        slug="dai", display_name="Dai", level="community", bio="Ask me about the café.", **common
+    )
+    for listing in (peer, champion):
+        listing.place_at(51.48, -3.18)
+        db.session.add(listing)
+    db.session.commit()
+    peer_page, champion_page = f"/peers/{peer.id}", f"/champions/{champion.id}"
+    assert "Es i i fy nghyfarfod cyntaf" in welsh.get(peer_page).get_data(as_text=True)
+    # With no Welsh profile, the English one is shown rather than nothing.
+    assert "Ask me about the café." in welsh.get(champion_page).get_data(as_text=True)
+    welsh.get("/language/en?next=/")
+    refresh()  # the test's app context outlives requests; Flask-Babel caches the locale on it
+    assert "I went to my first meeting" in welsh.get(peer_page).get_data(as_text=True)

@@ -58,6 +58,11 @@ class ListingForm(ErrorsMixin, FlaskForm):
         validators=[Length(max=1000)],
         description=_l("In their words, what they want people to know. Shown publicly."),
     )
+    bio_cy = TextAreaField(
+        _l("Short profile in Welsh (optional)"),
+        validators=[Length(max=1000)],
+        description=_l("Shown instead of the profile above to people reading in Welsh."),
+    )
     private_phone = StringField(
         _l("Phone for the coordinator (private)"), validators=[Length(max=40)]
     )

@@ -67,6 +67,7 @@ def _common(form: ListingForm) -> dict[str, Any]:
         "latitude": form.latitude.data,
         "longitude": form.longitude.data,
         "bio": form.bio.data or "",
+        "bio_cy": form.bio_cy.data or "",
         "private_phone": form.private_phone.data or "",
         "private_email": form.private_email.data or "",
     }

@@ -39,6 +39,7 @@ class Listing(Located):
     area: Mapped[str] = mapped_column(String(120))  # "Doncaster and Mexborough"
     centre_place: Mapped[str] = mapped_column(String(120), default="")  # what was geocoded
     bio: Mapped[str] = mapped_column(Text, default="")
+    bio_cy: Mapped[str] = mapped_column(Text, default="")  # the profile in Welsh, if given
     # Staff only: never rendered on public pages or in public APIs.
     private_phone: Mapped[str] = mapped_column(String(40), default="")
     private_email: Mapped[str] = mapped_column(String(254), default="")

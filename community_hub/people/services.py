@@ -66,6 +66,7 @@ def _apply_common(listing: Listing, data: ListingData, located: tuple[float, flo
     listing.area = data.area.strip()
     listing.centre_place = data.centre_place.strip()
     listing.bio = data.bio.strip()
+    listing.bio_cy = data.bio_cy.strip()
     listing.private_phone = data.private_phone.strip()
     listing.private_email = data.private_email.strip().lower()
     listing.place_at(*located)

@@ -25,6 +25,7 @@ class ListingData:
     latitude: float | None = None
     longitude: float | None = None
     bio: str = ""
+    bio_cy: str = ""
     private_phone: str = ""
     private_email: str = ""
 
@@ -92,6 +93,8 @@ def _check_common(data: ListingData, errors: dict[str, str]) -> None:
         errors["area"] = "The area must be 120 characters or fewer."
     if len(data.bio) > 1000:
         errors["bio"] = "Keep the profile under 1,000 characters."
+    if len(data.bio_cy) > 1000:
+        errors["bio_cy"] = "Keep the Welsh profile under 1,000 characters."
     if data.private_phone.strip() and not PHONE_RE.match(data.private_phone.strip()):
         errors["private_phone"] = "The phone number may only hold digits, spaces and + ( ) -"
     if data.private_email.strip() and not EMAIL_RE.match(data.private_email.strip()):
