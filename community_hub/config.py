@@ -43,7 +43,8 @@ DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": DEV_SECRET,
     "SITE_NAME": "Community Hub",
     "SQLALCHEMY_DATABASE_URI": None,  # filled from DATABASE_URL or the instance folder
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # hide_parameters: a database error logs the SQL, never the values (client references).
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
     "REDIS_URL": "",
     "DEFAULT_TIMEZONE": "Europe/London",
     "DEFAULT_COUNTRY": "GB",

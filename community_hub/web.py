@@ -16,7 +16,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from community_hub.extensions import available_locales, login_manager
@@ -32,6 +32,15 @@ def public(view: F) -> F:
 
 def wants_json() -> bool:
     return request.path.startswith("/api/")
+
+
+def _refuse_nul_characters() -> None:
+    """No real input holds a NUL character and PostgreSQL cannot store one: answer 400 early."""
+    sent = [request.path, *request.args.keys(), *request.form.keys()]
+    sent += [v for _name, values in request.args.lists() for v in values]
+    sent += [v for _name, values in request.form.lists() for v in values]
+    if any("\x00" in value for value in sent):
+        raise BadRequest()
 
 
 def _deny_by_default() -> Any:
@@ -167,6 +176,7 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
         )
+    app.before_request(_refuse_nul_characters)
     app.before_request(_deny_by_default)
     app.after_request(_security_headers)
     app.register_error_handler(HTTPException, _error_page)

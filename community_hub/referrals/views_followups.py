@@ -103,7 +103,7 @@ def attempt(follow_up_id: int) -> Any:
     found = _follow_up(follow_up_id)
     form = AttemptForm(prefix="attempt")
     if not form.validate_on_submit():
-        return _render(found, status=400)
+        return _render(found, refused=_("Choose how you tried to reach the client."), status=400)
     try:
         offer_lost = followups.log_attempt(
             found, form.method.data or "", bool(form.reached.data), current_user, today()

@@ -20,6 +20,8 @@ def test_the_api_conforms_to_its_openapi_document(demo_region: Flask) -> None:
     # Driven by hand rather than with schemathesis' pytest plugin, whose fixture loader does
     # not work with the pytest we run.
     loaded = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", demo_region)
+    # A NUL character is refused with 400 everywhere (PostgreSQL cannot store one).
+    loaded.config.generation.update(allow_x00=False)
     operations = [result.ok() for result in loaded.get_all_operations()]
     assert operations, "the document describes the API"
     for operation in operations:
