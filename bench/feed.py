@@ -132,6 +132,7 @@ def run(args: argparse.Namespace, folder: str) -> dict[str, Any]:
         "import_s": round(import_s, 1),
         "import_peak_rss_mb": round(import_mb),
         "imported": imported,
+        "load_average": round(os.getloadavg()[0], 2),
     }
 
 

@@ -229,6 +229,7 @@ INSERT_BATCH = 5000
 # A new meeting without a published contact has none; the columns that follow from the rest.
 NO_CONTACT = {"contact_name": "", "contact_email": "", "contact_phone": "", "contact_public": False}
 DERIVED = ("attendance", "latitude", "longitude", "lat_band", "region", "timezone")
+DERIVED_FROM = ("types", "conference_url", "conference_phone", "timezone")
 
 
 def _existing_meetings(slugs: list[str]) -> dict[str, Meeting]:
@@ -371,14 +372,17 @@ def _insert_new(
         ids.update(zip(batch, db.session.scalars(stmt, rows), strict=True))
     rows = []
     for item in plans:
-        meeting = Meeting(slug=item.slug, **(NO_CONTACT | item.values))  # never in the session
+        # Never in the session: only what refresh_derived reads, as building ORM objects costs.
+        meeting = Meeting(**{k: item.values[k] for k in DERIVED_FROM})
         place: tuple | None = None
         if item.venue is not None:
             place = _key_of(item.venue)
             meeting.venue = transient[place]
         meeting.refresh_derived()
         rows.append(
-            {c: getattr(meeting, c) for c in (*NO_CONTACT, *item.values, *DERIVED)}
+            NO_CONTACT
+            | item.values
+            | {c: getattr(meeting, c) for c in DERIVED}
             | {"slug": item.slug, "organisation_id": organisation.id}
             | {"fellowship_id": fellowship.id, "venue_id": ids[place] if place else None}
             | {"archived_at": None, "created_at": stamp, "updated_at": stamp}
