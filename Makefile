@@ -46,7 +46,7 @@ test: lint typecheck pytest
 # then compile the .mo files the app loads (both are committed; tests/test_i18n.py checks them).
 TRANSLATIONS := community_hub/translations
 translations: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --no-location --sort-output \
 		--project community_hub -o $(TRANSLATIONS)/messages.pot .
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile --statistics -d $(TRANSLATIONS)

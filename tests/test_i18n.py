@@ -97,7 +97,14 @@ def test_every_visible_template_string_is_wrapped_for_translation(app):
 def _source_messages() -> set[str]:
     """Every msgid the code and templates use today, read the way `make translations` reads it."""
     method_map = [("community_hub/**.py", "python"), ("templates/**.html", "jinja2")]
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+    keywords = {
+        "_": None,
+        "gettext": None,
+        "ngettext": (1, 2),
+        "_l": None,
+        "lazy_gettext": None,
+        "lazy_pgettext": ((1, "c"), 2),
+    }
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
         str(ROOT), method_map, keywords=keywords

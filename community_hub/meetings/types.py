@@ -5,6 +5,11 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib import resources
+from pathlib import Path
+
+from babel.support import NullTranslations, Translations
+
+from community_hub.meetings.type_names import CONTEXT
 
 # Codes UK finders need that the Meeting Guide list lacks. Feed readers ignore unknown codes.
 LOCAL_TYPES: dict[str, dict[str, str]] = {
@@ -27,11 +32,23 @@ def vocabulary() -> dict[str, dict[str, str]]:
     return codes
 
 
+@cache
+def _catalogue(locale: str) -> NullTranslations:
+    """The compiled catalogue for a language (English when there is none)."""
+    return Translations.load(str(Path(__file__).parent.parent / "translations"), [locale])
+
+
 def type_name(code: str, locale: str = "en") -> str:
+    """A type's name in a language: the vocabulary's own, else the catalogue's (type_names.py).
+
+    English (the default) is the vocabulary's name, unchanged, for feeds and staff tools.
+    """
     names = vocabulary().get(code)
     if not names:
         return code
-    return names.get(locale) or names["en"]
+    if locale in names:
+        return names[locale]
+    return str(_catalogue(locale).pgettext(CONTEXT, names["en"])) if locale != "en" else names["en"]
 
 
 def is_known(code: str) -> bool:

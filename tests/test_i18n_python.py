@@ -1,0 +1,48 @@
+"""Text that comes from Python rather than a template is Welsh on Welsh pages too."""
+
+from __future__ import annotations
+
+import pytest
+from babel.messages.pofile import read_po
+
+from community_hub.meetings.type_names import CONTEXT, NAMES
+from community_hub.meetings.types import LOCAL_TYPES, type_name, vocabulary
+from tests.test_i18n import HOW_TO_FIX, WELSH_PO
+
+
+@pytest.fixture
+def welsh(client):
+    client.get("/language/cy?next=/")
+    return client
+
+
+def test_every_meeting_type_name_is_listed_for_translation_and_translated():
+    with WELSH_PO.open("rb") as handle:
+        catalogue = read_po(handle)
+    english = {code: names["en"] for code, names in vocabulary().items()}
+    listed = {code: str(name) for code, name in NAMES.items()}  # English outside a request
+    assert listed == {code: n for code, n in english.items() if code not in LOCAL_TYPES}, (
+        "community_hub/meetings/type_names.py must list every name in the vocabulary"
+    )
+    missing = [n for n in listed.values() if not getattr(catalogue.get(n, CONTEXT), "string", "")]
+    assert not missing, f"Meeting types without a Welsh name: {missing}. {HOW_TO_FIX}"
+
+
+def test_type_names_in_english_are_the_vocabulary_s_own():
+    assert type_name("C") == "Closed"
+    assert type_name("C", "en") == "Closed"
+    assert type_name("C", "cy") == "Caeedig"
+    assert type_name("BSL", "cy") == "Iaith Arwyddion Prydain"
+    assert type_name("NOPE", "cy") == "NOPE"
+
+
+def test_the_finder_names_meeting_types_in_english(client):
+    html = client.get("/").get_data(as_text=True)
+    assert "Closed" in html and "Women" in html
+
+
+def test_the_welsh_finder_names_meeting_types_in_welsh(welsh):
+    html = welsh.get("/").get_data(as_text=True)
+    assert '<html lang="cy">' in html
+    assert "Caeedig" in html and "Menywod" in html and "Newydd-ddyfodiaid" in html
+    assert "Women" not in html
