@@ -46,3 +46,12 @@ def test_the_welsh_finder_names_meeting_types_in_welsh(welsh):
     assert '<html lang="cy">' in html
     assert "Caeedig" in html and "Menywod" in html and "Newydd-ddyfodiaid" in html
     assert "Women" not in html
+
+
+def test_the_welsh_suggestion_form_offers_welsh_choices_and_errors(welsh, make_meeting):
+    meeting = make_meeting(types=["C", "W"])
+    html = welsh.get(f"/meetings/{meeting.slug}").get_data(as_text=True)
+    assert "Caeedig" in html and "Menywod" in html
+    html = welsh.get(f"/meetings/{meeting.slug}/suggest").get_data(as_text=True)
+    assert ">Mae'r diwrnod neu'r amser yn anghywir<" in html
+    assert "The day or time is wrong" not in html

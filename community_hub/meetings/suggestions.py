@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from community_hub.auth.models import User, utcnow
@@ -12,12 +14,12 @@ from community_hub.meetings.models import ChangeSuggestion, SuggestionStatus
 from community_hub.meetings.services import EMAIL_RE, ValidationFailed
 
 KINDS = {
-    "time": "The day or time is wrong",
-    "place": "The address or venue is wrong",
-    "closed": "The meeting has closed or moved",
-    "online": "The online joining details are wrong",
-    "access": "Accessibility information is wrong or missing",
-    "other": "Something else",
+    "time": _l("The day or time is wrong"),
+    "place": _l("The address or venue is wrong"),
+    "closed": _l("The meeting has closed or moved"),
+    "online": _l("The online joining details are wrong"),
+    "access": _l("Accessibility information is wrong or missing"),
+    "other": _l("Something else"),
 }
 
 
@@ -33,15 +35,15 @@ def suggest_change(target: Any, kind: str, message: str, reply_email: str = "") 
     """Queue a suggestion about any listing for the organisation that keeps it (no account)."""
     errors = {}
     if kind not in KINDS:
-        errors["kind"] = "Choose what is wrong with this listing."
+        errors["kind"] = _("Choose what is wrong with this listing.")
     message = message.strip()
     if len(message) < 5:
-        errors["message"] = "Tell us what should change (at least a few words)."
+        errors["message"] = _("Tell us what should change (at least a few words).")
     elif len(message) > 2000:
-        errors["message"] = "Please keep it under 2,000 characters."
+        errors["message"] = _("Please keep it under 2,000 characters.")
     reply_email = reply_email.strip()
     if reply_email and not EMAIL_RE.match(reply_email):
-        errors["reply_email"] = "Enter an email like name@example.org, or leave it empty."
+        errors["reply_email"] = _("Enter an email like name@example.org, or leave it empty.")
     if errors:
         raise ValidationFailed(errors)
     suggestion = ChangeSuggestion(
