@@ -4,7 +4,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flask import request
+from flask import has_request_context, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -54,8 +54,10 @@ def select_locale() -> str:
     """The visitor's chosen language (a preference cookie), else their browser's, else English.
 
     Only languages we have translations for are chosen, so a page never claims to be Welsh
-    while showing English text.
+    while showing English text. Outside a request (CLI, seed, background work) it is English.
     """
+    if not has_request_context():
+        return "en"
     locales = list(available_locales())
     chosen = request.cookies.get("lang")
     if chosen in locales:

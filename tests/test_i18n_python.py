@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 from babel.messages.pofile import read_po
+from flask_babel import refresh
 
 from community_hub.meetings.type_names import CONTEXT, NAMES
 from community_hub.meetings.types import LOCAL_TYPES, type_name, vocabulary
+from tests.helpers import page
 from tests.test_i18n import HOW_TO_FIX, WELSH_PO
 
 
@@ -55,3 +57,18 @@ def test_the_welsh_suggestion_form_offers_welsh_choices_and_errors(welsh, make_m
     html = welsh.get(f"/meetings/{meeting.slug}/suggest").get_data(as_text=True)
     assert ">Mae'r diwrnod neu'r amser yn anghywir<" in html
     assert "The day or time is wrong" not in html
+
+
+def test_a_worker_reading_welsh_gets_referral_errors_in_welsh(client, auth, make_user, make_org):
+    worker = make_user("worker", organisation=make_org(slug="dvt", kind="treatment"))
+    auth.login(worker)
+    data = {"reference": "DV-7", "preferred_contact": "phone", "postcode_district": "DN4 5PL"}
+    english = client.post("/referrals/clients/new", data=data)
+    assert english.status_code == 400
+    assert "Only the first part of the postcode, like DN4 or CF24." in page(english)
+    client.get("/language/cy?next=/")
+    refresh()  # the test's app context outlives each request, and Flask-Babel keeps the locale
+    welsh = client.post("/referrals/clients/new", data=data)
+    assert welsh.status_code == 400
+    assert "Rhan gyntaf y cod post yn unig, fel DN4 neu CF24." in page(welsh)
+    assert "Only the first part of the postcode" not in page(welsh)

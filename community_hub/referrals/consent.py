@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
+
 from community_hub.auth.models import User
 from community_hub.extensions import db
 from community_hub.meetings.services import ValidationFailed
@@ -27,12 +29,16 @@ def current(client: Client, purpose: Purpose, today: date) -> Consent | None:
 
 def require(client: Client, purpose: Purpose, today: date) -> None:
     if current(client, purpose, today) is None:
-        labels = {
-            Purpose.SHARE_WITH_PEER: "sharing details with a peer",
-            Purpose.FOLLOW_UP: "follow-up contact",
-            Purpose.OUTCOME_TO_REFERRER: "reporting the outcome to the referrer",
+        messages = {
+            Purpose.SHARE_WITH_PEER: _(
+                "The client has not consented to sharing details with a peer."
+            ),
+            Purpose.FOLLOW_UP: _("The client has not consented to follow-up contact."),
+            Purpose.OUTCOME_TO_REFERRER: _(
+                "The client has not consented to reporting the outcome to the referrer."
+            ),
         }
-        raise ConsentMissing(f"The client has not consented to {labels[purpose]}.")
+        raise ConsentMissing(messages[purpose])
 
 
 def give(
@@ -42,13 +48,13 @@ def give(
     """Record a consent with its date, how it was obtained, who recorded it and its expiry."""
     errors = {}
     if purpose not in {p.value for p in Purpose}:
-        errors["purpose"] = "Choose what the client is consenting to."
+        errors["purpose"] = _("Choose what the client is consenting to.")
     if method not in METHODS:
-        errors["method"] = "Choose how consent was obtained."
+        errors["method"] = _("Choose how consent was obtained.")
     if given_on > today:
-        errors["given_on"] = "Consent cannot be dated in the future."
+        errors["given_on"] = _("Consent cannot be dated in the future.")
     if expires_on is not None and expires_on <= given_on:
-        errors["expires_on"] = "The expiry must be after the date consent was given."
+        errors["expires_on"] = _("The expiry must be after the date consent was given.")
     if errors:
         raise ValidationFailed(errors)
     consent = Consent(

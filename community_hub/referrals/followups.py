@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import current_app, has_app_context
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from community_hub.auth.models import User
@@ -63,11 +64,11 @@ def record(follow_up: FollowUp, answers: FollowUpAnswers, by: User, today: date)
     consent.require(follow_up.referral.client, Purpose.FOLLOW_UP, today)
     errors: dict[str, str] = {}
     if answers.first_meeting_on is not None and answers.first_meeting_on > today:
-        errors["first_meeting_on"] = "The first meeting date cannot be in the future."
+        errors["first_meeting_on"] = _("The first meeting date cannot be in the future.")
     if answers.meetings_since is not None and not 0 <= answers.meetings_since <= 500:
-        errors["meetings_since"] = "Enter how many meetings, from 0 to 500."
+        errors["meetings_since"] = _("Enter how many meetings, from 0 to 500.")
     if answers.satisfaction is not None and not 1 <= answers.satisfaction <= 5:
-        errors["satisfaction"] = "Satisfaction is from 1 to 5."
+        errors["satisfaction"] = _("Satisfaction is from 1 to 5.")
     if errors:
         raise ValidationFailed(errors)
     for name, value in vars(answers).items():
@@ -88,7 +89,7 @@ def log_attempt(follow_up: FollowUp, method: str, reached: bool, by: User, today
     client = follow_up.referral.client
     consent.require(client, Purpose.FOLLOW_UP, today)
     if client.do_not_contact:
-        raise consent.ConsentMissing("The client asked not to be contacted.")
+        raise consent.ConsentMissing(_("The client asked not to be contacted."))
     db.session.add(ContactAttempt(follow_up=follow_up, method=method, reached=reached, by_id=by.id))
     db.session.flush()
     audit.record(by, "update", "referral", follow_up.referral_id, f"contact attempt by {method}")

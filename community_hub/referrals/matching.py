@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from community_hub.auth.models import User
@@ -81,7 +82,9 @@ def offer(referral: Referral, peer: PeerSupporter, by: User, today: date) -> Non
     """Offer the referral to a cleared peer: needs the client's consent to share details."""
     consent.require(referral.client, Purpose.SHARE_WITH_PEER, today)
     if peer.id not in {c.peer.id for c in candidates(referral, today)}:
-        raise TransitionRefused(f"{peer.display_name} is not cleared to accompany a client today.")
+        raise TransitionRefused(
+            _("%(name)s is not cleared to accompany a client today.", name=peer.display_name)
+        )
     referral.matched_volunteer_id = peer.volunteer_id
     move(referral, Status.MATCHED, by, today, f"offered to {peer.display_name}")
     audit.record(by, "update", "referral", referral.id, f"shared with peer {peer.id}")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import abort
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from community_hub.auth.models import User, utcnow
@@ -49,17 +50,17 @@ def client_problems(data: ClientData) -> dict[str, str]:
     errors: dict[str, str] = {}
     district = data.postcode_district.strip().upper()
     if district and not OUTWARD_CODE.match(district):
-        errors["postcode_district"] = "Only the first part of the postcode, like DN4 or CF24."
+        errors["postcode_district"] = _("Only the first part of the postcode, like DN4 or CF24.")
     if data.birth_decade and data.birth_decade not in BIRTH_DECADES:
-        errors["birth_decade"] = "Choose a decade of birth, or leave it blank."
+        errors["birth_decade"] = _("Choose a decade of birth, or leave it blank.")
     if data.preferred_contact not in CONTACT_METHODS:
-        errors["preferred_contact"] = "Choose how the client prefers to be contacted."
+        errors["preferred_contact"] = _("Choose how the client prefers to be contacted.")
     if data.substances not in ("", "drugs", "alcohol", "both"):
-        errors["substances"] = "Choose drugs, alcohol or both."
+        errors["substances"] = _("Choose drugs, alcohol or both.")
     if data.goal not in ("", "abstinence", "medication_assisted", "controlled"):
-        errors["goal"] = "Choose the client's goal, or leave it blank."
+        errors["goal"] = _("Choose the client's goal, or leave it blank.")
     if data.preferred_language.strip() and not LANGUAGE_RE.match(data.preferred_language.strip()):
-        errors["preferred_language"] = "Use a language code, like en, cy or pl."
+        errors["preferred_language"] = _("Use a language code, like en, cy or pl.")
     return errors
 
 
@@ -79,7 +80,7 @@ def add_client(data: ClientData, by: User) -> Client:
     errors = client_problems(data)
     reference = data.reference.strip()
     if not REFERENCE_RE.match(reference):
-        errors["reference"] = (
+        errors["reference"] = _(
             "Use your service's client reference: 2 to 40 letters, digits, - _ or /. Never a name."
         )
     elif db.session.scalar(
@@ -87,7 +88,7 @@ def add_client(data: ClientData, by: User) -> Client:
             Client.organisation_id == by.organisation_id, Client.reference == reference
         )
     ):
-        errors["reference"] = "Your organisation already has a client with that reference."
+        errors["reference"] = _("Your organisation already has a client with that reference.")
     if errors:
         raise ValidationFailed(errors)
     client = Client(organisation_id=by.organisation_id, reference=reference, created_by_id=by.id)
@@ -143,19 +144,19 @@ def referral_problems(data: ReferralData, today: date) -> dict[str, str]:
     errors: dict[str, str] = {}
     targets = [data.meeting_id, data.peer_id, data.service_id, data.group_name.strip() or None]
     if sum(t is not None for t in targets) != 1:
-        errors["target"] = "Choose one meeting, peer supporter, resource or group to refer to."
+        errors["target"] = _("Choose one meeting, peer supporter, resource or group to refer to.")
     if data.meeting_id is not None and db.session.get(Meeting, data.meeting_id) is None:
-        errors["target"] = "That meeting is no longer listed."
+        errors["target"] = _("That meeting is no longer listed.")
     if data.peer_id is not None and db.session.get(PeerSupporter, data.peer_id) is None:
-        errors["target"] = "That peer supporter is no longer listed."
+        errors["target"] = _("That peer supporter is no longer listed.")
     if data.service_id is not None and db.session.get(Service, data.service_id) is None:
-        errors["target"] = "That resource is no longer listed."
+        errors["target"] = _("That resource is no longer listed.")
     if data.link_method not in LINK_METHODS:
-        errors["link_method"] = "Choose how the link is made."
+        errors["link_method"] = _("Choose how the link is made.")
     if data.made_by not in ("worker", "peer"):
-        errors["made_by"] = "Choose who makes the link: you or a peer."
+        errors["made_by"] = _("Choose who makes the link: you or a peer.")
     if data.planned_first_meeting is not None and data.planned_first_meeting < today:
-        errors["planned_first_meeting"] = "The first meeting cannot be planned in the past."
+        errors["planned_first_meeting"] = _("The first meeting cannot be planned in the past.")
     return errors
 
 
@@ -163,7 +164,7 @@ def make_referral(client: Client, data: ReferralData, by: User, today: date) -> 
     """A referral straight to 'requested' (the worker is in the session with the client)."""
     errors = referral_problems(data, today)
     if client.organisation_id != by.organisation_id:
-        errors["client"] = "That client belongs to another organisation."
+        errors["client"] = _("That client belongs to another organisation.")
     if errors:
         raise ValidationFailed(errors)
     referral = Referral(
@@ -195,16 +196,21 @@ def move(
     """Move a referral, or raise TransitionRefused saying why not."""
     current = Status(referral.status)
     if to not in TRANSITIONS[current]:
-        raise TransitionRefused(f"A {current.value} referral cannot become {to.value}.")
+        raise TransitionRefused(
+            _("A %(current)s referral cannot become %(to)s.", current=current.value, to=to.value)
+        )
     if current == Status.ON_HOLD and to != Status.CLOSED and to.value != referral.held_from:
         raise TransitionRefused(
-            f"This referral was on hold from {referral.held_from}: resume to it."
+            _(
+                "This referral was on hold from %(held_from)s: resume to it.",
+                held_from=referral.held_from,
+            )
         )
     if current == Status.CLOSED and not reason.strip():
-        raise TransitionRefused("Say why the referral is being reopened.")
+        raise TransitionRefused(_("Say why the referral is being reopened."))
     if to == Status.CLOSED:
         if closed_reason not in {r.value for r in ClosedReason}:
-            raise TransitionRefused("Choose why the referral is closed.")
+            raise TransitionRefused(_("Choose why the referral is closed."))
         referral.closed_reason = closed_reason
         if closed_reason != ClosedReason.ENGAGED:
             # Nobody should chase a client who declined, was lost, or was never referred.
@@ -216,7 +222,7 @@ def move(
     if to == Status.ON_HOLD:
         referral.held_from = current.value
     if to == Status.MATCHED and referral.matched_volunteer_id is None:
-        raise TransitionRefused("Match a cleared peer before offering the referral.")
+        raise TransitionRefused(_("Match a cleared peer before offering the referral."))
     if to == Status.REQUESTED and current in (Status.MATCHED, Status.ACCEPTED):
         referral.matched_volunteer_id = None
     change = ReferralChange(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from community_hub.auth.models import User
@@ -19,13 +20,13 @@ def log_attendance(
     """Record that this worker went to an open meeting."""
     errors: dict[str, str] = {}
     if attended_on > today:
-        errors["attended_on"] = "The date cannot be in the future."
+        errors["attended_on"] = _("The date cannot be in the future.")
     elif attended_on < today - timedelta(days=366):
-        errors["attended_on"] = "Only meetings in the last year can be logged."
+        errors["attended_on"] = _("Only meetings in the last year can be logged.")
     if db.session.get(Fellowship, fellowship_id) is None:
-        errors["fellowship_id"] = "Choose the fellowship whose meeting it was."
+        errors["fellowship_id"] = _("Choose the fellowship whose meeting it was.")
     if user.organisation_id is None:
-        errors["attended_on"] = "Only staff of an organisation can log meetings."
+        errors["attended_on"] = _("Only staff of an organisation can log meetings.")
     if errors:
         raise ValidationFailed(errors)
     row = StaffMeetingAttendance(
