@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from babel.messages.pofile import read_po
-from flask_babel import refresh
+from flask_babel import force_locale, gettext, refresh
 
 from community_hub.meetings.type_names import CONTEXT, NAMES
 from community_hub.meetings.types import LOCAL_TYPES, type_name, vocabulary
@@ -72,3 +72,16 @@ def test_a_worker_reading_welsh_gets_referral_errors_in_welsh(client, auth, make
     assert welsh.status_code == 400
     assert "Rhan gyntaf y cod post yn unig, fel DN4 neu CF24." in page(welsh)
     assert "Only the first part of the postcode" not in page(welsh)
+
+
+def test_placement_labels_and_refusals_in_welsh(app):
+    from community_hub.volunteers.placement_models import PlacementStatus
+    from community_hub.volunteers.placements import LABELS
+
+    with app.test_request_context(), force_locale("cy"):
+        assert str(LABELS[PlacementStatus.PROPOSED]) == "Arfaethedig"
+        assert gettext("Not every check is current: %(listed)s.", listed="DBS") == (
+            "Nid yw pob gwiriad yn gyfredol: DBS."
+        )
+    with app.test_request_context():
+        assert str(LABELS[PlacementStatus.PROPOSED]) == "Proposed"

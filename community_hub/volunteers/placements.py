@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from community_hub.auth.models import User
@@ -29,13 +32,13 @@ TRANSITIONS: dict[S, frozenset[S]] = {
     S.CANCELLED: frozenset(),
 }
 LABELS = {
-    S.PROPOSED: "Proposed",
-    S.AGREED: "Agreed",
-    S.INDUCTION: "Induction",
-    S.ACTIVE: "Active",
-    S.ON_HOLD: "On hold",
-    S.ENDED: "Ended",
-    S.CANCELLED: "Cancelled",
+    S.PROPOSED: _l("Proposed"),
+    S.AGREED: _l("Agreed"),
+    S.INDUCTION: _l("Induction"),
+    S.ACTIVE: _l("Active"),
+    S.ON_HOLD: _l("On hold"),
+    S.ENDED: _l("Ended"),
+    S.CANCELLED: _l("Cancelled"),
 }
 
 
@@ -59,20 +62,26 @@ def move(
     current = S(placement.status)
     if to not in TRANSITIONS[current]:
         raise TransitionRefused(
-            f"A placement that is {LABELS[current].lower()} cannot become {LABELS[to].lower()}."
+            _(
+                "A placement that is %(current)s cannot become %(to)s.",
+                current=str(LABELS[current]).lower(),
+                to=str(LABELS[to]).lower(),
+            )
         )
     if to == S.ACTIVE:
         if placement.volunteer.is_paused:
-            raise TransitionRefused(f"{placement.volunteer.first_name} has paused volunteering.")
+            raise TransitionRefused(
+                _("%(name)s has paused volunteering.", name=placement.volunteer.first_name)
+            )
         missing = gaps(placement.volunteer, placement.role, placement.host_organisation_id, today)
         if missing:
             listed = "; ".join(g.describe() for g in missing)
-            raise TransitionRefused(f"Not every check is current: {listed}.")
+            raise TransitionRefused(_("Not every check is current: %(listed)s.", listed=listed))
         placement.started_on = placement.started_on or today
         placement.hold_reason = ""
     if to == S.ENDED:
         if end_reason not in {r.value for r in EndReason}:
-            raise TransitionRefused("Choose why the placement ended.")
+            raise TransitionRefused(_("Choose why the placement ended."))
         placement.end_reason = end_reason
         placement.ended_on = today
     if to == S.ON_HOLD:
@@ -91,7 +100,15 @@ def move(
 
 
 def hold_uncleared(today: date, organisation_id: int | None = None) -> list[Placement]:
-    """Put active placements on hold where a required check or course is missing or expired."""
+    """Put active placements on hold where a required check or course is missing or expired.
+
+    The reason is stored with the placement, so it is written in English whoever asks.
+    """
+    with force_locale("en"):
+        return _hold_uncleared(today, organisation_id)
+
+
+def _hold_uncleared(today: date, organisation_id: int | None) -> list[Placement]:
     stmt = select(Placement).where(Placement.status == S.ACTIVE.value)
     if organisation_id is not None:
         stmt = stmt.where(Placement.organisation_id == organisation_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, or_, select
 
 from community_hub.extensions import db
@@ -60,9 +61,13 @@ class Gap:
 
     def describe(self) -> str:
         if self.status == CheckStatus.MISSING:
-            return f"{self.requirement.name}: not recorded"
+            return _("%(requirement)s: not recorded", requirement=self.requirement.name)
         assert self.check is not None and self.check.expires_on is not None
-        return f"{self.requirement.name}: expired on {self.check.expires_on:%d %b %Y}"
+        return _(
+            "%(requirement)s: expired on %(date)s",
+            requirement=self.requirement.name,
+            date=f"{self.check.expires_on:%d %b %Y}",
+        )
 
 
 def gaps(volunteer: Volunteer, role: str, host_id: int | None, today: date) -> list[Gap]:
@@ -107,9 +112,9 @@ def may_accompany(volunteer: Volunteer, today: date) -> Clearance:
     """
     reasons: list[str] = []
     if volunteer.is_paused:
-        reasons.append("paused")
+        reasons.append(_("paused"))
     if volunteer.stage not in ACCOMPANYING_STAGES:
-        reasons.append(f"stage is {volunteer.stage_label}")
+        reasons.append(_("stage is %(stage)s", stage=volunteer.stage_label))
     active = db.session.scalars(
         select(Placement).where(
             Placement.volunteer_id == volunteer.id,
@@ -117,13 +122,13 @@ def may_accompany(volunteer: Volunteer, today: date) -> Clearance:
         )
     ).all()
     if not active:
-        reasons.append("no active placement")
+        reasons.append(_("no active placement"))
     for placement in active:
         for role in (placement.role, ACCOMPANY_ROLE):
             reasons.extend(
                 g.describe() for g in gaps(volunteer, role, placement.host_organisation_id, today)
             )
         if supervision_overdue(placement, today):
-            reasons.append(f"supervision overdue at {placement.host.name}")
+            reasons.append(_("supervision overdue at %(host)s", host=placement.host.name))
     unique = tuple(dict.fromkeys(reasons))
     return Clearance(not unique, unique)
