@@ -108,7 +108,7 @@ def find() -> Any:
     if found is not None:
         return redirect(url_for("referrals.client", client_id=found.id))
     if reference:
-        flash(_("No client with the reference %(ref)s.", ref=reference), "error")
+        flash(_("No client has that reference."), "error")
     return redirect(url_for("referrals.desk"))
 
 
@@ -125,7 +125,7 @@ def new_client() -> Any:
             show_errors(form, failed)
         else:
             db.session.commit()
-            flash(_("Added client %(ref)s.", ref=added.reference), "success")
+            flash(_("Client added."), "success")
             return redirect(url_for("referrals.client", client_id=added.id))
     status = 400 if form.errors or form.form_errors else 200
     return render_template("referrals/client_edit.html", form=form, client=None), status
@@ -175,7 +175,7 @@ def edit_client(client_id: int) -> Any:
             found = services.client_for(current_user, client_id)
         else:
             db.session.commit()
-            flash(_("Saved client %(ref)s.", ref=found.reference), "success")
+            flash(_("Client details saved."), "success")
             return redirect(url_for("referrals.client", client_id=found.id))
     status = 400 if form.errors or form.form_errors else 200
     db.session.commit()

@@ -100,7 +100,7 @@ def new() -> Any:
             show_errors(form, failed)
         else:
             db.session.commit()
-            flash(_("Referral made for %(ref)s.", ref=referral.client.reference), "success")
+            flash(_("Referral made."), "success")
             if referral.link_method == "accompanied" and referral.made_by == "peer":
                 return redirect(url_for("referrals.match", referral_id=referral.id))
             return redirect(url_for("referrals.referral", referral_id=referral.id))

@@ -103,6 +103,10 @@ def test_no_reference_or_note_reaches_a_url_or_the_logs(app, client, auth, worke
     auth.login(worker)
     data = referral_form(meeting, made_by="worker", note="Sister is called Mary")
     created = client.post("/referrals/new", data=data)
+    cookie = client.get_cookie("session")
+    assert cookie is not None
+    session = app.session_interface.get_signing_serializer(app).loads(cookie.value)
+    assert "DV-0042" not in str(session)  # the flash waiting in the cookie names nobody
     client.get(created.headers["Location"])
     referral = db.session.scalar(select(Referral))
     client.post("/referrals/clients/find", data={"reference": "DV-0042"})
