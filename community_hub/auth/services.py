@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash
 
 from community_hub.auth.models import Organisation, Role, User, utcnow
 from community_hub.extensions import db
@@ -24,7 +25,7 @@ COMMON_PASSWORDS = frozenset(
     }
 )
 # Checked with the same cost as a real hash so a missing account takes as long as a wrong password.
-_DUMMY = User(password_hash="scrypt:32768:8:1$dummy$" + "0" * 128)
+_DUMMY_HASH = "scrypt:32768:8:1$dummy$" + "0" * 128  # a plain string: no model built at import
 
 
 class AccountError(ValueError):
@@ -70,7 +71,7 @@ def authenticate(email: str, password: str) -> User | None:
     """Return the active user for these credentials, or None."""
     user = find_user(email)
     if user is None:
-        _DUMMY.check_password(password)
+        check_password_hash(_DUMMY_HASH, password)
         return None
     if not user.check_password(password) or not user.active:
         return None
