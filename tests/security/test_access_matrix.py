@@ -84,6 +84,7 @@ TABLE: dict[str, dict[str, int] | None] = {
     "hsds.service": PUBLIC, "hsds.services": PUBLIC, "interop.meeting_guide_feed": PUBLIC,
     "interop.meetings_csv": PUBLIC, "meetings.finder": PUBLIC, "meetings.meeting": PUBLIC,
     "meetings.meeting_ics": PUBLIC, "meetings.search_ics": PUBLIC, "meetings.suggest": PUBLIC,
+    "meetings.print_list": PUBLIC,
     "people.champion": PUBLIC, "people.champions": PUBLIC, "people.peer": PUBLIC,
     "people.peers": PUBLIC, "resources.index": PUBLIC, "resources.resource": PUBLIC,
     "resources_csv.resources_csv": PUBLIC, "reports.public_dashboard": PUBLIC,
@@ -215,6 +216,7 @@ def ids(app: Flask) -> dict[str, Any]:
 
 
 QUERIES = {
+    "meetings.print_list": "?q=Doncaster&day=2",
     "directory_api.nearby_api": "?lat=53.52&lng=-1.13",
     "reports.public_csv": "?table=areas",
     "reports.report_csv": "?table=by_organisation",
