@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, time
 from typing import Any
 
@@ -35,15 +36,15 @@ def need(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A throwaway PostgreSQL database for this test run, dropped afterwards."""
+@contextmanager
+def throwaway_postgres(prefix: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database named `<prefix>_<random>`, dropped afterwards."""
     if not PG_URL:
         need("PostgreSQL not configured: set TEST_DATABASE_URL to run this test on PostgreSQL")
     from community_hub.config import normalise_database_url
 
     server = make_url(normalise_database_url(PG_URL))
-    name = f"community_hub_test_{uuid.uuid4().hex[:8]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
@@ -53,11 +54,19 @@ def postgres_url() -> Iterator[str]:
         need(
             f"PostgreSQL at {server.render_as_string(hide_password=True)} is not reachable: {error}"
         )
-    url = server.set(database=name).render_as_string(hide_password=False)
-    yield url
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A throwaway PostgreSQL database for this test run, dropped afterwards."""
+    with throwaway_postgres("community_hub_test") as url:
+        yield url
 
 
 BACKENDS = ["sqlite", "postgresql"]

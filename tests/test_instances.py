@@ -25,13 +25,11 @@ from urllib.parse import urlencode
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from community_hub.auth.models import Organisation
 from community_hub.auth.services import create_user
 from community_hub.extensions import db
-from tests.conftest import PASSWORD, PG_URL, make_app, need
+from tests.conftest import PASSWORD, make_app, need, throwaway_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("REDIS_URL_FOR_TESTS", "")
@@ -99,21 +97,7 @@ class Browser:
 @pytest.fixture
 def shared_database() -> Iterator[str]:
     """A new PostgreSQL database, migrated once (as a release does) with one coordinator."""
-    if not PG_URL:
-        need("PostgreSQL not configured: set TEST_DATABASE_URL to run two instances")
-    from community_hub.config import normalise_database_url
-
-    server = make_url(normalise_database_url(PG_URL))
-    name = f"community_hub_instances_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:  # pragma: no cover - depends on the machine
-        admin.dispose()
-        need(f"PostgreSQL is not reachable: {error}")
-    url = server.set(database=name).render_as_string(hide_password=False)
-    try:
+    with throwaway_postgres("community_hub_instances") as url:
         app = make_app(url)
         with app.app_context():
             upgrade()
@@ -124,10 +108,6 @@ def shared_database() -> Iterator[str]:
             db.session.remove()
             db.engine.dispose()
         yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture

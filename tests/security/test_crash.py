@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import BACKENDS
+from tests.security import harness_checks as checks
 from tests.security import serverharness as harness
 
 KILL_AFTER_WRITES = 300
@@ -51,7 +52,7 @@ def test_kill_9_mid_burst_loses_no_acknowledged_write(database_url: str, tmp_pat
         assert before_crash >= KILL_AFTER_WRITES
 
         server.start()
-        assert harness.problems(database_url, ledger) == []
+        assert checks.problems(database_url, ledger) == []
         # The restarted server takes new writes straight away (no lock left behind).
         after = harness.drive(server.url, setup, 1, ledger, "after-")
         assert not after, after[:3]
@@ -63,7 +64,7 @@ def test_kill_9_mid_burst_loses_no_acknowledged_write(database_url: str, tmp_pat
         f"\n{before_crash} writes acknowledged before kill -9 ({ledger.unanswered} requests cut "
         f"off), {ledger.writes} in all"
     )
-    assert harness.problems(database_url, ledger) == []
+    assert checks.problems(database_url, ledger) == []
     if database_url.startswith("sqlite"):
-        assert harness.sqlite_integrity(database_url) == "ok"
-    assert harness.personal_data_in(server.log_text(), ledger) == []
+        assert checks.sqlite_integrity(database_url) == "ok"
+    assert checks.personal_data_in(server.log_text(), ledger) == []

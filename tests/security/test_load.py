@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import BACKENDS
+from tests.security import harness_checks as checks
 from tests.security import serverharness as harness
 
 JOURNEYS = 25  # per worker: 16 x 25 x 5 = 2,000 writes
@@ -40,13 +41,13 @@ def test_every_acknowledged_write_is_stored_exactly_once(database_url: str, tmp_
     assert not errors, errors[:3]
     assert not ledger.refused, f"every write should succeed: {dict(ledger.refused)}"
     assert ledger.writes >= 2000
-    assert harness.problems(database_url, ledger) == []
+    assert checks.problems(database_url, ledger) == []
     if database_url.startswith("sqlite"):
-        assert harness.sqlite_integrity(database_url) == "ok"
+        assert checks.sqlite_integrity(database_url) == "ok"
 
     log = server.log_text()
     assert log.count("POST /referrals/new") == len(ledger.sent), "the access log was captured"
-    assert harness.personal_data_in(log, ledger) == []
+    assert checks.personal_data_in(log, ledger) == []
 
 
 def test_sqlite_connections_use_the_write_ahead_log_and_wait_when_busy(tmp_path: Path):
