@@ -8,15 +8,20 @@ from datetime import date, timedelta
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from community_hub.auth.models import User
 from community_hub.extensions import db
 from community_hub.meetings.services import ValidationFailed
 from community_hub.referrals import audit, consent
-from community_hub.referrals.models import ContactAttempt, FollowUp, Purpose, Referral
+from community_hub.referrals.models import Client, ContactAttempt, FollowUp, Purpose, Referral
 from community_hub.volunteers.reminders import parse_offsets
 
 DEFAULT_OFFSETS = (7, 30, 90)
+# Due lists check each client's consent: load referral, client and consents together.
+WITH_CONSENTS = (
+    selectinload(FollowUp.referral).selectinload(Referral.client).selectinload(Client.consents)
+)
 FAILED_ATTEMPTS_FOR_LOST = 3
 
 
@@ -108,6 +113,7 @@ def due_for(user: User, today: date) -> tuple[list[FollowUp], list[FollowUp]]:
             FollowUp.due_on <= today,
         )
         .order_by(FollowUp.due_on)
+        .options(WITH_CONSENTS)  # one query for every client's consents, not one each
     ).all()
     allowed = [f for f in rows if consent.due_follow_ups_need_consent(f, today)]
     return [f for f in allowed if f.due_on == today], [f for f in allowed if f.due_on < today]

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from community_hub.auth.models import User
 from community_hub.extensions import db
 from community_hub.referrals import consent
+from community_hub.referrals.followups import WITH_CONSENTS
 from community_hub.referrals.models import FollowUp, Referral
 from community_hub.volunteers.reminders import Report, Sender, send_once
 
@@ -29,6 +30,7 @@ def due_by_worker(today: date) -> dict[int, tuple[int, int]]:
             FollowUp.due_on <= today,
             Referral.created_by_id.is_not(None),
         )
+        .options(WITH_CONSENTS)  # one query for every client's consents, not one each
     ).all()
     due: Counter[int] = Counter()
     overdue: Counter[int] = Counter()
