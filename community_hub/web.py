@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import UTC, datetime
+from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -19,7 +20,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from community_hub.extensions import available_locales, login_manager
+from community_hub.extensions import available_locales, db, login_manager
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -28,6 +29,31 @@ def public(view: F) -> F:
     """Mark a view as open to everyone; every other view needs a signed-in user."""
     view.is_public = True  # type: ignore[attr-defined]
     return view
+
+
+def reads_only(view: F) -> F:
+    """Run a read-only view's queries without a transaction (autocommit), as Django does.
+
+    For the public searches, which read and never write: PostgreSQL then gets no BEGIN and
+    ROLLBACK around their two statements, two round trips fewer per request (measured by
+    bench/http_load.py). Never for a view that writes: each statement would commit alone.
+    A request that has already used the database (a signed-in user's) keeps its transaction.
+    SQLite is left alone: it opens no transaction for reads anyway, and switching its
+    isolation level back costs a statement.
+    """
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        session = db.session()
+        if db.engine.dialect.name != "postgresql" or session.in_transaction():
+            return view(*args, **kwargs)
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        try:
+            return view(*args, **kwargs)
+        finally:
+            session.close()  # the response is built: hand the connection back as it was
+
+    return wrapper  # type: ignore[return-value]
 
 
 def wants_json() -> bool:

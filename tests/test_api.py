@@ -87,3 +87,39 @@ def test_unknown_api_path_is_json_404(client):
     response = client.get("/api/v1/nothing-here")
     assert response.status_code == 404
     assert response.get_json()["error"] == "not_found"
+
+
+def test_api_rows_and_loaded_meetings_give_the_same_json(app, make_meeting, make_venue):
+    """The API reads plain rows; the directory has full meetings: one JSON shape for both."""
+    from datetime import UTC, datetime
+
+    from community_hub.extensions import db
+    from community_hub.meetings.listing import flat_meeting, meeting_json, meeting_rows
+    from community_hub.meetings.models import Meeting
+    from community_hub.meetings.schedule import next_occurrence
+
+    rough = make_venue(name="Somewhere in town", approximate=True, address="", postcode="")
+    kinds = [
+        make_meeting(name="In a hall", venue_address="1 High St", venue_postcode="DN1 1AA"),
+        make_meeting(
+            name="Online, placed roughly", venue=rough, conference_url="https://meet.example/x"
+        ),
+        make_meeting(name="Online only", venue=None, conference_phone="0300 000 0000"),
+    ]
+    now = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+    url = "https://example.org/meetings/{slug}"
+    rows = meeting_rows([m.id for m in kinds])
+    db.session.expunge_all()
+    for meeting in db.session.scalars(db.select(Meeting).where(Meeting.id.in_(rows))):
+        slot = (meeting.day, meeting.start_time, meeting.end_time, meeting.timezone)
+        when = next_occurrence(*slot, now)
+        from_rows = meeting_json(rows[meeting.id], 1.2345, when, False, url)
+        assert from_rows == meeting_json(flat_meeting(meeting), 1.2345, when, False, url)
+        assert from_rows["url"] == f"https://example.org/meetings/{meeting.slug}"
+    listed = [meeting_json(row, None, when, False, url) for row in rows.values()]
+    shapes = {m["name"]: m for m in listed}
+    assert shapes["In a hall"]["formatted_address"].startswith("1 High St")
+    assert shapes["Online, placed roughly"]["approximate"] is True
+    assert shapes["Online, placed roughly"]["location"] is None
+    assert shapes["Online only"]["approximate"] is True
+    assert shapes["Online only"]["conference_phone"] == "0300 000 0000"

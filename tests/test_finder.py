@@ -57,6 +57,7 @@ def test_search_by_town_name_uses_the_offline_gazetteer(client, listed):
     assert "Cathays Hybrid" not in html
     assert html.index("Minster Group") < html.index("Mexborough Hope")
     assert "miles" in html
+    assert "Happening now and next" in html and "Starting next" in html  # the page's banner
 
 
 def test_search_by_welsh_place_name(client, listed):

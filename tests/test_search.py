@@ -148,9 +148,13 @@ def test_sort_by_time(region):
 
 def test_now_and_next_banner(region):
     at_1240 = datetime(2026, 11, 23, 12, 40, tzinfo=UTC)
-    outcome = run(lat=DONCASTER[0], lng=DONCASTER[1], radius_km=30, now=at_1240)
+    outcome = run(lat=DONCASTER[0], lng=DONCASTER[1], radius_km=30, now=at_1240, banners=True)
     assert [r.meeting.name for r in outcome.now_running] == ["Mexborough"]
     assert next(r.meeting.name for r in outcome.starting_next) == "Doncaster Monday"
+    # Only the finder page shows them: the API and calendar searches skip that work.
+    plain = run(lat=DONCASTER[0], lng=DONCASTER[1], radius_km=30, now=at_1240)
+    assert plain.now_running == [] and plain.starting_next == []
+    assert names(plain) == names(outcome)
 
 
 def test_archived_meetings_are_hidden(region):
@@ -171,16 +175,11 @@ def test_radius_search_uses_the_spatial_index(app, region):
     """The query plan must use ix_meeting_geo rather than scanning the table."""
     from sqlalchemy.dialects import postgresql, sqlite
 
-    from community_hub.geo.nearby import within_box
-    from community_hub.meetings.models import Meeting
-    from community_hub.meetings.search import _CANDIDATE_COLUMNS, _filtered
+    from community_hub.meetings.search import candidate_query
 
-    stmt = within_box(
-        _filtered(MeetingQuery(now=MONDAY_NOON), db.select(*_CANDIDATE_COLUMNS)),
-        Meeting,
-        *DONCASTER,
-        10,
-    )
+    query = MeetingQuery(lat=DONCASTER[0], lng=DONCASTER[1], now=MONDAY_NOON)
+    stmt, params = candidate_query(query, 10)
+    stmt = stmt.params(params)
     dialect = db.engine.dialect.name
     compiled = stmt.compile(
         dialect=sqlite.dialect() if dialect == "sqlite" else postgresql.dialect(),

@@ -7,7 +7,7 @@ from typing import Any
 from flask import url_for
 
 from community_hub.directory.services import Nearby
-from community_hub.meetings.api import meeting_json
+from community_hub.meetings.listing import flat_meeting, meeting_json, meeting_page_url
 
 
 def _km(value: float) -> float:
@@ -15,8 +15,14 @@ def _km(value: float) -> float:
 
 
 def nearby_json(found: Nearby) -> dict[str, Any]:
+    page_url = meeting_page_url()
     return {
-        "meetings": [meeting_json(r) for r in found.meetings],
+        "meetings": [
+            meeting_json(
+                flat_meeting(r.meeting), r.distance_km, r.occurrence, r.in_progress, page_url
+            )
+            for r in found.meetings
+        ],
         "peers": [
             {
                 "name": p.display_name,

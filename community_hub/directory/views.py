@@ -15,7 +15,7 @@ from community_hub.directory.services import KINDS, Nearby, search_nearby
 from community_hub.geo.params import RADII, place_from_args, radius_from_args
 from community_hub.meetings.params import _float
 from community_hub.people.services import is_staff
-from community_hub.web import public
+from community_hub.web import public, reads_only
 
 bp = Blueprint("directory", __name__)
 api = Blueprint("directory_api", __name__, url_prefix="/api/v1")
@@ -37,6 +37,7 @@ def _staff() -> bool:
 
 @bp.route("/near")
 @public
+@reads_only
 def near() -> Any:
     """Meetings, peer supporters, recovery champions and resources near a place."""
     errors: dict[str, str] = {}
@@ -129,6 +130,7 @@ def community_map() -> Any:
 
 @api.route("/nearby")
 @public
+@reads_only
 def nearby_api() -> Any:
     """JSON: public listings of every kind near lat/lng. Nothing personal is included."""
     from community_hub.directory.export import nearby_json

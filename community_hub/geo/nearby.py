@@ -8,12 +8,15 @@ edge with geopy's exact geodesic distance.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-from sqlalchemy import Select, and_, or_
+from sqlalchemy import BindParameter, ColumnElement, Select, and_, bindparam, or_
 from sqlalchemy.orm import Mapped, mapped_column
 
+from community_hub.extensions import db
 from community_hub.geo.spatial import SPHERE_ERROR, Origin, bounding_box, distance_km, lat_band
+from community_hub.sqlparams import one_of
 
 
 class Located:
@@ -35,13 +38,40 @@ def within_box(
     stmt: Select[Any], model: Any, lat: float, lng: float, radius_km: float
 ) -> Select[Any]:
     """Restrict a query on a Located model to the box around a circle (uses ix_<table>_geo)."""
+    wraps, params = box_params(lat, lng, radius_km)
+    return stmt.where(box_clause(model, wraps, db.engine.dialect.name)).params(params)
+
+
+def box_params(lat: float, lng: float, radius_km: float) -> tuple[bool, dict[str, Any]]:
+    """Whether the box crosses the 180th meridian, and the values for `box_clause`."""
     box = bounding_box(lat, lng, radius_km * (1 + SPHERE_ERROR))  # room for the ellipsoid
-    stmt = stmt.where(
-        model.lat_band.in_(box.bands), model.latitude.between(box.min_lat, box.max_lat)
+    return box.wraps, {
+        "box_bands": list(box.bands),
+        "box_min_lat": box.min_lat,
+        "box_max_lat": box.max_lat,
+        "box_min_lng": box.min_lng,
+        "box_max_lng": box.max_lng,
+    }
+
+
+@functools.cache
+def box_clause(model: Any, wraps: bool, dialect: str) -> ColumnElement[bool]:
+    """The bounding-box predicates with named parameters (see `box_params`).
+
+    Built once per model: a search on a big table runs it with new values each time, which
+    costs far less than building the expression again.
+    """
+    min_lng: BindParameter[float] = bindparam("box_min_lng")
+    max_lng: BindParameter[float] = bindparam("box_max_lng")
+    if wraps:
+        longitude = or_(model.longitude >= min_lng, model.longitude <= max_lng)
+    else:
+        longitude = and_(model.longitude >= min_lng, model.longitude <= max_lng)
+    return and_(
+        one_of(model.lat_band, "box_bands", dialect),
+        model.latitude.between(bindparam("box_min_lat"), bindparam("box_max_lat")),
+        longitude,
     )
-    if box.wraps:
-        return stmt.where(or_(model.longitude >= box.min_lng, model.longitude <= box.max_lng))
-    return stmt.where(and_(model.longitude >= box.min_lng, model.longitude <= box.max_lng))
 
 
 class DistanceFilter:

@@ -4,49 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import Blueprint, current_app, jsonify, request
 
+from community_hub.meetings.listing import meeting_json, meeting_page_url, meeting_rows
 from community_hub.meetings.openapi import openapi_document
 from community_hub.meetings.params import parse_search
-from community_hub.meetings.search import MeetingResult, search_meetings
-from community_hub.web import public
+from community_hub.meetings.search import rank_meetings, shown_distance
+from community_hub.web import public, reads_only
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
-def meeting_json(result: MeetingResult) -> dict[str, Any]:
-    m = result.meeting
-    venue = m.venue if m.venue is not None and not m.venue.approximate else None
-    physical = venue is not None
-    return {
-        "slug": m.slug,
-        "name": m.name,
-        "fellowship": m.fellowship.slug,
-        "day": m.day,
-        "time": m.start_time.strftime("%H:%M"),
-        "end_time": m.end_time.strftime("%H:%M") if m.end_time else None,
-        "timezone": m.timezone,
-        "types": m.type_list,
-        "attendance": m.attendance,
-        "distance_km": round(result.distance_km, 3) if result.distance_km is not None else None,
-        "latitude": m.latitude,
-        "longitude": m.longitude,
-        "approximate": not physical,
-        "location": venue.name if venue else None,
-        "formatted_address": venue.formatted_address if venue else None,
-        "region": m.region,
-        "conference_url": m.conference_url or None,
-        "conference_phone": m.conference_phone or None,
-        "next_start": result.occurrence.start.isoformat().replace("+00:00", "Z"),
-        "in_progress": result.in_progress,
-        "last_confirmed": m.last_confirmed.isoformat() if m.last_confirmed else None,
-        "updated": m.updated_at.isoformat() + "Z",
-        "url": url_for("meetings.meeting", slug=m.slug, _external=True),
-    }
-
-
 @bp.route("/meetings")
 @public
+@reads_only
 def meetings() -> Any:
     """Search meetings; nearest first. Bad parameters get 400 naming the parameter."""
     parsed = parse_search(request.args, current_app.config["DEFAULT_TIMEZONE"])
@@ -64,12 +35,24 @@ def meetings() -> Any:
             ),
             400,
         )
-    outcome = search_meetings(parsed.query)
+    query = parsed.query
+    ranking = rank_meetings(query)
+    page = ranking.ranked[: query.limit]
+    rows = meeting_rows([meeting_id for _dist, _occurrence, meeting_id in page])
+    page_url = meeting_page_url()
+    found = [
+        meeting_json(
+            m,
+            shown_distance(query, dist, m["latitude"], m["longitude"]),
+            occurrence,
+            occurrence.in_progress(query.now),
+            page_url,
+        )
+        for dist, occurrence, meeting_id in page
+        if (m := rows.get(meeting_id)) is not None
+    ]
     return jsonify(
-        count=len(outcome.results),
-        total=outcome.total_within,
-        radius_km=outcome.radius_km,
-        meetings=[meeting_json(r) for r in outcome.results],
+        count=len(found), total=len(ranking.ranked), radius_km=ranking.radius_km, meetings=found
     )
 
 

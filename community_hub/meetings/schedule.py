@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -18,7 +19,9 @@ class Occurrence:
         return self.start <= now < self.end
 
 
+@functools.lru_cache(maxsize=1024)
 def zone(name: str) -> ZoneInfo:
+    """The named time zone, or UTC for a name Python does not know (looked up once each)."""
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):

@@ -6,19 +6,21 @@ box (see geo/spatial.py); phase two loads full rows only for the page of results
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, any_, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from community_hub.extensions import db
-from community_hub.geo.nearby import DistanceFilter, within_box
+from community_hub.geo.nearby import DistanceFilter, box_clause, box_params
 from community_hub.geo.spatial import MAX_RADIUS_KM, distance_km
 from community_hub.meetings.models import Attendance, Fellowship, Meeting
 from community_hub.meetings.schedule import TIME_OF_DAY, Occurrence, next_occurrence
+from community_hub.sqlparams import one_of
 
 # Radii tried in turn for "the N nearest" until enough meetings are found.
 NEAREST_STEPS_KM = (5.0, 10.0, 20.0, 40.0, 80.0, 160.0, 320.0, MAX_RADIUS_KM)
@@ -42,6 +44,7 @@ class MeetingQuery:
     types: frozenset[str] = frozenset()  # all of these codes
     modes: frozenset[str] = frozenset()  # Attendance values; empty means active ones
     sort: str = "distance"  # or "time"
+    banners: bool = False  # also find the "happening now" and "starting next" meetings
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
@@ -77,23 +80,68 @@ _CANDIDATE_COLUMNS = (
 )
 
 
-def _filtered(query: MeetingQuery, stmt: Select[Any]) -> Select[Any]:
-    """Apply every filter the database can answer from indexed or small columns."""
-    stmt = stmt.where(Meeting.archived_at.is_(None))
-    modes = query.modes or frozenset(
-        {Attendance.IN_PERSON.value, Attendance.HYBRID.value, Attendance.ONLINE.value}
-    )
-    stmt = stmt.where(Meeting.attendance.in_(sorted(modes)))
-    if query.days:
-        stmt = stmt.where(Meeting.day.in_(sorted(query.days)))
+_ACTIVE_MODES = sorted(
+    {Attendance.IN_PERSON.value, Attendance.HYBRID.value, Attendance.ONLINE.value}
+)
+
+
+def candidate_query(query: MeetingQuery, radius_km: float | None) -> tuple[Select[Any], dict]:
+    """The candidate statement for a search and the values to run it with.
+
+    Every filter the database can answer from indexed or small columns; with a radius, the
+    bounding box too (ix_meeting_geo_day, or ix_meeting_geo without a day). The statement is
+    built once for each combination of filters and reused with new values.
+    """
+    params: dict[str, Any] = {"modes": sorted(query.modes) if query.modes else _ACTIVE_MODES}
+    if len(query.days) == 1:
+        (params["day"],) = query.days
+    elif query.days:
+        params["days"] = sorted(query.days)
     if query.time_of_day:
-        start, end = TIME_OF_DAY[query.time_of_day]
-        stmt = stmt.where(Meeting.start_time >= start, Meeting.start_time < end)
+        params["from_time"], params["to_time"] = TIME_OF_DAY[query.time_of_day]
     if query.fellowships:
-        ids = select(Fellowship.id).where(Fellowship.slug.in_(sorted(query.fellowships)))
-        stmt = stmt.where(Meeting.fellowship_id.in_(ids))
-    for code in sorted(query.types):
-        stmt = stmt.where(Meeting.types.contains(f",{code},"))
+        params["fellowships"] = sorted(query.fellowships)
+    types = sorted(query.types)
+    params.update({f"type_{i}": f",{code}," for i, code in enumerate(types)})
+    wraps = None
+    if radius_km is not None:
+        assert query.lat is not None and query.lng is not None
+        wraps, box = box_params(query.lat, query.lng, radius_km)
+        params.update(box)
+    days = min(len(query.days), 2)  # none, one or several
+    shape = (days, bool(query.time_of_day), bool(query.fellowships), len(types), wraps)
+    return _candidate_statement(db.engine.dialect.name, *shape), params
+
+
+@functools.lru_cache(maxsize=256)
+def _candidate_statement(
+    dialect: str, days: int, time_of_day: bool, fellowships: bool, types: int, wraps: bool | None
+) -> Select[Any]:
+    stmt = cast("Select[Any]", select(*_CANDIDATE_COLUMNS)).where(
+        Meeting.archived_at.is_(None), one_of(Meeting.attendance, "modes", dialect)
+    )
+    if days == 1:
+        # One day (the usual question) is an equality, so PostgreSQL reads one index range
+        # per band; it checks a list of days inside the index instead.
+        stmt = stmt.where(Meeting.day == bindparam("day"))
+    elif days:
+        stmt = stmt.where(one_of(Meeting.day, "days", dialect))
+    if time_of_day:
+        stmt = stmt.where(
+            Meeting.start_time >= bindparam("from_time"), Meeting.start_time < bindparam("to_time")
+        )
+    if fellowships:
+        ids = select(Fellowship.id).where(one_of(Fellowship.slug, "fellowships", dialect))
+        if dialect == "postgresql":
+            # `= ANY(ARRAY(...))` is worked out once, before the scan, and then checked inside
+            # ix_meeting_geo_day; PostgreSQL would join `IN (subquery)` to every candidate row.
+            stmt = stmt.where(Meeting.fellowship_id == any_(func.array(ids.scalar_subquery())))
+        else:
+            stmt = stmt.where(Meeting.fellowship_id.in_(ids))  # SQLite runs it once anyway
+    for i in range(types):
+        stmt = stmt.where(Meeting.types.contains(bindparam(f"type_{i}")))
+    if wraps is not None:
+        stmt = stmt.where(box_clause(Meeting, wraps, dialect))
     return stmt
 
 
@@ -130,50 +178,68 @@ def _online_only(query: MeetingQuery) -> bool:
     return bool(query.modes) and query.modes <= {Attendance.ONLINE.value}
 
 
-def search_meetings(query: MeetingQuery) -> SearchOutcome:
-    """Meetings matching the query, nearest (or soonest) first."""
-    base: Select[Any] = _filtered(query, select(*_CANDIDATE_COLUMNS))  # type: ignore[arg-type]
+@dataclass
+class Ranking:
+    """A search's matches, best first, before any full row is read."""
+
+    ranked: list[tuple]  # (ranking distance or None, Occurrence, meeting id)
+    radius_km: float | None  # the radius actually searched
+
+
+def rank_meetings(query: MeetingQuery) -> Ranking:
+    """Phase one: every match ranked from the index's columns alone."""
     radius = query.radius_km
     if not query.located or _online_only(query):
         # Online meetings are reachable from anywhere: no distance limit.
-        ranked = _rank(query, db.session.execute(base), None)
+        ranked = _rank(query, db.session.execute(*candidate_query(query, None)), None)
         radius = None
     elif radius is not None:
-        stmt = within_box(base, Meeting, query.lat, query.lng, radius)  # type: ignore[arg-type]
-        ranked = _rank(query, db.session.execute(stmt), radius)
+        ranked = _rank(query, db.session.execute(*candidate_query(query, radius)), radius)
     else:
         ranked = []
         for step in NEAREST_STEPS_KM:
-            stmt = within_box(base, Meeting, query.lat, query.lng, step)  # type: ignore[arg-type]
-            ranked = _rank(query, db.session.execute(stmt), step)
+            ranked = _rank(query, db.session.execute(*candidate_query(query, step)), step)
             radius = step
             if len(ranked) >= query.limit:
                 break
+    return Ranking(ranked, radius)
+
+
+def shown_distance(
+    query: MeetingQuery, ranked_km: float | None, lat: float | None, lng: float | None
+) -> float | None:
+    """Ranking used the fast spherical formula; show the ellipsoidal (geodesic) figure."""
+    if ranked_km is None or lat is None or lng is None:
+        return ranked_km
+    return distance_km(query.lat, query.lng, lat, lng)  # type: ignore[arg-type]
+
+
+def search_meetings(query: MeetingQuery) -> SearchOutcome:
+    """Meetings matching the query, nearest (or soonest) first, as full rows."""
+    ranking = rank_meetings(query)
+    ranked = ranking.ranked
     page = ranked[: query.limit]
-    running = [r for r in ranked if r[1].in_progress(query.now)][:BANNER_SIZE]
-    upcoming = sorted((r for r in ranked if not r[1].in_progress(query.now)), key=_by_start)
-    upcoming = upcoming[:BANNER_SIZE]
+    running: list[tuple] = []
+    upcoming: list[tuple] = []
+    if query.banners:
+        running = [r for r in ranked if r[1].in_progress(query.now)][:BANNER_SIZE]
+        upcoming = sorted((r for r in ranked if not r[1].in_progress(query.now)), key=_by_start)
+        upcoming = upcoming[:BANNER_SIZE]
     loaded = _load({r[2] for r in (*page, *running, *upcoming)})
-    exact: dict[int, float] = {}  # a meeting can be on the page and in a banner
+    exact: dict[int, float | None] = {}  # a meeting can be on the page and in a banner
 
     def result(row: tuple) -> MeetingResult:
         dist, occurrence, meeting_id = row
         meeting = loaded[meeting_id]
-        if dist is not None and meeting.latitude is not None:
-            # Ranking used the fast spherical formula; show the ellipsoidal (geodesic) figure.
-            if meeting_id not in exact:
-                exact[meeting_id] = distance_km(
-                    query.lat,  # type: ignore[arg-type]
-                    query.lng,  # type: ignore[arg-type]
-                    meeting.latitude,
-                    meeting.longitude,  # type: ignore[arg-type]
-                )
-            dist = exact[meeting_id]
-        return MeetingResult(meeting, dist, occurrence, occurrence.in_progress(query.now))
+        if meeting_id not in exact:
+            exact[meeting_id] = shown_distance(query, dist, meeting.latitude, meeting.longitude)
+        return MeetingResult(
+            meeting, exact[meeting_id], occurrence, occurrence.in_progress(query.now)
+        )
 
     return SearchOutcome(
         results=[result(r) for r in page if r[2] in loaded],
-        radius_km=radius,
+        radius_km=ranking.radius_km,
         total_within=len(ranked),
         now_running=[result(r) for r in running if r[2] in loaded],
         starting_next=[result(r) for r in upcoming if r[2] in loaded],
@@ -187,10 +253,17 @@ def _by_start(row: tuple) -> tuple:
 def _load(ids: set[int]) -> dict[int, Meeting]:
     if not ids:
         return {}
-    meetings = db.session.scalars(
+    statement = _load_statement(db.engine.dialect.name)
+    meetings = db.session.scalars(statement, {"ids": sorted(ids)}).all()
+    return {m.id: m for m in meetings}
+
+
+@functools.cache
+def _load_statement(dialect: str) -> Select[Any]:
+    """Built on first use, once every model is mapped; reused with new ids."""
+    return (
         select(Meeting)
-        .where(Meeting.id.in_(sorted(ids)))
+        .where(one_of(Meeting.id, "ids", dialect))
         # Both are many-to-one: joined into the one query rather than two more round trips.
         .options(joinedload(Meeting.venue), joinedload(Meeting.fellowship))
-    ).all()
-    return {m.id: m for m in meetings}
+    )

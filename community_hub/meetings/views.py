@@ -28,7 +28,7 @@ from community_hub.meetings.schedule import next_occurrence
 from community_hub.meetings.search import MAX_LIMIT, search_meetings
 from community_hub.meetings.services import get_by_slug
 from community_hub.meetings.types import COMMON_FILTERS, type_name
-from community_hub.web import public
+from community_hub.web import public, reads_only
 
 bp = Blueprint("meetings", __name__)
 
@@ -47,6 +47,7 @@ def _public_meeting(slug: str) -> Meeting:
 
 @bp.route("/")
 @public
+@reads_only
 def finder() -> Any:
     """Find meetings near a place or the visitor's location, with filters."""
     now = datetime.now(UTC)
@@ -70,6 +71,7 @@ def finder() -> Any:
         place_label = _("your location")
     outcome = None
     if searched and not errors:
+        parsed.query.banners = True  # the page leads with what is on now and next
         outcome = search_meetings(parsed.query)
     fellowships = db.session.scalars(select(Fellowship).order_by(Fellowship.name)).all()
     markers = [
@@ -110,6 +112,7 @@ WEEK_FROM_MONDAY = (1, 2, 3, 4, 5, 6, 0)
 
 @bp.route("/meetings/print")
 @public
+@reads_only
 def print_list() -> Any:
     """A compact, printable list of the meetings for an area (and days), for people without phones.
 
@@ -192,6 +195,7 @@ def meeting_ics(slug: str) -> Response:
 
 @bp.route("/meetings.ics")
 @public
+@reads_only
 def search_ics() -> Any:
     """A calendar subscription for a search: these filters near this place, weekly events."""
     now = datetime.now(UTC)

@@ -1,0 +1,122 @@
+"""A meeting as the public JSON lists show it (the search API and the directory's nearby API).
+
+The search API reads the few columns a list shows with one plain query (`meeting_rows`),
+without building full ORM objects: half the cost of loading the page's rows, which is most of
+what a search costs beyond its index lookup. Pages that already hold the ORM objects use
+`flat_meeting`; both give the same fields (tested), so `meeting_json` has one shape.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from typing import Any, cast
+from urllib.parse import quote
+
+from flask import url_for
+from sqlalchemy import Select, select
+
+from community_hub.extensions import db
+from community_hub.meetings.models import (
+    Fellowship,
+    Meeting,
+    Venue,
+    decode_types,
+    format_address,
+)
+from community_hub.meetings.schedule import Occurrence
+from community_hub.sqlparams import one_of
+
+
+def meeting_rows(ids: list[int]) -> dict[int, Mapping[str, Any]]:
+    """The listed fields of these meetings, by id, in one query."""
+    if not ids:
+        return {}
+    statement = _rows_statement(db.engine.dialect.name)
+    rows = db.session.execute(statement, {"ids": ids})
+    return {row.id: cast("Mapping[str, Any]", row._mapping) for row in rows}
+
+
+@functools.cache
+def _rows_statement(dialect: str) -> Select[Any]:
+    columns = (
+        Meeting.id, Meeting.slug, Meeting.name, Fellowship.slug.label("fellowship"),
+        Meeting.day, Meeting.start_time, Meeting.end_time, Meeting.timezone, Meeting.types,
+        Meeting.attendance, Meeting.latitude, Meeting.longitude, Meeting.region,
+        Meeting.conference_url, Meeting.conference_phone, Meeting.last_confirmed,
+        Meeting.updated_at, Venue.id.label("venue_id"),
+        Venue.approximate.label("venue_approximate"), Venue.name.label("venue_name"),
+        Venue.address.label("venue_address"), Venue.city.label("venue_city"),
+        Venue.postcode.label("venue_postcode"),
+    )  # fmt: skip
+    statement = (
+        cast("Select[Any]", select(*columns))
+        .join(Fellowship, Fellowship.id == Meeting.fellowship_id)
+        .outerjoin(Venue, Venue.id == Meeting.venue_id)
+        .where(one_of(Meeting.id, "ids", dialect))
+    )
+    return statement
+
+
+def flat_meeting(m: Meeting) -> dict[str, Any]:
+    """The same fields as `meeting_rows`, from a meeting already loaded."""
+    venue = m.venue
+    return {
+        "id": m.id, "slug": m.slug, "name": m.name, "fellowship": m.fellowship.slug,
+        "day": m.day, "start_time": m.start_time, "end_time": m.end_time,
+        "timezone": m.timezone, "types": m.types, "attendance": m.attendance,
+        "latitude": m.latitude, "longitude": m.longitude, "region": m.region,
+        "conference_url": m.conference_url, "conference_phone": m.conference_phone,
+        "last_confirmed": m.last_confirmed, "updated_at": m.updated_at,
+        "venue_id": venue.id if venue else None,
+        "venue_approximate": venue.approximate if venue else None,
+        "venue_name": venue.name if venue else None,
+        "venue_address": venue.address if venue else None,
+        "venue_city": venue.city if venue else None,
+        "venue_postcode": venue.postcode if venue else None,
+    }  # fmt: skip
+
+
+def meeting_json(
+    m: Mapping[str, Any],
+    distance_km: float | None,
+    occurrence: Occurrence,
+    in_progress: bool,
+    page_url: str,
+) -> dict[str, Any]:
+    """One meeting in a list; page_url is the meeting page's address with {slug} in it."""
+    physical = m["venue_id"] is not None and not m["venue_approximate"]
+    address = format_address(m["venue_address"], m["venue_city"], m["venue_postcode"])
+    return {
+        "slug": m["slug"],
+        "name": m["name"],
+        "fellowship": m["fellowship"],
+        "day": m["day"],
+        "time": m["start_time"].strftime("%H:%M"),
+        "end_time": m["end_time"].strftime("%H:%M") if m["end_time"] else None,
+        "timezone": m["timezone"],
+        "types": decode_types(m["types"]),
+        "attendance": m["attendance"],
+        "distance_km": round(distance_km, 3) if distance_km is not None else None,
+        "latitude": m["latitude"],
+        "longitude": m["longitude"],
+        "approximate": not physical,
+        "location": m["venue_name"] if physical else None,
+        "formatted_address": address if physical else None,
+        "region": m["region"],
+        "conference_url": m["conference_url"] or None,
+        "conference_phone": m["conference_phone"] or None,
+        "next_start": occurrence.start.isoformat().replace("+00:00", "Z"),
+        "in_progress": in_progress,
+        "last_confirmed": m["last_confirmed"].isoformat() if m["last_confirmed"] else None,
+        "updated": m["updated_at"].isoformat() + "Z",
+        "url": page_url.replace("{slug}", quote(m["slug"])),
+    }
+
+
+def meeting_page_url() -> str:
+    """A meeting page's full address with {slug} in it: one url_for for a whole list, not
+    one per meeting (each builds the whole address again)."""
+    return url_for("meetings.meeting", slug="{slug}", _external=True).replace(
+        quote("{slug}"), "{slug}"
+    )
