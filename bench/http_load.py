@@ -37,7 +37,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from synthetic import bench_app, ensure_meetings, load_towns, scatter, throwaway_database
+from synthetic import (
+    bench_app,
+    ensure_meetings,
+    load_towns,
+    scatter,
+    throwaway_database,
+    warm_database,
+)
 
 from community_hub.extensions import db
 
@@ -203,6 +210,7 @@ def main() -> None:
         with app.app_context():
             dialect = db.engine.dialect.name
             ensure_meetings(args.meetings, load_towns(args.country), args.seed)
+            warmed = warm_database()
             db.session.remove()
             db.engine.dispose()
         load_average = os.getloadavg()[0]
@@ -216,6 +224,7 @@ def main() -> None:
     print(f"meetings  {args.meetings:,}   database  {dialect}   gunicorn workers  {args.workers}"
           f"   wrk connections  {args.connections}   {args.seconds} s each"
           f"   load average before  {load_average:.2f}")  # fmt: skip
+    print(f"before loading: {warmed}")
     print(f"{'':10}{'requests':>10}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
     for name, r in results.items():
         print(f"{name:10}{r['requests']:>10}{r['rps']:>10.1f}{r['p50_ms']:>10.2f}"

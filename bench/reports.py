@@ -21,21 +21,17 @@ import json
 import random
 import statistics
 import sys
-import tempfile
 import time
-import uuid
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Table, func, select, text
+from synthetic import throwaway_database
 
 import community_hub.models  # noqa: F401 - the whole schema, before anything builds a model
 from community_hub import create_app
 from community_hub.auth.models import Organisation
-from community_hub.config import normalise_database_url
 from community_hub.extensions import db
 from community_hub.meetings.models import Fellowship, Meeting
 from community_hub.referrals.models import Client, FollowUp, Referral
@@ -200,9 +196,12 @@ def run(database_url: str, args: argparse.Namespace) -> dict[str, Any]:
     with app.app_context(), app.test_request_context():
         dialect = db.engine.dialect.name
         db.create_all()
-        print(f"Loading {args.referrals:,} referrals into {dialect} ...", file=sys.stderr)
         started = time.perf_counter()
-        build(args, today)
+        if args.keep and db.session.scalar(select(func.count(Referral.id))) == args.referrals:
+            print("Reusing the referrals already built.", file=sys.stderr)
+        else:
+            print(f"Loading {args.referrals:,} referrals into {dialect} ...", file=sys.stderr)
+            build(args, today)
         load_s = time.perf_counter() - started
         filters = Filters(*last_twelve_months(today))
         timings, sql_timings = [], []
@@ -246,36 +245,19 @@ def run(database_url: str, args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-@contextmanager
-def throwaway_database(server_url: str | None) -> Iterator[str]:
-    """A temporary SQLite file, or a new PostgreSQL database on the given server, removed after."""
-    if not server_url:
-        with tempfile.TemporaryDirectory(prefix="bench-reports-") as folder:
-            yield f"sqlite:///{folder}/bench.sqlite3"
-        return
-    server = make_url(normalise_database_url(server_url))
-    name = f"bench_reports_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--referrals", type=int, default=1_000_000, help="referrals to build")
-    parser.add_argument("--months", type=int, default=24, help="spread them over this many months")
+    parser.add_argument("--months", type=int, default=12, help="spread them over this many months")
     parser.add_argument("--organisations", type=int, default=30)
     parser.add_argument("--database-url", default="", help="PostgreSQL server; default SQLite")
     parser.add_argument("--runs", type=int, default=5, help="timed builds of the report")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--keep", default="", help="build once and reuse: a SQLite file, or a PostgreSQL database"
+    )
     args = parser.parse_args()
-    with throwaway_database(args.database_url) as url:
+    with throwaway_database(args.database_url, args.keep) as url:
         figures = run(url, args)
     print(json.dumps(figures))
 
