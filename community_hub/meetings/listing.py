@@ -33,7 +33,7 @@ def meeting_rows(ids: list[int]) -> dict[int, Mapping[str, Any]]:
     if not ids:
         return {}
     statement = _rows_statement(db.engine.dialect.name)
-    rows = db.session.execute(statement, {"ids": ids})
+    rows = db.session.connection().execute(statement, {"ids": ids})  # plain rows: no ORM
     return {row.id: cast("Mapping[str, Any]", row._mapping) for row in rows}
 
 

@@ -188,17 +188,19 @@ class Ranking:
 
 def rank_meetings(query: MeetingQuery) -> Ranking:
     """Phase one: every match ranked from the index's columns alone."""
+    # Core statements run on the session's connection: the ORM layer adds nothing to them.
+    execute = db.session.connection().execute
     radius = query.radius_km
     if not query.located or _online_only(query):
         # Online meetings are reachable from anywhere: no distance limit.
-        ranked = _rank(query, db.session.execute(*candidate_query(query, None)), None)
+        ranked = _rank(query, execute(*candidate_query(query, None)), None)
         radius = None
     elif radius is not None:
-        ranked = _rank(query, db.session.execute(*candidate_query(query, radius)), radius)
+        ranked = _rank(query, execute(*candidate_query(query, radius)), radius)
     else:
         ranked = []
         for step in NEAREST_STEPS_KM:
-            ranked = _rank(query, db.session.execute(*candidate_query(query, step)), step)
+            ranked = _rank(query, execute(*candidate_query(query, step)), step)
             radius = step
             if len(ranked) >= query.limit:
                 break
