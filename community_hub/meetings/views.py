@@ -25,7 +25,7 @@ from community_hub.meetings.ics import calendar_for
 from community_hub.meetings.models import Fellowship, Meeting
 from community_hub.meetings.params import RADIUS_CHOICES, parse_search
 from community_hub.meetings.schedule import next_occurrence
-from community_hub.meetings.search import MAX_LIMIT, search_meetings
+from community_hub.meetings.search import MAX_LIMIT, MeetingQuery, search_meetings
 from community_hub.meetings.services import get_by_slug
 from community_hub.meetings.types import COMMON_FILTERS, type_name
 from community_hub.web import public, reads_only
@@ -45,6 +45,26 @@ def _public_meeting(slug: str) -> Meeting:
     return meeting
 
 
+def _centre_on_place(query: MeetingQuery, place_text: str) -> tuple[str, str]:
+    """Centre a search on the place typed in `q`, unless it came with coordinates.
+
+    Returns the place's label for the page ("your location" for coordinates, "" for neither)
+    and, for a place the gazetteer does not know, what to tell the visitor ("" otherwise).
+    """
+    if query.located:
+        return _("your location"), ""
+    if not place_text:
+        return "", ""
+    found = geocode(place_text)
+    if found is None:
+        return "", _(
+            "We could not find “%(place)s”. Try a town name or a postcode, like Doncaster or DN1.",
+            place=place_text,
+        )
+    query.lat, query.lng = found.latitude, found.longitude
+    return found.label, ""
+
+
 @bp.route("/")
 @public
 @reads_only
@@ -53,22 +73,11 @@ def finder() -> Any:
     now = datetime.now(UTC)
     parsed = parse_search(request.args, current_app.config["DEFAULT_TIMEZONE"], now)
     place_text = request.args.get("q", "").strip()[:120]
-    place_label = ""
     searched = bool(place_text or parsed.query.located or request.args.getlist("mode"))
     errors = dict(parsed.errors)
-    if place_text and not parsed.query.located:
-        found = geocode(place_text)
-        if found is None:
-            errors["q"] = _(
-                "We could not find “%(place)s”. "
-                "Try a town name or a postcode, like Doncaster or DN1.",
-                place=place_text,
-            )
-        else:
-            parsed.query.lat, parsed.query.lng = found.latitude, found.longitude
-            place_label = found.label
-    elif parsed.query.located:
-        place_label = _("your location")
+    place_label, unknown = _centre_on_place(parsed.query, place_text)
+    if unknown:
+        errors["q"] = unknown
     outcome = None
     if searched and not errors:
         parsed.query.banners = True  # the page leads with what is on now and next
@@ -122,18 +131,9 @@ def print_list() -> Any:
     now = datetime.now(UTC)
     parsed = parse_search(request.args, current_app.config["DEFAULT_TIMEZONE"], now)
     place_text = request.args.get("q", "").strip()[:120]
-    place_label = _("your location") if parsed.query.located else ""
-    if place_text and not parsed.query.located:
-        found = geocode(place_text)
-        if found is None:
-            parsed.errors["q"] = _(
-                "We could not find “%(place)s”. "
-                "Try a town name or a postcode, like Doncaster or DN1.",
-                place=place_text,
-            )
-        else:
-            parsed.query.lat, parsed.query.lng = found.latitude, found.longitude
-            place_label = found.label
+    place_label, unknown = _centre_on_place(parsed.query, place_text)
+    if unknown:
+        parsed.errors["q"] = unknown
     if not place_label and "q" not in parsed.errors:
         parsed.errors["q"] = _("Enter a town or postcode to print the meetings near it.")
     if "limit" not in request.args:
@@ -201,12 +201,8 @@ def search_ics() -> Any:
     now = datetime.now(UTC)
     parsed = parse_search(request.args, current_app.config["DEFAULT_TIMEZONE"], now)
     place_text = request.args.get("q", "").strip()[:120]
-    if place_text and not parsed.query.located:
-        found = geocode(place_text)
-        if found is None:
-            parsed.errors["q"] = f"We could not find “{place_text}”."
-        else:
-            parsed.query.lat, parsed.query.lng = found.latitude, found.longitude
+    if _centre_on_place(parsed.query, place_text)[1]:
+        parsed.errors["q"] = f"We could not find “{place_text}”."
     if parsed.errors:
         message = " ".join(parsed.errors.values())
         return Response(message, status=400, mimetype="text/plain")
