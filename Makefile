@@ -5,18 +5,38 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test lint typecheck pytest install bench clean translations
+.PHONY: run test lint typecheck pytest install lock bench clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Re-install whenever pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+# Install exactly what requirements.lock pins, every file checked against its hash (pip and
+# setuptools included), then the project itself: no dependencies and no build isolation, so
+# nothing unpinned is fetched. The dry run (no index: only what is installed) fails if the
+# lock no longer satisfies pyproject.toml (a dependency added or a bound raised without
+# `make lock`).
+# Re-install whenever requirements.lock or pyproject.toml changes.
+$(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --check-build-dependencies -e .
+	@$(BIN)/python -m pip install --quiet --dry-run --no-index --no-build-isolation -e '.[dev]' \
+		|| { echo 'requirements.lock does not satisfy pyproject.toml: run `make lock`' >&2; exit 1; }
 	touch $@
 
 install: $(VENV)/.installed
+
+# `make lock` is the only way requirements.lock changes: never edit it by hand. It resolves
+# pyproject.toml's dependencies, the dev extra and the build requirements (setuptools) for
+# this Python on this platform, and records every version with the hashes of its files.
+# Versions already in the lock stay unless pyproject.toml needs otherwise; to move packages
+# to their newest allowed release: `make lock UPGRADE="flask sqlalchemy"`, or UPGRADE_ALL=1.
+PIP_TOOLS_VERSION := 7.6.2
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet pip-tools==$(PIP_TOOLS_VERSION)
+	CUSTOM_COMPILE_COMMAND='make lock' $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe \
+		--extra dev --strip-extras --build-deps-for editable --no-emit-index-url --no-emit-find-links \
+		$(if $(UPGRADE_ALL),--upgrade) $(foreach p,$(UPGRADE),--upgrade-package $(p)) \
+		-o requirements.lock pyproject.toml
 
 run: export APP_ENV ?= development
 run: export MAP_TILE_URL ?= https://tile.openstreetmap.org/{z}/{x}/{y}.png
