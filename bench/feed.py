@@ -107,6 +107,7 @@ def run(args: argparse.Namespace, folder: str) -> dict[str, Any]:
         env = {
             **os.environ,
             "APP_ENV": "production",
+            "SITE_URL": "https://hub.example.org",
             "SECRET_KEY": secrets.token_hex(32),
             "DATABASE_URL": target,
             "FLASK_APP": "wsgi",

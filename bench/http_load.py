@@ -105,6 +105,7 @@ def gunicorn(database_url: str, workers: int) -> Iterator[int]:
     env = {
         **os.environ,
         "APP_ENV": "production",
+        "SITE_URL": "https://hub.example.org",
         "SECRET_KEY": secrets.token_hex(32),
         "DATABASE_URL": database_url,
     }

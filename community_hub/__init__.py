@@ -43,6 +43,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
 
+    from community_hub.accounts.admin_views import bp as admin_bp
+    from community_hub.accounts.views import bp as accounts_bp
     from community_hub.auth.views import bp as auth_bp
     from community_hub.core.views import bp as core_bp
     from community_hub.directory import suggest  # noqa: F401 - adds suggestion routes
@@ -66,6 +68,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     for blueprint in (
         core_bp,
         auth_bp,
+        accounts_bp,
+        admin_bp,
         meetings_bp,
         manage_bp,
         api_bp,

@@ -42,6 +42,9 @@ DEFAULTS: dict[str, Any] = {
     "APP_ENV": "production",
     "SECRET_KEY": DEV_SECRET,
     "SITE_NAME": "Community Hub",
+    # The public address, for links in emails (never taken from a request's Host header).
+    # Required in production; development and tests use http://127.0.0.1:5000.
+    "SITE_URL": "",
     "SQLALCHEMY_DATABASE_URI": None,  # filled from DATABASE_URL or the instance folder
     # hide_parameters: a database error logs the SQL, never the values (client references).
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
@@ -85,6 +88,19 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_PASSWORD": "",
     "MAIL_USE_TLS": False,
     "MAIL_FROM": "community-hub@localhost",
+    # The outbox (community_hub/jobs): a failed send is tried again after MAIL_RETRY_SECONDS,
+    # doubling each time, and marked failed after MAIL_MAX_ATTEMPTS tries.
+    "MAIL_RETRY_SECONDS": 60,
+    "MAIL_MAX_ATTEMPTS": 8,
+    # Invitations and password resets: how long a link works (it works once).
+    "INVITATION_HOURS": 72,
+    "PASSWORD_RESET_MINUTES": 60,
+    # "Forgot your password?" answers in the same time whether or not the account exists.
+    "PASSWORD_RESET_RESPONSE_SECONDS": 0.4,
+    "PASSWORD_RESET_RATE_LIMIT": "5 per minute; 20 per hour",
+    "PASSWORD_RESET_ACCOUNT_RATE_LIMIT": "3 per hour; 10 per day",
+    # Volunteering applications that never move on lose the applicant's details after this.
+    "APPLICATION_RETENTION_DAYS": 180,
     # Days before a check expires when volunteers and coordinators are reminded.
     "REMINDER_OFFSETS_DAYS": (60, 30, 7),
     # Days after the planned first meeting when a referral is followed up.
@@ -99,6 +115,7 @@ ENV_KEYS = (
     "DATABASE_URL",
     "REDIS_URL",
     "SITE_NAME",
+    "SITE_URL",
     "DEFAULT_TIMEZONE",
     "GEOCODER",
     "GAZETTEER_COUNTRIES",
@@ -114,7 +131,16 @@ ENV_KEYS = (
     "MAIL_FROM",
 )
 # Whole numbers a deployer may set in the environment (also accepted with FLASK_ prefix).
-INT_ENV_KEYS = ("STAFF_IDLE_MINUTES", "CONTACT_REQUEST_RETENTION_DAYS", "TRUSTED_PROXIES")
+INT_ENV_KEYS = (
+    "STAFF_IDLE_MINUTES",
+    "CONTACT_REQUEST_RETENTION_DAYS",
+    "APPLICATION_RETENTION_DAYS",
+    "TRUSTED_PROXIES",
+    "MAIL_MAX_ATTEMPTS",
+    "MAIL_RETRY_SECONDS",
+    "INVITATION_HOURS",
+    "PASSWORD_RESET_MINUTES",
+)
 
 
 class ConfigError(RuntimeError):
@@ -158,6 +184,13 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
             "(for example: python -c 'import secrets; print(secrets.token_hex(32))'), "
             "or set APP_ENV=development for local use."
         )
+    if not app.config.get("SITE_URL"):
+        if env == "production":
+            raise ConfigError(
+                "SITE_URL is not set. Set it to the site's public address, for example "
+                "SITE_URL=https://recovery.example.org, so links in emails lead back here."
+            )
+        app.config["SITE_URL"] = "http://127.0.0.1:5000"
 
 
 def normalise_database_url(url: str) -> str:

@@ -1,6 +1,8 @@
 """Every feature's models, imported together so Alembic and create_all see the whole schema."""
 
+from community_hub.accounts import models as account_models
 from community_hub.auth import models as auth_models
+from community_hub.jobs import models as job_models
 from community_hub.meetings import models as meeting_models
 from community_hub.people import models as people_models
 from community_hub.referrals import models as referral_models
@@ -13,8 +15,10 @@ from community_hub.volunteers import (
 from community_hub.volunteers import models as volunteer_models
 
 __all__ = [
+    "account_models",
     "auth_models",
     "course_models",
+    "job_models",
     "meeting_models",
     "people_models",
     "placement_models",

@@ -184,7 +184,10 @@ def _database_unavailable(error: Exception) -> Any:
 
 
 def _template_globals() -> dict[str, Any]:
+    from community_hub.accounts.acting import acting_organisation
+
     return {
+        "acting_for": acting_organisation,
         "crisis_lines": current_app.config["CRISIS_LINES"],
         "site_name": current_app.config["SITE_NAME"],
         "languages": current_app.config["LANGUAGES"],
@@ -210,3 +213,7 @@ def init_app(app: Flask) -> None:
     for database_error in (OperationalError, InterfaceError, PoolTimeoutError):
         app.register_error_handler(database_error, _database_unavailable)
     app.context_processor(_template_globals)
+    from community_hub.dates import date_and_time, long_date
+
+    app.add_template_filter(long_date, "long_date")
+    app.add_template_filter(date_and_time, "date_and_time")

@@ -30,6 +30,15 @@ class Inbox:
         self.received.append((list(envelope.rcpt_tos), message))  # type: ignore[arg-type]
         return "250 Message accepted"
 
+    def bodies(self) -> list[str]:
+        """Every part (plain text and HTML) of every message received, as text."""
+        return [
+            part.get_content()
+            for _tos, message in self.received
+            for part in message.walk()
+            if part.get_content_maintype() == "text"
+        ]
+
     def take(self) -> list[tuple[str, str]]:
         """(recipient, subject) of each message since the last take, sorted."""
         found = sorted((to, str(m["Subject"])) for tos, m in self.received for to in tos)

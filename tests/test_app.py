@@ -22,9 +22,26 @@ def test_refuses_to_start_in_production_with_the_development_secret(monkeypatch)
         )
 
 
+def test_refuses_to_start_in_production_without_the_site_address(monkeypatch):
+    monkeypatch.delenv("SITE_URL", raising=False)
+    with pytest.raises(ConfigError, match="SITE_URL"):
+        create_app(
+            {
+                "APP_ENV": "production",
+                "SECRET_KEY": "x" * 40,
+                "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            }
+        )
+
+
 def test_production_uses_secure_cookies():
     app = create_app(
-        {"APP_ENV": "production", "SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://"}
+        {
+            "APP_ENV": "production",
+            "SECRET_KEY": "x" * 40,
+            "SITE_URL": "https://hub.example.org",
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+        }
     )
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
@@ -91,6 +108,9 @@ def test_every_route_is_public_or_needs_sign_in(app: Flask, client):
         "core.language",
         "core.leaflet",
         "auth.login",
+        "accounts.accept",
+        "accounts.forgot",
+        "accounts.reset",
         "interop.meeting_guide_feed",
         "meetings.search_ics",
         "interop.meetings_csv",

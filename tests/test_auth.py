@@ -151,7 +151,7 @@ def test_next_is_ignored_when_it_leaves_the_site(client, make_user, target):
     )
 
     assert response.status_code == 302
-    assert location_path(response) == "/home"  # a volunteer's usual landing page
+    assert location_path(response) == "/volunteers/me"  # a volunteer's start page
     assert "evil" not in response.headers["Location"]
 
 

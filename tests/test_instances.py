@@ -138,6 +138,7 @@ def two_instances(shared_database: str, shared_redis: tuple[str, str]) -> Iterat
     env = {
         **os.environ,
         "APP_ENV": "production",
+        "SITE_URL": "https://hub.example.org",
         "SECRET_KEY": secrets.token_hex(32),  # the same on every instance
         "DATABASE_URL": shared_database,
         "REDIS_URL": redis_url,

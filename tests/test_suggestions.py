@@ -255,3 +255,15 @@ def test_anonymous_visitor_cannot_review(client, suggestion):
     assert response.status_code == 302
     assert "/login" in response.headers["Location"]
     assert reload(suggestion).status == "pending"
+
+
+def test_the_coordinators_hear_of_a_suggestion(client, meeting, make_user):
+    from community_hub.jobs.models import OutboxMessage
+
+    jo = make_user("coordinator", organisation=meeting.organisation)
+    client.post(f"/meetings/{meeting.slug}/suggest", data=VALID)
+    (message,) = db.session.scalars(select(OutboxMessage)).all()
+    assert (message.recipient, message.subject) == (
+        jo.email, "Suggested change: Thursday Step Group"
+    )  # fmt: skip
+    assert "member@example.org" not in message.body_text  # the reply address stays behind

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
+from wtforms.fields.choices import SelectChoice
 
 from community_hub.auth import sessions
 from community_hub.auth.forms import CodeForm
@@ -36,10 +37,42 @@ def _stay_signed_in() -> None:
     sessions.start()
 
 
+def _preferences_form(formdata: Any = None) -> Any:
+    from community_hub.accounts.forms import PreferencesForm
+
+    form = PreferencesForm(formdata=formdata, prefix="prefs", obj=current_user)
+    form.language.choices = [
+        SelectChoice(code, name) for code, name in current_app.config["LANGUAGES"].items()
+    ]
+    return form
+
+
 @bp.route("/account")
 def account() -> Any:
-    """Your account and whether two-step sign-in is on."""
-    return render_template("auth/account.html", form=CodeForm())
+    """Your account: two-step sign-in, and how emails reach you."""
+    from community_hub.accounts.labels import role_label
+
+    return render_template(
+        "auth/account.html",
+        form=CodeForm(),
+        preferences=_preferences_form(),
+        role=role_label(current_user.role),
+        welcome=request.args.get("welcome") == "1",
+    )
+
+
+@bp.route("/account/preferences", methods=["POST"])
+def preferences() -> Any:
+    """Choose the language of your emails, and (coordinators) one email a day."""
+    form = _preferences_form(request.form)
+    if form.validate_on_submit() and form.language.data in current_app.config["LANGUAGES"]:
+        current_user.language = form.language.data
+        current_user.email_digest = bool(form.email_digest.data)
+        db.session.commit()
+        flash(_("Saved your email preferences."), "success")
+    else:
+        flash(_("Choose a language for your emails."), "error")
+    return redirect(url_for("auth.account"))
 
 
 @bp.route("/account/two-step/start", methods=["POST"])

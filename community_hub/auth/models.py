@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import UTC, datetime
 
+from flask_babel import gettext as _
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -30,11 +31,11 @@ STAFF_ROLES = frozenset({Role.ADMIN, Role.COORDINATOR, Role.WORKER, Role.COMMISS
 
 
 class OrganisationKind(enum.StrEnum):
-    PEER_GROUP = "peer_group"
-    TREATMENT = "treatment"
-    FELLOWSHIP = "fellowship"  # an intergroup or area service body
-    COMMUNITY = "community"
-    COMMISSIONER = "commissioner"
+    PEER_GROUP = "peer_group"  # a peer-led group: listings and volunteers
+    TREATMENT = "treatment"  # a treatment service: its workers make referrals
+    FELLOWSHIP = "fellowship"  # a listing body: an intergroup or area service body
+    COMMUNITY = "community"  # a host organisation: volunteers are placed there
+    COMMISSIONER = "commissioner"  # funds and runs services: reads the reports
 
 
 class Organisation(Model):
@@ -43,9 +44,19 @@ class Organisation(Model):
     slug: Mapped[str] = mapped_column(String(100), unique=True)
     kind: Mapped[str] = mapped_column(String(20), default=OrganisationKind.COMMUNITY.value)
     area: Mapped[str] = mapped_column(String(120), default="")
+    # Where notifications go when the organisation has no active coordinator.
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    # Pre-fills the time zone of its new meetings.
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Archived: kept with everything it recorded, but nobody new joins it.
+    archived_at: Mapped[datetime | None] = mapped_column(default=None)
 
     users: Mapped[list[User]] = relationship(back_populates="organisation")
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
     def __repr__(self) -> str:
         return f"<Organisation {self.slug}>"
@@ -59,8 +70,14 @@ class User(UserMixin, Model):
     role: Mapped[str] = mapped_column(String(20))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
+    # When a leaver's account was switched off (active is then False); their records stay.
+    deactivated_at: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # Emails to this person are written in this language (en or cy).
+    language: Mapped[str] = mapped_column(String(10), default="en")
+    # Coordinators may take notifications as one email a day instead of one each.
+    email_digest: Mapped[bool] = mapped_column(default=False)
     # Part of the login token: raising it ends every session and remember-me cookie at once.
     session_version: Mapped[int] = mapped_column(default=0)
     # Optional second factor (RFC 6238 TOTP): the shared secret, set only once confirmed.
@@ -78,6 +95,13 @@ class User(UserMixin, Model):
     @property
     def is_staff(self) -> bool:
         return self.role in STAFF_ROLES
+
+    @property
+    def shown_name(self) -> str:
+        """The name shown beside what they recorded; a leaver is marked as a former member."""
+        if self.active:
+            return self.display_name
+        return _("%(name)s (former member of staff)", name=self.display_name)
 
     @property
     def has_second_factor(self) -> bool:

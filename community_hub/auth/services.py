@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
@@ -40,15 +41,15 @@ def password_problem(password: str, email: str = "") -> str | None:
     character repeated.
     """
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"Use at least {MIN_PASSWORD_LENGTH} characters."
+        return _("Use at least %(num)d characters.", num=MIN_PASSWORD_LENGTH)
     if password.lower() in COMMON_PASSWORDS:
-        return "That password is too common."
+        return _("That password is too common.")
     if len(set(password)) < 5:
-        return "Use a mix of different characters."
+        return _("Use a mix of different characters.")
     if len(_without_email_parts(password, email)) < MIN_PASSWORD_LENGTH:
-        return (
-            f"Your email address does not count: use at least {MIN_PASSWORD_LENGTH} "
-            "other characters."
+        return _(
+            "Your email address does not count: use at least %(num)d other characters.",
+            num=MIN_PASSWORD_LENGTH,
         )
     return None
 

@@ -60,7 +60,7 @@ def _account_key() -> str:
     return "login-account:" + email.strip().lower()[:254]
 
 
-def _safe_next(target: str | None) -> str | None:
+def safe_next(target: str | None) -> str | None:
     """Only follow redirects within this site."""
     if not target:
         return None
@@ -73,9 +73,18 @@ def _safe_next(target: str | None) -> str | None:
 
 
 def home_for(user: User) -> str:
-    if user.role in (Role.COORDINATOR, Role.ADMIN):
+    """Each role's start page after signing in."""
+    if user.role == Role.ADMIN:
+        return url_for("admin.console")
+    if user.role == Role.COORDINATOR:
         return url_for("manage.dashboard")
-    return url_for("core.home")
+    if user.role == Role.WORKER and user.organisation_id is not None:
+        return url_for("referrals.desk")
+    if user.role == Role.VOLUNTEER:
+        return url_for("volunteers.me")
+    if user.role == Role.COMMISSIONER:
+        return url_for("reports.index")
+    return url_for("meetings.finder")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -111,7 +120,7 @@ def login() -> Any:
                 "email": user.email,
                 "since": time.time(),
                 "remember": bool(form.remember.data),
-                "next": _safe_next(request.args.get("next")),
+                "next": safe_next(request.args.get("next")),
             }
             return redirect(url_for("auth.login"))
         else:
@@ -140,7 +149,7 @@ def _finish(user: User, remember: bool, next_target: str | None) -> Any:
     record_login(user)
     db.session.commit()
     flash(_("Signed in as %(name)s.", name=user.display_name), "success")
-    return redirect(_safe_next(next_target) or home_for(user))
+    return redirect(safe_next(next_target) or home_for(user))
 
 
 @bp.route("/logout", methods=["POST"])

@@ -13,10 +13,11 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from community_hub.auth.views import _safe_next
+from community_hub.auth.views import home_for, safe_next
 from community_hub.extensions import db
 from community_hub.web import public
 
@@ -45,7 +46,9 @@ def help_now() -> Any:
 @bp.route("/home")
 @public
 def home() -> Any:
-    """The front door is the meeting finder."""
+    """The front door: the meeting finder, or a signed-in person's own start page."""
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
     return redirect(url_for("meetings.finder"))
 
 
@@ -53,7 +56,7 @@ def home() -> Any:
 @public
 def language(code: str) -> Any:
     """Remember a language choice in a preference cookie (no tracking)."""
-    target = _safe_next(request.args.get("next")) or url_for("meetings.finder")
+    target = safe_next(request.args.get("next")) or url_for("meetings.finder")
     response = redirect(target)
     if code in ("en", "cy"):
         response.set_cookie("lang", code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)

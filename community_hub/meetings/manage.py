@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 from wtforms.fields.choices import SelectChoice
 
+from community_hub.accounts.acting import working_organisation
 from community_hub.auth.decorators import roles_required
 from community_hub.auth.models import Organisation, Role
 from community_hub.auth.services import can_manage_organisation
@@ -40,9 +41,8 @@ def _owned_meeting(meeting_id: int) -> Meeting:
 
 
 def _organisation() -> Organisation:
-    if current_user.organisation is None:
-        abort(403)
-    return current_user.organisation
+    """The organisation new records belong to (an administrator chooses one to act for)."""
+    return working_organisation()
 
 
 def _fill_choices(form: MeetingForm, organisation_id: int | None) -> None:

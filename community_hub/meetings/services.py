@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 
 from sqlalchemy import select
 
+from community_hub import slugs
 from community_hub.auth.models import Organisation, User, utcnow
 from community_hub.extensions import db
 from community_hub.meetings.models import Fellowship, Meeting, Venue
@@ -52,15 +53,11 @@ class MeetingData:
 
 
 def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80] or "meeting"
+    return slugs.slugify(text, "meeting")
 
 
 def unique_slug(*parts: str) -> str:
-    base = slugify("-".join(p for p in parts if p))
-    slug, n = base, 2
-    while db.session.scalar(select(Meeting.id).where(Meeting.slug == slug)) is not None:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    return slugs.unique_slug(Meeting.slug, *parts, fallback="meeting")
 
 
 def validate_meeting(

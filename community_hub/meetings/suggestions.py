@@ -8,10 +8,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from community_hub.auth.models import User, utcnow
+from community_hub.auth.models import Organisation, User, utcnow
 from community_hub.extensions import db
+from community_hub.jobs import emails
+from community_hub.jobs.outbox import notify_organisation
 from community_hub.meetings.models import ChangeSuggestion, SuggestionStatus
 from community_hub.meetings.services import EMAIL_RE, ValidationFailed
+from community_hub.urls import site_url
 
 KINDS = {
     "time": _l("The day or time is wrong"),
@@ -55,6 +58,12 @@ def suggest_change(target: Any, kind: str, message: str, reply_email: str = "") 
     setattr(suggestion, TARGET_FIELDS[type(target).__name__], target)
     db.session.add(suggestion)
     db.session.flush()
+    link = site_url("manage.review_suggestion", suggestion_id=suggestion.id)
+    keeper = db.session.get(Organisation, suggestion.organisation_id or 0)
+    if keeper is not None:
+        notify_organisation(
+            keeper, emails.change_suggestion, listing=suggestion.target_name, link=link
+        )
     return suggestion
 
 

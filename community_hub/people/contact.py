@@ -7,6 +7,8 @@ from sqlalchemy import select
 
 from community_hub.auth.models import Role, User, utcnow
 from community_hub.extensions import db
+from community_hub.jobs import emails
+from community_hub.jobs.outbox import notify_organisation
 from community_hub.meetings.services import EMAIL_RE, PHONE_RE, ValidationFailed
 from community_hub.people.models import (
     ContactMethod,
@@ -14,6 +16,7 @@ from community_hub.people.models import (
     PeerSupporter,
     RequestStatus,
 )
+from community_hub.urls import site_url
 
 
 def create_contact_request(
@@ -66,6 +69,10 @@ def create_contact_request(
     )
     db.session.add(request)
     db.session.flush()
+    link = site_url("manage_people.contact_request", request_id=request.id)
+    notify_organisation(
+        peer.organisation, emails.contact_request, peer=peer.display_name, link=link
+    )
     return request
 
 

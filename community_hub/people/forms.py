@@ -6,7 +6,14 @@ from collections.abc import Mapping
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, FloatField, RadioField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    FloatField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
@@ -88,6 +95,15 @@ class PeerForm(ListingForm):
         description=_l("Short, for example: weekday evenings, Saturday mornings."),
     )
     paid = BooleanField(_l("This is a paid role (leave unticked for a volunteer)"))
+    volunteer_id = SelectField(
+        _l("Their volunteer record"),
+        coerce=int,
+        validate_choice=False,
+        description=_l(
+            "Linking the record lets them be offered to go with clients once their checks and "
+            "training are current, and lets them see those offers when they sign in."
+        ),
+    )
 
 
 class ChampionForm(ListingForm):

@@ -9,7 +9,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
+from community_hub.accounts.acting import working_organisation
 from community_hub.auth.decorators import roles_required
 from community_hub.auth.models import Organisation, Role
 from community_hub.auth.services import can_manage_organisation
@@ -32,6 +34,7 @@ from community_hub.people.models import (
     RequestStatus,
 )
 from community_hub.people.services import ChampionData, PeerData
+from community_hub.volunteers import links
 
 bp = Blueprint("manage_people", __name__, url_prefix="/manage/people")
 MANAGERS = (Role.COORDINATOR.value, Role.ADMIN.value)
@@ -54,9 +57,8 @@ def _owned(kind: str, listing_id: int) -> Any:
 
 
 def _organisation() -> Organisation:
-    if current_user.organisation is None:
-        abort(403)
-    return current_user.organisation
+    """The organisation new records belong to (an administrator chooses one to act for)."""
+    return working_organisation()
 
 
 def _common(form: ListingForm) -> dict[str, Any]:
@@ -124,6 +126,12 @@ def _save(kind: str, listing: Any) -> Any:
         form.languages.data = listing.language_list
         form.pathways.data = listing.pathway_list
         form.offers.data = listing.offer_list
+        form.volunteer_id.data = listing.volunteer_id or 0
+    if isinstance(form, PeerForm):
+        organisation_id = listing.organisation_id if listing else _organisation().id
+        form.volunteer_id.choices = [SelectChoice(0, _("Not linked"))] + [
+            SelectChoice(v.id, v.first_name) for v in links.linkable_volunteers(organisation_id)
+        ]
     if form.validate_on_submit():
         today = _today()
         try:
@@ -133,6 +141,7 @@ def _save(kind: str, listing: Any) -> Any:
                     listing = services.create_peer(data, _organisation(), today)
                 else:
                     services.update_peer(listing, data, today)
+                links.link_peer_to_volunteer(listing, form.volunteer_id.data or 0)
             else:
                 champion = _champion_data(form)
                 if listing is None:

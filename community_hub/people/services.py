@@ -11,9 +11,10 @@ from typing import TypeVar
 
 from sqlalchemy import select
 
+from community_hub import slugs
 from community_hub.auth.models import Organisation, Role, User, utcnow
 from community_hub.extensions import db
-from community_hub.meetings.services import ValidationFailed, slugify
+from community_hub.meetings.services import ValidationFailed
 from community_hub.people.contact import (
     create_contact_request,
     handle_contact_request,
@@ -54,11 +55,7 @@ L = TypeVar("L", PeerSupporter, RecoveryChampion)
 
 
 def unique_slug(model: type[Listing], *parts: str) -> str:
-    base = slugify("-".join(p for p in parts if p))
-    slug, n = base, 2
-    while db.session.scalar(select(model.id).where(model.slug == slug)) is not None:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    return slugs.unique_slug(model.slug, *parts, fallback="meeting")
 
 
 def _apply_common(listing: Listing, data: ListingData, located: tuple[float, float]) -> None:

@@ -1,4 +1,4 @@
-"""Follow-up reminders for `flask reminders`: each worker hears once a day what is due.
+"""Follow-up reminders for the daily job: each worker hears once a day what is due.
 
 The email holds counts only, never a client reference: the details stay behind the sign-in.
 """
@@ -12,10 +12,13 @@ from sqlalchemy import select
 
 from community_hub.auth.models import User
 from community_hub.extensions import db
+from community_hub.jobs import emails
+from community_hub.jobs.models import OutboxMessage
+from community_hub.jobs.outbox import enqueue_once
 from community_hub.referrals import consent
 from community_hub.referrals.followups import WITH_CONSENTS
 from community_hub.referrals.models import FollowUp, Referral
-from community_hub.volunteers.reminders import Report, Sender, send_once
+from community_hub.urls import site_url
 
 FOLLOW_UPS_DUE = "follow_ups_due"
 
@@ -42,23 +45,19 @@ def due_by_worker(today: date) -> dict[int, tuple[int, int]]:
     return {w: (due[w], overdue[w]) for w in set(due) | set(overdue)}
 
 
-def follow_up_reminders(today: date, send: Sender, report: Report) -> None:
-    """Email each active worker with follow-ups due today or overdue, once a day."""
+def follow_up_reminders(today: date) -> list[OutboxMessage]:
+    """Queue, once a day, each active worker's count of follow-ups due today and overdue."""
+    queued = []
+    link = site_url("referrals.desk")
     for worker_id, (due, overdue) in sorted(due_by_worker(today).items()):
         worker = db.session.get(User, worker_id)
         if worker is None or not worker.active:
             continue
-        parts = []
-        if due:
-            parts.append(f"{due} due today")
-        if overdue:
-            parts.append(f"{overdue} overdue")
-        summary = " and ".join(parts)
-        body = (
-            f"Hello {worker.display_name},\n\n"
-            f"You have follow-ups to make: {summary}.\n"
-            "Sign in and open the referral desk to see who, and how each client prefers to be "
-            "contacted.\n"
-        )
         key = (FOLLOW_UPS_DUE, worker.id, today.isoformat(), 0)
-        send_once(key, worker.email, f"Follow-ups: {summary}", body, today, send, report)
+        message = enqueue_once(
+            key, worker, emails.follow_ups_due, today,
+            name=worker.display_name, due=due, overdue=overdue, link=link,
+        )  # fmt: skip
+        if message is not None:
+            queued.append(message)
+    return queued

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from community_hub.accounts.acting import working_organisation
 from community_hub.auth.decorators import roles_required
 from community_hub.auth.models import Organisation, Role
 from community_hub.auth.services import can_manage_organisation
@@ -43,9 +44,8 @@ def _owned(service_id: str) -> Service:
 
 
 def _organisation() -> Organisation:
-    if current_user.organisation is None:
-        abort(403)
-    return current_user.organisation
+    """The organisation new records belong to (an administrator chooses one to act for)."""
+    return working_organisation()
 
 
 def _fill_choices(form: ResourceForm, service: Service | None) -> None:

@@ -6,7 +6,6 @@ and phones, all in the caller's transaction: services flush, the view commits.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TypeVar
@@ -14,10 +13,11 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from community_hub import slugs
 from community_hub.auth.models import Organisation, Role, User, utcnow
 from community_hub.extensions import db
 from community_hub.geo.geocode import normalise_postcode
-from community_hub.meetings.services import ValidationFailed, slugify
+from community_hub.meetings.services import ValidationFailed
 from community_hub.resources.models import (
     Location,
     LocationType,
@@ -62,12 +62,7 @@ def unique_slug(name: str, town: str) -> str:
     """'The Beacon Café', 'Doncaster' -> 'the-beacon-cafe-doncaster', unique among services."""
     if town.lower() in name.lower():
         town = ""
-    ascii_text = unicodedata.normalize("NFKD", f"{name} {town}").encode("ascii", "ignore")
-    base = slugify(ascii_text.decode())
-    slug, n = base, 2
-    while db.session.scalar(select(Service.id).where(Service.slug == slug)) is not None:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    return slugs.unique_slug(Service.slug, name, town, fallback="meeting")
 
 
 def _sync(rows: list[Row], wanted: Sequence[object], make: Callable[[], Row]) -> list[Row]:

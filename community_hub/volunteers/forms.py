@@ -78,6 +78,14 @@ class VolunteerForm(ServiceErrors, FlaskForm):
     emergency_contact_phone = StringField(
         _l("Emergency contact phone (staff only)"), validators=[Length(max=40)]
     )
+    peer_id = SelectField(
+        _l("Their peer supporter profile"),
+        coerce=int,
+        validate_choice=False,
+        description=_l(
+            "The public profile that offers them as a peer supporter, if they have one."
+        ),
+    )
 
 
 class StageForm(ServiceErrors, FlaskForm):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community_hub.auth.models import Organisation, User, utcnow
@@ -89,22 +89,3 @@ class StageChange(Model):
 
     volunteer: Mapped[Volunteer] = relationship(back_populates="history")
     changed_by: Mapped[User | None] = relationship()
-
-
-class ReminderSent(Model):
-    """One row per reminder sent, so each is sent once per cycle (e.g. per expiry date)."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(30))
-    subject_id: Mapped[int]
-    cycle: Mapped[str] = mapped_column(String(40))  # e.g. the expiry date being warned about
-    offset_days: Mapped[int]
-    recipient: Mapped[str] = mapped_column(String(254))
-    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
-    on: Mapped[date]
-
-    __table_args__ = (
-        UniqueConstraint(
-            "kind", "subject_id", "cycle", "offset_days", "recipient", name="uq_reminder_once"
-        ),
-    )

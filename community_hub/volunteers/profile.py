@@ -8,9 +8,13 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from community_hub.accounts.models import Invitation
+from community_hub.auth.models import utcnow
 from community_hub.extensions import db
+from community_hub.people.models import PeerSupporter
 from community_hub.volunteers.course_models import Enrolment
 from community_hub.volunteers.dashboard import EXPIRY_HORIZON_DAYS, requirement_types
+from community_hub.volunteers.links import peer_of
 from community_hub.volunteers.models import Volunteer
 from community_hub.volunteers.placement_models import (
     HoursLog,
@@ -56,6 +60,8 @@ class Profile:
     approved_hours: Decimal
     due: list[Due]
     clearance: Clearance
+    peer: PeerSupporter | None = None  # the public profile linked to this record
+    invitation: Invitation | None = None  # an open invitation to sign in
 
     @property
     def loggable_placements(self) -> list[Placement]:
@@ -117,4 +123,20 @@ def profile(volunteer: Volunteer, today: date) -> Profile:
         approved_hours=approved,
         due=due_for(volunteer, today),
         clearance=may_accompany(volunteer, today),
+        peer=peer_of(volunteer),
+        invitation=_open_invitation(volunteer),
+    )
+
+
+def _open_invitation(volunteer: Volunteer) -> Invitation | None:
+    return db.session.scalar(
+        select(Invitation)
+        .where(
+            Invitation.volunteer_id == volunteer.id,
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+            Invitation.expires_at > utcnow(),
+        )
+        .order_by(Invitation.id.desc())
+        .limit(1)
     )

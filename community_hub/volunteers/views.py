@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from community_hub.accounts.acting import working_organisation
 from community_hub.auth.decorators import roles_required
 from community_hub.auth.models import Organisation, Role
 from community_hub.auth.services import can_manage_organisation
@@ -80,10 +81,8 @@ def scope() -> int | None:
 
 
 def own_organisation() -> Organisation:
-    """The organisation new records belong to (an administrator needs one too)."""
-    if current_user.organisation is None:
-        abort(403)
-    return current_user.organisation
+    """The organisation new records belong to (an administrator chooses one to act for)."""
+    return working_organisation()
 
 
 def owned(model: type[Owned], object_id: int) -> Owned:

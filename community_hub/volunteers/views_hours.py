@@ -53,7 +53,11 @@ def _render_me(volunteer: Volunteer, form: HoursForm | None = None, status: int 
 @roles_required(Role.VOLUNTEER.value)
 def me() -> Any:
     """A volunteer's own page: training, placements, what is due, and their hours."""
-    return _render_me(_me())
+    volunteer = db.session.scalar(select(Volunteer).where(Volunteer.user_id == current_user.id))
+    if volunteer is None:
+        # Signed in, but no record is linked yet (invited from the people page, say).
+        return render_template("volunteers/me_unlinked.html")
+    return _render_me(volunteer)
 
 
 @bp.route("/me/hours", methods=["POST"])

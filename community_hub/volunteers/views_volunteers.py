@@ -9,11 +9,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from community_hub.accounts import invitations
 from community_hub.auth.decorators import roles_required
+from community_hub.auth.models import Role
 from community_hub.extensions import db
 from community_hub.meetings.services import ValidationFailed
 from community_hub.volunteers import dashboard as board
-from community_hub.volunteers import services
+from community_hub.volunteers import links, services
 from community_hub.volunteers.forms import CheckForm, PauseForm, StageForm, VolunteerForm
 from community_hub.volunteers.models import Volunteer
 from community_hub.volunteers.profile import profile
@@ -36,6 +38,12 @@ def volunteer_list() -> Any:
     return render_template("volunteers/list.html", volunteers=volunteers)
 
 
+def _peer_choices(form: VolunteerForm, organisation_id: int) -> None:
+    form.peer_id.choices = [SelectChoice(0, _("No profile"))] + [
+        SelectChoice(p.id, p.display_name) for p in links.linkable_peers(organisation_id)
+    ]
+
+
 def _data(form: VolunteerForm) -> services.VolunteerData:
     fields = services.VolunteerData.__dataclass_fields__
     return services.VolunteerData(**{name: getattr(form, name).data or "" for name in fields})
@@ -47,9 +55,11 @@ def new_volunteer() -> Any:
     """Add someone who has enquired about volunteering."""
     organisation = own_organisation()
     form = VolunteerForm()
+    _peer_choices(form, organisation.id)
     if form.validate_on_submit():
         try:
             volunteer = services.add_volunteer(_data(form), organisation, current_user)
+            links.link_volunteer_to_peer(volunteer, form.peer_id.data or 0)
         except ValidationFailed as failed:
             show_errors(form, failed)
         else:
@@ -66,9 +76,14 @@ def edit_volunteer(volunteer_id: int) -> Any:
     """Correct a volunteer's details and contact preferences."""
     volunteer = owned(Volunteer, volunteer_id)
     form = VolunteerForm(obj=volunteer)
+    _peer_choices(form, volunteer.organisation_id)
+    if not form.is_submitted():
+        peer = links.peer_of(volunteer)
+        form.peer_id.data = peer.id if peer else 0
     if form.validate_on_submit():
         try:
             services.update_volunteer(volunteer, _data(form))
+            links.link_volunteer_to_peer(volunteer, form.peer_id.data or 0)
         except ValidationFailed as failed:
             show_errors(form, failed)
         else:
@@ -101,6 +116,26 @@ def _render_volunteer(volunteer: Volunteer, status: int = 200, **forms: Any) -> 
 def volunteer(volunteer_id: int) -> Any:
     """A volunteer's whole record: stage and history, checks, placements, courses, hours."""
     return _render_volunteer(owned(Volunteer, volunteer_id))
+
+
+@bp.route("/<int:volunteer_id>/invite", methods=["POST"])
+@roles_required(*MANAGERS)
+def invite_volunteer(volunteer_id: int) -> Any:
+    """Invite a volunteer to sign in, at their record's email; the account is linked to it."""
+    volunteer = owned(Volunteer, volunteer_id)
+    try:
+        invitations.invite(
+            volunteer.email, Role.VOLUNTEER.value, volunteer.organisation, current_user,
+            volunteer=volunteer,
+        )  # fmt: skip
+    except ValidationFailed as failed:
+        db.session.rollback()
+        for message in failed.errors.values():
+            flash(message, "error")
+    else:
+        db.session.commit()
+        flash(_("Invitation sent to %(email)s.", email=volunteer.email), "success")
+    return redirect(url_for("volunteers.volunteer", volunteer_id=volunteer.id))
 
 
 @bp.route("/<int:volunteer_id>/stage", methods=["POST"])

@@ -116,6 +116,7 @@ def _seed_people(today: Any) -> None:
     peer = PeerSupporter(
         organisation_id=peers.id, slug="kerry", display_name="Kerry", area="Doncaster",
         languages=",en,", pathways=",na,", volunteer_id=kerry.id,
+        consent_at=datetime.now(UTC).replace(tzinfo=None),
     )  # fmt: skip
     peer.place_at(53.52, -1.12)
     db.session.add(peer)

@@ -154,3 +154,17 @@ class TestRateLimit:
             client.get(f"/peers/{peer.id}", environ_base={"REMOTE_ADDR": "192.0.2.9"}).status_code
             == 200
         )
+
+
+def test_the_coordinators_hear_of_a_request_but_not_who_asked(
+    client, make_peer, make_user, contact_form
+):
+    from community_hub.jobs.models import OutboxMessage
+
+    peer = make_peer(display_name="Dean")
+    jo = make_user("coordinator", organisation=peer.organisation)
+    client.post(f"/peers/{peer.id}", data=contact_form(first_name="Jamie", message="Evenings"))
+    (message,) = db.session.scalars(db.select(OutboxMessage)).all()
+    assert (message.recipient, message.subject) == (jo.email, "New request to talk to Dean")
+    for private in ("Jamie", "07700 900999", "Evenings"):
+        assert private not in message.body_text + message.body_html

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -84,6 +84,7 @@ def cleared_peer(
             pathways=pathways,
             gender=gender,
             volunteer_id=volunteer.id,
+            consent_at=datetime.now(UTC).replace(tzinfo=None),  # listed: matching needs it
         )
         peer.place_at(lat, -1.13)
         db.session.add(peer)

@@ -334,3 +334,22 @@ def test_the_desk_pages_through_many_referrals(client, auth, worker, meeting):
     assert "Page 2 of 2" in second and "Previous" in second
     assert len(re.findall(r'href="/referrals/\d+"', first)) == 25
     assert len(re.findall(r'href="/referrals/\d+"', second)) == 5
+
+
+def test_the_peer_hears_of_an_offer_without_the_clients_reference(
+    client, auth, worker, meeting, cleared_peer, make_user, peer_group
+):
+    from community_hub.jobs.models import OutboxMessage
+
+    kerry_user = make_user("volunteer", organisation=peer_group, display_name="Kerry")
+    peer = cleared_peer(user=kerry_user)
+    db.session.commit()
+    auth.login(worker)
+    match_url = client.post("/referrals/new", data=referral_form(meeting)).headers["Location"]
+    assert client.post(match_url, data={"peer_id": str(peer.id)}).status_code == 302
+    (message,) = db.session.scalars(select(OutboxMessage)).all()
+    assert message.recipient == kerry_user.email
+    assert message.subject == "Could you go with someone to a meeting?"
+    assert "Hope Group" in message.body_text and "Don Valley Treatment" in message.body_text
+    reference = db.session.scalar(select(Referral)).client.reference
+    assert reference not in message.body_text + message.body_html + message.subject

@@ -46,8 +46,9 @@ def test_workers_hear_counts_of_follow_ups_due_once_a_day(runner, inbox, worker,
     db.session.commit()
 
     run(runner, day)
-    bodies = [m.get_content() for _tos, m in inbox.received]
-    assert bodies and not any("DV-" in body for body in bodies)  # counts only, no references
+    bodies = inbox.bodies()
+    assert len(bodies) == 2  # plain text and HTML
+    assert not any("DV-" in body for body in bodies)  # counts only, no references
     assert inbox.take() == [(worker.email, "Follow-ups: 1 due today and 1 overdue")]
 
     run(runner, day)

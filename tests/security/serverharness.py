@@ -130,6 +130,7 @@ class Gunicorn:
         }
         env.update(
             APP_ENV="production",
+            SITE_URL="https://hub.example.org",
             SECRET_KEY=self.secret,
             DATABASE_URL=self.database_url,
             # Plain http on the loopback: cookies must not be Secure-only for the clients.
@@ -138,7 +139,7 @@ class Gunicorn:
             LOGIN_RATE_LIMIT="1000 per minute",
         )
         command = [
-            sys.executable, "-m", "gunicorn", "wsgi:app",
+            sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app",
             "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}",
             "--access-logfile", str(self.logs / "access.log"),
             "--error-logfile", str(self.logs / "error.log"),

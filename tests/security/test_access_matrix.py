@@ -15,6 +15,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from community_hub.accounts.invitations import invite
 from community_hub.auth.models import Organisation
 from community_hub.auth.services import create_user, find_user
 from community_hub.extensions import db
@@ -71,8 +72,13 @@ REDIRECTS = dict.fromkeys(ROLES, 302)  # /home and the language switch send you 
 LOGIN_PAGE = {**dict.fromkeys(ROLES, 302), "anonymous": 200}  # signed in: straight home
 # Two-step sign-in is for staff; without a started set-up it sends you to your account.
 TWO_STEP = {**dict.fromkeys(ROLES, 302), "volunteer": 403}
-# An administrator belongs to no organisation, so cannot create an organisation's records.
-MANAGE_NEW = answers(coordinator_a=200, coordinator_b=200)
+# An administrator belongs to no organisation: creating records first asks which to act for.
+MANAGE_NEW = answers(coordinator_a=200, coordinator_b=200, admin=302)
+# People and invitations: administrators everyone, coordinators their own organisation.
+TEAM = answers(coordinator_a=200, coordinator_b=200, admin=200)
+TEAM_A = answers(coordinator_a=200, coordinator_b=404, admin=200)
+# A link with a token: without one (or with a stale one) it is gone, for everyone.
+TOKEN_LINK = dict.fromkeys(ROLES, 404)
 
 # endpoint -> expected GET answers, or None for a POST-only route (checked for refusals below).
 TABLE: dict[str, dict[str, int] | None] = {
@@ -90,6 +96,17 @@ TABLE: dict[str, dict[str, int] | None] = {
     "resources_csv.resources_csv": PUBLIC, "reports.public_dashboard": PUBLIC,
     "reports.public_csv": PUBLIC, "static": PUBLIC,
     "auth.login": LOGIN_PAGE, "auth.logout": None, "auth.account": ACCOUNT,
+    "auth.preferences": None,
+    "accounts.accept": TOKEN_LINK, "accounts.reset": TOKEN_LINK, "accounts.forgot": PUBLIC,
+    "admin.console": ADMIN_ONLY, "admin.organisation_list": ADMIN_ONLY,
+    "admin.new_organisation": ADMIN_ONLY, "admin.organisation": ADMIN_ONLY,
+    "admin.act_for_page": ADMIN_ONLY, "admin.outbox": ADMIN_ONLY,
+    "admin.archive_organisation": None, "admin.restore_organisation": None,
+    "admin.stop_acting": None,
+    "admin.people": TEAM, "admin.invite": TEAM, "admin.person": TEAM_A,
+    "admin.deactivate": None, "admin.reactivate": None,
+    "admin.revoke_invitation": None, "admin.resend_invitation": None,
+    "volunteers.invite_volunteer": None,
     "auth.two_step_setup": TWO_STEP, "auth.two_step_start": None, "auth.two_step_off": None,
     "interop.import_page": ADMIN_ONLY,
     "manage.dashboard": MANAGE_LIST, "manage.venues": MANAGE_LIST,
@@ -139,7 +156,13 @@ MANAGE_A_POSTS = (
     "volunteers.change_stage", "volunteers.complete", "volunteers.enrol",
     "volunteers.move_placement", "volunteers.new_session", "volunteers.pause",
     "volunteers.resume", "volunteers.record_check", "volunteers.start_renewal",
-    "volunteers.withdraw",
+    "volunteers.withdraw", "volunteers.invite_volunteer",
+)  # fmt: skip
+ADMIN_POSTS = (
+    "admin.archive_organisation", "admin.restore_organisation", "admin.stop_acting",
+)  # fmt: skip
+TEAM_A_POSTS = (
+    "admin.deactivate", "admin.reactivate", "admin.revoke_invitation", "admin.resend_invitation",
 )  # fmt: skip
 DESK_A_POSTS = (
     "referrals.give_consent", "referrals.withdraw_consent", "referrals.move",
@@ -148,6 +171,9 @@ DESK_A_POSTS = (
 POST_RULES: dict[str, dict[str, int]] = {
     **dict.fromkeys(MANAGE_A_POSTS, MANAGE_A),
     **dict.fromkeys(DESK_A_POSTS, DESK_A),
+    **dict.fromkeys(ADMIN_POSTS, ADMIN_ONLY),
+    **dict.fromkeys(TEAM_A_POSTS, TEAM_A),
+    "auth.preferences": SIGNED_IN,
     "referrals.find": DESK,
     "referrals.respond": OFFER,
     "referrals.subject_erase": ADMIN_ONLY,
@@ -185,6 +211,8 @@ def ids(app: Flask) -> dict[str, Any]:
     with_follow_ups = db.session.scalars(
         select(Referral).where(Referral.follow_ups.any()).order_by(Referral.id)
     ).first()
+    invitation, _link = invite("new.worker@example.org", "worker", a, None)
+    dean = find_user("volunteer@example.org")
     suggestion = ChangeSuggestion(
         organisation_id=a.id, meeting_id=meeting.id, kind="time", message="Starts at 7"
     )
@@ -212,6 +240,7 @@ def ids(app: Flask) -> dict[str, Any]:
         "offer_id": offered.id,
         "code": "en", "filename": "leaflet.css", "name": "linkage", "purpose": "follow_up",
         "answer": "accept", "action": "confirm",
+        "organisation_id": a.id, "user_id": dean.id, "invitation_id": invitation.id,
     }  # fmt: skip
 
 

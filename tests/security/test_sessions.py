@@ -194,6 +194,7 @@ def test_production_cookies_are_secure_httponly_and_samesite():
         {
             "APP_ENV": "production",
             "SECRET_KEY": "x" * 40,
+            "SITE_URL": "https://hub.example.org",
             "SQLALCHEMY_DATABASE_URI": "sqlite://",
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": False,

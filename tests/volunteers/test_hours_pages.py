@@ -38,9 +38,14 @@ def test_a_volunteer_sees_their_own_page(client, auth, me):
     assert "Secret Sam" not in html  # emergency contact is for staff only
 
 
-def test_a_volunteer_without_a_record_gets_not_found(client, auth, make_user, programme):
+def test_a_volunteer_without_a_record_is_told_it_is_not_linked_yet(
+    client, auth, make_user, programme
+):
     auth.login(make_user("volunteer", organisation=programme.org))
-    assert client.get("/volunteers/me").status_code == 404
+    page = client.get("/volunteers/me")
+    assert page.status_code == 200
+    assert "has not linked your volunteer record" in page.get_data(as_text=True)
+    assert client.post("/volunteers/me/hours", data={}).status_code == 404
 
 
 def test_a_volunteer_cannot_reach_anyone_elses_record(

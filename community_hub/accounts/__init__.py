@@ -1,0 +1,1 @@
+"""Joining and running a real site: invitations, password resets, organisations and people."""
