@@ -123,11 +123,13 @@ def init_app(app: Flask) -> None:
     from community_hub.interop.resources_csv import import_resources_command
     from community_hub.jobs.cli import reminders_command, send_mail_command
     from community_hub.people.retention import purge_contact_requests_command
+    from community_hub.volunteers.importing import import_volunteers_command
 
     app.cli.add_command(init_site_command)
     app.cli.add_command(reminders_command)
     app.cli.add_command(send_mail_command)
     app.cli.add_command(import_resources_command)
+    app.cli.add_command(import_volunteers_command)
     app.cli.add_command(import_feed_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(gazetteer_group)

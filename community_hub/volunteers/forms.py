@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
+    FieldList,
+    HiddenField,
     IntegerField,
     SelectField,
     StringField,
+    SubmitField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
@@ -38,6 +42,9 @@ END_REASON_LABELS = {
     EndReason.HOST_ENDED: _l("Host ended it"),
     EndReason.ENDED_BY_COORDINATOR: _l("Ended by the coordinator"),
 }
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+IMPORT_PIECE = 400_000  # characters of base64 in each hidden field
+IMPORT_PIECES = IMPORT_MAX_BYTES * 4 // 3 // IMPORT_PIECE + 1
 SUPERVISION_KINDS = {
     "one_to_one": _l("One to one"),
     "group": _l("Group"),
@@ -204,3 +211,20 @@ class HoursForm(ServiceErrors, FlaskForm):
 
 class DeclineForm(ServiceErrors, FlaskForm):
     reason = TextAreaField(_l("Why the hours are declined"), validators=[Length(max=2000)])
+
+
+class ImportForm(ServiceErrors, FlaskForm):
+    spreadsheet = FileField(
+        _l("Spreadsheet saved as CSV"),
+        validators=[FileRequired(_l("Choose the CSV file to check."))],
+        description=_l("CSV UTF-8, 5 MB at most."),
+    )
+    submit = SubmitField(_l("Check the file"))
+
+
+class SaveImportForm(FlaskForm):
+    # The checked file (base64) in pieces, as each form field must stay under 500 kB, and its
+    # SHA-256, so what is saved is exactly what was checked.
+    content = FieldList(HiddenField(), max_entries=IMPORT_PIECES)
+    digest = HiddenField()
+    submit = SubmitField(_l("Save these volunteers"))

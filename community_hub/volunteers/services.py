@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from community_hub.auth.models import Organisation, User, utcnow
@@ -39,24 +40,25 @@ class VolunteerData:
     emergency_contact_phone: str = ""
 
 
-def _validate(data: VolunteerData) -> None:
+def validate_volunteer(data: VolunteerData) -> None:
+    """Raise ValidationFailed, one message per field, unless the details may be saved."""
     errors: dict[str, str] = {}
     if not data.first_name.strip():
-        errors["first_name"] = "Enter the volunteer's first name (or the name they use)."
+        errors["first_name"] = _("Enter the volunteer's first name (or the name they use).")
     elif len(data.first_name) > 60:
-        errors["first_name"] = "Use 60 characters or fewer."
+        errors["first_name"] = _("Use 60 characters or fewer.")
     if data.email.strip() and not EMAIL_RE.match(data.email.strip()):
-        errors["email"] = "Enter an email like name@example.org, or leave it empty."
+        errors["email"] = _("Enter an email like name@example.org, or leave it empty.")
     for name in ("phone", "emergency_contact_phone"):
         value = getattr(data, name).strip()
         if value and not PHONE_RE.match(value):
-            errors[name] = "A phone number may only hold digits, spaces and + ( ) -."
+            errors[name] = _("A phone number may only hold digits, spaces and + ( ) -.")
     if data.contact_preference not in CONTACT_PREFERENCES:
-        errors["contact_preference"] = "Choose how they would like to be contacted."
+        errors["contact_preference"] = _("Choose how they would like to be contacted.")
     elif data.contact_preference == "email" and not data.email.strip():
-        errors["email"] = "They prefer email: add their email address, or choose another way."
+        errors["email"] = _("They prefer email: add their email address, or choose another way.")
     elif data.contact_preference in ("phone", "text") and not data.phone.strip():
-        errors["phone"] = "They prefer phone or text: add their number, or choose another way."
+        errors["phone"] = _("They prefer phone or text: add their number, or choose another way.")
     if errors:
         raise ValidationFailed(errors)
 
@@ -69,19 +71,25 @@ def _apply(volunteer: Volunteer, data: VolunteerData) -> None:
     volunteer.languages = ",".join(dict.fromkeys(codes)) or "en"
 
 
-def add_volunteer(data: VolunteerData, organisation: Organisation, by: User | None) -> Volunteer:
-    """A new volunteer starts at enquiry; the first history row says who added them."""
-    _validate(data)
+def add_volunteer(
+    data: VolunteerData, organisation: Organisation, by: User | None, reason: str = ""
+) -> Volunteer:
+    """A new volunteer starts at enquiry; the first history row says who added them (and how)."""
+    validate_volunteer(data)
     volunteer = Volunteer(organisation=organisation, stage=Stage.ENQUIRY.value)
     _apply(volunteer, data)
     db.session.add(volunteer)
-    db.session.add(StageChange(volunteer=volunteer, to_stage=Stage.ENQUIRY.value, changed_by=by))
+    db.session.add(
+        StageChange(
+            volunteer=volunteer, to_stage=Stage.ENQUIRY.value, changed_by=by, reason=reason.strip()
+        )
+    )
     db.session.flush()
     return volunteer
 
 
 def update_volunteer(volunteer: Volunteer, data: VolunteerData) -> None:
-    _validate(data)
+    validate_volunteer(data)
     _apply(volunteer, data)
     db.session.flush()
 
@@ -119,6 +127,32 @@ def resume(volunteer: Volunteer) -> None:
     volunteer.pause_reason = ""
 
 
+def check_problems(
+    organisation_id: int,
+    requirement: RequirementType,
+    completed_on: date,
+    today: date,
+    *,
+    dbs_level: str = "",
+    certificate_number: str = "",
+    expires_on: date | None = None,
+) -> dict[str, str]:
+    """Why a check could not be recorded for a volunteer of this organisation (empty: it can)."""
+    errors: dict[str, str] = {}
+    if requirement.organisation_id != organisation_id:
+        errors["requirement"] = _("Choose one of your organisation's requirements.")
+    if completed_on > today:
+        errors["completed_on"] = _("The date cannot be in the future.")
+    if expires_on is not None and expires_on < completed_on:
+        errors["expires_on"] = _("The expiry date cannot be before the date completed.")
+    if requirement.kind == RequirementKind.DBS.value:
+        if dbs_level not in {level.value for level in DbsLevel}:
+            errors["dbs_level"] = _("Choose the DBS check level.")
+        if not re.fullmatch(r"[0-9]{12}", certificate_number.strip()):
+            errors["certificate_number"] = _("A DBS certificate number is 12 digits.")
+    return errors
+
+
 def record_check(
     volunteer: Volunteer,
     requirement: RequirementType,
@@ -130,21 +164,21 @@ def record_check(
     certificate_number: str = "",
     update_service: bool = False,
     notes: str = "",
+    expires_on: date | None = None,
 ) -> Check:
-    """Record that a volunteer met a requirement; its expiry follows the requirement's validity."""
-    errors: dict[str, str] = {}
-    if requirement.organisation_id != volunteer.organisation_id:
-        errors["requirement"] = "Choose one of your organisation's requirements."
-    if completed_on > today:
-        errors["completed_on"] = "The date cannot be in the future."
-    if requirement.kind == RequirementKind.DBS.value:
-        if dbs_level not in {level.value for level in DbsLevel}:
-            errors["dbs_level"] = "Choose the DBS check level."
-        if not re.fullmatch(r"[0-9]{12}", certificate_number.strip()):
-            errors["certificate_number"] = "A DBS certificate number is 12 digits."
+    """Record that a volunteer met a requirement; it expires by its validity, or on `expires_on`."""
+    errors = check_problems(
+        volunteer.organisation_id,
+        requirement,
+        completed_on,
+        today,
+        dbs_level=dbs_level,
+        certificate_number=certificate_number,
+        expires_on=expires_on,
+    )
     if errors:
         raise ValidationFailed(errors)
-    expires = (
+    expires = expires_on or (
         completed_on + timedelta(days=requirement.validity_days)
         if requirement.validity_days
         else None

@@ -1,7 +1,7 @@
 """Coordinators run their volunteer programme: the dashboard and each volunteer's record.
 
-Placements, courses, hours, a volunteer's own page and the exports add routes to this
-blueprint from their own modules, imported at the end of this one.
+Placements, courses, hours, a volunteer's own page, the exports and the import add routes to
+this blueprint from their own modules, imported at the end of this one.
 """
 
 from __future__ import annotations
@@ -153,6 +153,7 @@ from community_hub.volunteers import (  # noqa: E402
     views_courses,  # noqa: F401
     views_exports,  # noqa: F401
     views_hours,  # noqa: F401
+    views_import,  # noqa: F401
     views_placements,  # noqa: F401
     views_volunteers,  # noqa: F401
 )

@@ -126,6 +126,8 @@ TABLE: dict[str, dict[str, int] | None] = {
     "volunteers.new_placement": MANAGE_LIST, "volunteers.course_list": MANAGE_LIST,
     "volunteers.new_course": MANAGE_NEW, "volunteers.hours_queue": MANAGE_LIST,
     "volunteers.export": MANAGE_LIST,
+    # Coordinators import into their own organisation; an administrator has none (yet).
+    "volunteers.import_page": MANAGE_NEW, "volunteers.import_template": MANAGE_NEW,
     "volunteers.volunteer": MANAGE_A, "volunteers.edit_volunteer": MANAGE_A,
     "volunteers.placement": MANAGE_A, "volunteers.course": MANAGE_A,
     "volunteers.attendance": MANAGE_A,
