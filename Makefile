@@ -40,6 +40,7 @@ lock: | $(BIN)/python
 
 run: export APP_ENV ?= development
 run: export MAP_TILE_URL ?= https://tile.openstreetmap.org/{z}/{x}/{y}.png
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed

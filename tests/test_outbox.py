@@ -171,3 +171,16 @@ def test_an_organisation_hears_through_its_coordinators_or_else_its_contact_addr
     sent = notify_organisation(without, emails.contact_request, peer="Dean", link="x")
     assert [m.recipient for m in sent] == ["office@other.example.org"]
     assert notify_organisation(silent, emails.contact_request, peer="Dean", link="x") == []
+
+
+def test_each_email_is_written_in_its_recipients_language(make_user):
+    welsh = make_user("worker", language="cy", display_name="Rhys")
+    english = make_user("worker", display_name="Sam")
+    for person in (welsh, english):
+        enqueue(person, emails.follow_ups_due, name=person.display_name, due=2, overdue=0,
+                link="https://x/")  # fmt: skip
+    by_person = {m.recipient: m for m in db.session.scalars(select(OutboxMessage))}
+    assert by_person[welsh.email].subject == "Dilyniannau: 2 yn ddyledus heddiw"
+    assert "Helo Rhys," in by_person[welsh.email].body_text
+    assert 'lang="cy"' in by_person[welsh.email].body_html
+    assert by_person[english.email].subject == "Follow-ups: 2 due today"

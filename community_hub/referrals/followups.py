@@ -9,6 +9,7 @@ from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.strategy_options import _AbstractLoad
 
 from community_hub.auth.models import User
 from community_hub.extensions import db
@@ -18,10 +19,19 @@ from community_hub.referrals.models import Client, ContactAttempt, FollowUp, Pur
 from community_hub.volunteers.reminders import parse_offsets
 
 DEFAULT_OFFSETS = (7, 30, 90)
-# Due lists check each client's consent: load referral, client and consents together.
-WITH_CONSENTS = (
-    selectinload(FollowUp.referral).selectinload(Referral.client).selectinload(Client.consents)
-)
+
+
+def with_consents() -> _AbstractLoad:
+    """Due lists check each client's consent: load referral, client and consents together.
+
+    Built when used, not at import, so importing this module never configures the mappers
+    before every model is defined.
+    """
+    return (
+        selectinload(FollowUp.referral).selectinload(Referral.client).selectinload(Client.consents)
+    )
+
+
 FAILED_ATTEMPTS_FOR_LOST = 3
 
 
@@ -113,7 +123,7 @@ def due_for(user: User, today: date) -> tuple[list[FollowUp], list[FollowUp]]:
             FollowUp.due_on <= today,
         )
         .order_by(FollowUp.due_on)
-        .options(WITH_CONSENTS)  # one query for every client's consents, not one each
+        .options(with_consents())  # one query for every client's consents, not one each
     ).all()
     allowed = [f for f in rows if consent.due_follow_ups_need_consent(f, today)]
     return [f for f in allowed if f.due_on == today], [f for f in allowed if f.due_on < today]

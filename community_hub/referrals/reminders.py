@@ -16,7 +16,7 @@ from community_hub.jobs import emails
 from community_hub.jobs.models import OutboxMessage
 from community_hub.jobs.outbox import enqueue_once
 from community_hub.referrals import consent
-from community_hub.referrals.followups import WITH_CONSENTS
+from community_hub.referrals.followups import with_consents
 from community_hub.referrals.models import FollowUp, Referral
 from community_hub.urls import site_url
 
@@ -33,7 +33,7 @@ def due_by_worker(today: date) -> dict[int, tuple[int, int]]:
             FollowUp.due_on <= today,
             Referral.created_by_id.is_not(None),
         )
-        .options(WITH_CONSENTS)  # one query for every client's consents, not one each
+        .options(with_consents())  # one query for every client's consents, not one each
     ).all()
     due: Counter[int] = Counter()
     overdue: Counter[int] = Counter()

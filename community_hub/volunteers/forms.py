@@ -90,7 +90,7 @@ class VolunteerForm(ServiceErrors, FlaskForm):
         coerce=int,
         validate_choice=False,
         description=_l(
-            "The public profile that offers them as a peer supporter, if they have one."
+            "The public profile that offers them as a peer supporter, if any."
         ),
     )
 

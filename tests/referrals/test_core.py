@@ -158,6 +158,17 @@ def test_only_cleared_peers_are_offered_best_fit_first(
     assert names == [near.display_name, far.display_name, welsh.display_name]
 
 
+def test_only_listed_peers_are_offered(worker, client_record, meeting, cleared_peer):
+    from datetime import datetime
+
+    listed = cleared_peer("Listed")
+    cleared_peer("Hidden").hidden_at = datetime(2026, 11, 1)
+    cleared_peer("Unconsented").consent_at = None
+    cleared_peer("Archived").archived_at = datetime(2026, 11, 1)
+    referral = refer(client_record, worker, meeting)
+    assert [c.peer for c in matching.candidates(referral, TODAY)] == [listed]
+
+
 def test_offering_a_peer_needs_consent_and_withdrawal_stops_it_at_once(
     worker, client_record, meeting, cleared_peer
 ):
