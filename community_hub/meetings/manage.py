@@ -125,6 +125,8 @@ def new_meeting() -> Any:
     organisation = _organisation()
     form = MeetingForm()
     _fill_choices(form, organisation.id)
+    if not form.is_submitted():
+        form.timezone.data = organisation.timezone  # the organisation's own zone to start with
     if form.validate_on_submit():
         try:
             meeting = services.create_meeting(_data(form), organisation, _today())

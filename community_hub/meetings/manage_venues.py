@@ -36,6 +36,8 @@ def _data(form: VenueForm) -> VenueData:
 def _edit(venue: Venue | None) -> Any:
     organisation = venue.organisation if venue and venue.organisation else _organisation()
     form = VenueForm(obj=venue)
+    if venue is None and not form.is_submitted():
+        form.timezone.data = organisation.timezone  # the organisation's own zone to start with
     if form.validate_on_submit():
         try:
             saved = save_venue(venue, _data(form), organisation)

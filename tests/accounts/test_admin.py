@@ -223,3 +223,12 @@ def test_email_preferences_are_kept(client, auth, make_user):
     assert client.post("/account/preferences", data={"prefs-language": "xx"}).status_code == 302
     db.session.refresh(coordinator)
     assert coordinator.language == "cy"
+
+
+def test_new_meetings_and_venues_start_in_the_organisations_time_zone(
+    client, auth, make_user, make_org
+):
+    org = make_org(timezone="America/New_York")
+    auth.login(make_user("coordinator", organisation=org))
+    for form in ("/manage/meetings/new", "/manage/venues/new"):
+        assert 'value="America/New_York"' in page(client.get(form)), form
