@@ -95,13 +95,19 @@ def import_feed_command(
         f"add {len(report.added)}, change {len(report.changed)}, "
         f"archive {len(report.removed)}, unchanged {report.unchanged}, errors {len(report.errors)}"
     )
-    if report.errors:
+    finish_import(bool(report.errors), report.applied)
+
+
+def finish_import(has_errors: bool, applied: bool) -> None:
+    """How every import command ends: nothing saved on any error; else saved, or a dry run."""
+    if has_errors:
         db.session.rollback()
         raise click.ClickException("Nothing was saved: fix the rows above and run again.")
-    if report.applied:
+    if applied:
         db.session.commit()
         click.echo("Applied.")
     else:
+        db.session.rollback()
         click.echo("Dry run: nothing saved. Add --apply to save.")
 
 

@@ -24,6 +24,7 @@ from community_hub.auth.views import safe_next
 from community_hub.extensions import db
 from community_hub.jobs.models import MailStatus, OutboxMessage
 from community_hub.meetings.services import ValidationFailed
+from community_hub.volunteers.forms import show_errors
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 ADMIN = Role.ADMIN.value
@@ -96,9 +97,7 @@ def _save(form: OrganisationForm, organisation: Organisation | None) -> Any:
             else:
                 orgs.update_organisation(organisation, _data(form), current_user)
         except ValidationFailed as failed:
-            db.session.rollback()
-            for name, message in failed.errors.items():
-                form.set_error(name, message)
+            show_errors(form, failed)
         else:
             db.session.commit()
             flash(_("Saved %(name)s.", name=organisation.name), "success")

@@ -138,11 +138,7 @@ LINK_RESOLVERS[PURPOSE] = _link
 
 def find_pending(token: str) -> Invitation | None:
     """The open invitation this link belongs to, or None (unknown, used, revoked, expired)."""
-    if not token or len(token) > 100:
-        return None
-    invitation = db.session.scalar(
-        select(Invitation).where(Invitation.token_hash == tokens.hashed(token))
-    )
+    invitation = tokens.row_for(Invitation, token)
     if invitation is None or invitation.status() != InvitationStatus.PENDING:
         return None
     return invitation

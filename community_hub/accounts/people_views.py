@@ -20,6 +20,8 @@ from community_hub.auth.decorators import roles_required
 from community_hub.auth.models import Organisation, Role, User
 from community_hub.extensions import db
 from community_hub.meetings.services import ValidationFailed
+from community_hub.volunteers.forms import show_errors
+from community_hub.volunteers.models import Volunteer
 
 TEAM = (Role.ADMIN.value, Role.COORDINATOR.value)
 
@@ -86,9 +88,7 @@ def invite() -> Any:
                 current_user,
             )  # fmt: skip
         except ValidationFailed as failed:
-            db.session.rollback()
-            for name, message in failed.errors.items():
-                form.set_error(name, message)
+            show_errors(form, failed)
         else:
             db.session.commit()
             flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
@@ -121,9 +121,7 @@ def person(user_id: int) -> Any:
                     found, form.role.data or "", _chosen_organisation(form), current_user
                 )
             except ValidationFailed as failed:
-                db.session.rollback()
-                for name, message in failed.errors.items():
-                    form.set_error(name, message)
+                show_errors(form, failed)
             else:
                 db.session.commit()
                 flash(_("Saved %(name)s.", name=found.display_name), "success")
@@ -209,22 +207,24 @@ def revoke_invitation(invitation_id: int) -> Any:
 def resend_invitation(invitation_id: int) -> Any:
     """Send a new link (the old one stops working), for 72 hours more."""
     found = _visible_invitation(invitation_id)
+    volunteer = db.session.get(Volunteer, found.volunteer_id) if found.volunteer_id else None
+    invite_and_say(found.email, found.role, found.organisation, volunteer)
+    return redirect(url_for("admin.people"))
+
+
+def invite_and_say(
+    email: str, role: str, organisation: Organisation | None, volunteer: Volunteer | None = None
+) -> bool:
+    """Invite on the signed-in person's behalf, then say it is sent, or why it could not be."""
     try:
         invitation, _link = invitations.invite(
-            found.email, found.role, found.organisation, current_user,
-            volunteer=None if found.volunteer_id is None else _volunteer(found.volunteer_id),
-        )  # fmt: skip
+            email, role, organisation, current_user, volunteer=volunteer
+        )
     except ValidationFailed as failed:
         db.session.rollback()
         for message in failed.errors.values():
             flash(message, "error")
-    else:
-        db.session.commit()
-        flash(_("A new invitation is on its way to %(email)s.", email=invitation.email), "success")
-    return redirect(url_for("admin.people"))
-
-
-def _volunteer(volunteer_id: int) -> Any:
-    from community_hub.volunteers.models import Volunteer
-
-    return db.session.get(Volunteer, volunteer_id)
+        return False
+    db.session.commit()
+    flash(_("Invitation sent to %(email)s.", email=invitation.email), "success")
+    return True

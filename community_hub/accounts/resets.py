@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from community_hub.accounts import tokens
 from community_hub.accounts.models import PasswordReset
@@ -65,11 +65,7 @@ LINK_RESOLVERS[PURPOSE] = _link
 
 def find_usable(token: str) -> PasswordReset | None:
     """The open reset this link belongs to, or None (unknown, used or expired)."""
-    if not token or len(token) > 100:
-        return None
-    reset = db.session.scalar(
-        select(PasswordReset).where(PasswordReset.token_hash == tokens.hashed(token))
-    )
+    reset = tokens.row_for(PasswordReset, token)
     if reset is None or not reset.usable() or not reset.user.active:
         return None
     return reset

@@ -12,8 +12,14 @@ import base64
 import hashlib
 import hmac
 import secrets
+from typing import Any, TypeVar
 
 from flask import current_app
+from sqlalchemy import select
+
+from community_hub.extensions import db
+
+Row = TypeVar("Row")
 
 
 def new_nonce() -> str:
@@ -30,3 +36,11 @@ def token_for(purpose: str, row_id: int, nonce: str) -> str:
 def hashed(token: str) -> str:
     """What is stored, and looked up, for a token."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def row_for(model: type[Row], token: str) -> Row | None:
+    """The invitation or reset whose token this is, by its hash (None for anything else)."""
+    if not token or len(token) > 100:
+        return None
+    column: Any = model.token_hash  # type: ignore[attr-defined]
+    return db.session.scalar(select(model).where(column == hashed(token)))

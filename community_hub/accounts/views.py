@@ -22,6 +22,7 @@ from community_hub.auth.services import record_login
 from community_hub.auth.views import home_for
 from community_hub.extensions import db, limiter
 from community_hub.meetings.services import ValidationFailed
+from community_hub.volunteers.forms import show_errors
 from community_hub.web import public
 
 bp = Blueprint("accounts", __name__)
@@ -62,9 +63,7 @@ def accept() -> Any:
                 str(get_locale() or "en"),
             )  # fmt: skip
         except ValidationFailed as failed:
-            db.session.rollback()
-            for name, message in failed.errors.items():
-                form.set_error(name, message)
+            show_errors(form, failed)
         else:
             login_user(user, fresh=True)
             sessions.start()
@@ -120,9 +119,7 @@ def reset() -> Any:
         try:
             resets.complete_reset(found, form.password.data or "")
         except ValidationFailed as failed:
-            db.session.rollback()
-            for name, message in failed.errors.items():
-                form.set_error(name, message)
+            show_errors(form, failed)
         else:
             db.session.commit()
             flash(_("Your password is changed. Sign in with it now."), "success")

@@ -40,6 +40,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from community_hub.auth.models import Organisation
+from community_hub.cli import finish_import
 from community_hub.extensions import db
 from community_hub.interop.csv_format import FORMULA_STARTS, csv_lines
 from community_hub.interop.feed_import import SLUG_RE, TIME_RE, RowError
@@ -325,12 +326,4 @@ def import_resources_command(file: str, organisation_slug: str, apply: bool) -> 
         f"add {len(report.added)}, change {len(report.changed)}, "
         f"unchanged {report.unchanged}, errors {len(report.errors)}"
     )
-    if report.errors:
-        db.session.rollback()
-        raise click.ClickException("Nothing was saved: fix the rows above and run again.")
-    if report.applied:
-        db.session.commit()
-        click.echo("Applied.")
-    else:
-        db.session.rollback()
-        click.echo("Dry run: nothing saved. Add --apply to save.")
+    finish_import(bool(report.errors), report.applied)

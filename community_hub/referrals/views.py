@@ -29,7 +29,7 @@ from community_hub.referrals.intake import find_client
 from community_hub.referrals.labels import all_labels
 from community_hub.referrals.models import Client, Purpose, Referral
 from community_hub.referrals.states import Status
-from community_hub.volunteers.forms import ServiceErrors
+from community_hub.volunteers.forms import show_errors
 from community_hub.volunteers.views import today
 
 bp = Blueprint("referrals", __name__, url_prefix="/referrals")
@@ -47,12 +47,6 @@ def organisation_id() -> int:
     if current_user.organisation_id is None:
         abort(403)
     return int(current_user.organisation_id)
-
-
-def show_errors(form: ServiceErrors, failed: ValidationFailed) -> None:
-    db.session.rollback()
-    for name, message in failed.errors.items():
-        form.set_error(name, message)
 
 
 def client_data(form: ClientForm | ClientEditForm, reference: str) -> services.ClientData:

@@ -19,7 +19,8 @@ from community_hub.meetings.services import ValidationFailed
 from community_hub.referrals import staff
 from community_hub.referrals.forms import StaffAttendanceForm
 from community_hub.referrals.models import AuditEvent
-from community_hub.referrals.views import STAFF, bp, organisation_id, show_errors, today
+from community_hub.referrals.views import STAFF, bp, organisation_id, today
+from community_hub.volunteers.forms import show_errors
 
 SUBJECTS = ("client", "referral", "organisation")
 

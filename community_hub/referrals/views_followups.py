@@ -17,7 +17,8 @@ from community_hub.referrals.forms import AttemptForm, FollowUpForm
 from community_hub.referrals.models import FollowUp, Purpose
 from community_hub.referrals.services import TransitionRefused
 from community_hub.referrals.states import ClosedReason, Status
-from community_hub.referrals.views import STAFF, bp, show_errors, today
+from community_hub.referrals.views import STAFF, bp, today
+from community_hub.volunteers.forms import show_errors
 
 
 def _follow_up(follow_up_id: int) -> FollowUp:

@@ -30,10 +30,10 @@ from community_hub.referrals.views import (
     bp,
     client_data,
     organisation_id,
-    show_errors,
     today,
 )
 from community_hub.resources.models import Service
+from community_hub.volunteers.forms import show_errors
 
 
 def _int(value: str | None) -> int | None:

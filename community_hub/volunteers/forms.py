@@ -19,6 +19,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from community_hub.extensions import db
+from community_hub.meetings.services import ValidationFailed
 from community_hub.volunteers.models import STAGE_LABELS
 from community_hub.volunteers.placement_models import EndReason, PlacementStatus
 from community_hub.volunteers.requirement_models import DbsLevel
@@ -63,6 +65,13 @@ class ServiceErrors:
             self.form_errors.append(message)  # type: ignore[attr-defined]
 
 
+def show_errors(form: ServiceErrors, failed: ValidationFailed) -> None:
+    """Undo the failed change and show each of its reasons beside its field."""
+    db.session.rollback()
+    for name, message in failed.errors.items():
+        form.set_error(name, message)
+
+
 class VolunteerForm(ServiceErrors, FlaskForm):
     first_name = StringField(_l("First name (or the name they use)"), validators=[Length(max=60)])
     email = StringField(_l("Email"), validators=[Length(max=254)])
@@ -89,9 +98,7 @@ class VolunteerForm(ServiceErrors, FlaskForm):
         _l("Their peer supporter profile"),
         coerce=int,
         validate_choice=False,
-        description=_l(
-            "The public profile that offers them as a peer supporter, if any."
-        ),
+        description=_l("The public profile that offers them as a peer supporter, if any."),
     )
 
 

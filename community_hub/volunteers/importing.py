@@ -27,6 +27,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from community_hub.auth.models import Organisation, User
+from community_hub.cli import finish_import
 from community_hub.extensions import db
 from community_hub.interop.feed_import import RowError
 from community_hub.meetings.services import ValidationFailed
@@ -172,12 +173,4 @@ def import_volunteers_command(file: str, organisation_slug: str, apply: bool) ->
         f"add {len(report.added)}, update {len(report.updated)}, unchanged {report.unchanged}, "
         f"checks to record {report.checks}, errors {len(report.errors)}"
     )
-    if report.errors:
-        db.session.rollback()
-        raise click.ClickException("Nothing was saved: fix the rows above and run again.")
-    if report.applied:
-        db.session.commit()
-        click.echo("Applied.")
-    else:
-        db.session.rollback()
-        click.echo("Dry run: nothing saved. Add --apply to save.")
+    finish_import(bool(report.errors), report.applied)

@@ -27,7 +27,6 @@ from community_hub.auth.decorators import roles_required
 from community_hub.auth.models import Organisation, Role
 from community_hub.auth.services import can_manage_organisation
 from community_hub.extensions import db
-from community_hub.meetings.services import ValidationFailed
 from community_hub.volunteers import dashboard as board
 from community_hub.volunteers.course_models import Course, EnrolmentStatus
 from community_hub.volunteers.forms import (
@@ -35,7 +34,6 @@ from community_hub.volunteers.forms import (
     DBS_LABELS,
     END_REASON_LABELS,
     SUPERVISION_KINDS,
-    ServiceErrors,
 )
 from community_hub.volunteers.manage import known_roles
 from community_hub.volunteers.models import STAGE_LABELS, Volunteer
@@ -91,12 +89,6 @@ def owned(model: type[Owned], object_id: int) -> Owned:
     if found is None or not can_manage_organisation(current_user, found.organisation_id):
         abort(404)
     return found
-
-
-def show_errors(form: ServiceErrors, failed: ValidationFailed) -> None:
-    db.session.rollback()
-    for name, message in failed.errors.items():
-        form.set_error(name, message)
 
 
 @bp.context_processor

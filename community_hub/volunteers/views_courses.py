@@ -22,6 +22,7 @@ from community_hub.volunteers.forms import (
     EnrolForm,
     SessionForm,
     WithdrawForm,
+    show_errors,
 )
 from community_hub.volunteers.manage import add_course, add_session, register
 from community_hub.volunteers.models import Volunteer
@@ -31,7 +32,6 @@ from community_hub.volunteers.views import (
     own_organisation,
     owned,
     scope,
-    show_errors,
     today,
 )
 

@@ -16,7 +16,7 @@ from community_hub.auth.services import can_manage_organisation
 from community_hub.extensions import db
 from community_hub.meetings.services import ValidationFailed
 from community_hub.volunteers import dashboard as board
-from community_hub.volunteers.forms import DeclineForm, HoursForm
+from community_hub.volunteers.forms import DeclineForm, HoursForm, show_errors
 from community_hub.volunteers.hours import (
     approved_totals,
     hours_for_organisation,
@@ -26,7 +26,7 @@ from community_hub.volunteers.hours import (
 from community_hub.volunteers.models import Volunteer
 from community_hub.volunteers.placement_models import HoursLog
 from community_hub.volunteers.profile import profile
-from community_hub.volunteers.views import MANAGERS, bp, scope, show_errors, today
+from community_hub.volunteers.views import MANAGERS, bp, scope, today
 
 
 def _me() -> Volunteer:

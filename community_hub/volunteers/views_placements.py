@@ -15,7 +15,7 @@ from community_hub.auth.models import Organisation
 from community_hub.extensions import db
 from community_hub.meetings.services import ValidationFailed
 from community_hub.volunteers import services
-from community_hub.volunteers.forms import MoveForm, PlacementForm, SupervisionForm
+from community_hub.volunteers.forms import MoveForm, PlacementForm, SupervisionForm, show_errors
 from community_hub.volunteers.hours import record_supervision
 from community_hub.volunteers.manage import known_roles, propose_placement
 from community_hub.volunteers.models import Stage, Volunteer
@@ -23,7 +23,7 @@ from community_hub.volunteers.placement_models import Placement
 from community_hub.volunteers.placement_models import PlacementStatus as S
 from community_hub.volunteers.placements import LABELS, TransitionRefused, allowed_moves, move
 from community_hub.volunteers.requirements import gaps, supervision_due, supervision_overdue
-from community_hub.volunteers.views import MANAGERS, bp, owned, scope, show_errors, today
+from community_hub.volunteers.views import MANAGERS, bp, owned, scope, today
 
 
 @bp.route("/placements")

@@ -9,14 +9,20 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from community_hub.accounts import invitations
+from community_hub.accounts.people_views import invite_and_say
 from community_hub.auth.decorators import roles_required
 from community_hub.auth.models import Role
 from community_hub.extensions import db
 from community_hub.meetings.services import ValidationFailed
 from community_hub.volunteers import dashboard as board
 from community_hub.volunteers import links, services
-from community_hub.volunteers.forms import CheckForm, PauseForm, StageForm, VolunteerForm
+from community_hub.volunteers.forms import (
+    CheckForm,
+    PauseForm,
+    StageForm,
+    VolunteerForm,
+    show_errors,
+)
 from community_hub.volunteers.models import Volunteer
 from community_hub.volunteers.profile import profile
 from community_hub.volunteers.requirement_models import Check
@@ -25,7 +31,6 @@ from community_hub.volunteers.views import (
     bp,
     own_organisation,
     owned,
-    show_errors,
     today,
 )
 
@@ -123,18 +128,7 @@ def volunteer(volunteer_id: int) -> Any:
 def invite_volunteer(volunteer_id: int) -> Any:
     """Invite a volunteer to sign in, at their record's email; the account is linked to it."""
     volunteer = owned(Volunteer, volunteer_id)
-    try:
-        invitations.invite(
-            volunteer.email, Role.VOLUNTEER.value, volunteer.organisation, current_user,
-            volunteer=volunteer,
-        )  # fmt: skip
-    except ValidationFailed as failed:
-        db.session.rollback()
-        for message in failed.errors.values():
-            flash(message, "error")
-    else:
-        db.session.commit()
-        flash(_("Invitation sent to %(email)s.", email=volunteer.email), "success")
+    invite_and_say(volunteer.email, Role.VOLUNTEER.value, volunteer.organisation, volunteer)
     return redirect(url_for("volunteers.volunteer", volunteer_id=volunteer.id))
 
 
