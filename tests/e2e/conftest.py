@@ -1,13 +1,15 @@
 """Fixtures for journeys in real headless Chromium against the app served on 127.0.0.1.
 
-The app runs once per test session (not once per database backend) on a SQLite file, so the
-server thread and the test share one database. CSRF stays on: a real browser must carry it.
+The seeded demo site runs once per test session (not once per database backend) on a SQLite
+file, so the server thread and the test share one database; `empty_server` is a new site with
+no data at all, for one test. CSRF stays on: a real browser must carry it.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from pathlib import Path
@@ -193,11 +195,9 @@ def _seed_volunteers(today: Any, peers: Organisation, coordinator: Any) -> None:
     db.session.commit()
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """The app on 127.0.0.1 and a free port, in a background thread, shut down afterwards."""
-    path = tmp_path_factory.mktemp("e2e") / "hub.sqlite3"
-    app = create_app(
+def _e2e_app(path: Path) -> Flask:
+    """The app on a SQLite file, as served to the browser: CSRF on, rate limits off."""
+    return create_app(
         {
             "APP_ENV": "testing",
             "SECRET_KEY": "e2e-secret",
@@ -205,21 +205,55 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             "RATELIMIT_ENABLED": False,
         }
     )
-    with app.app_context():
-        db.create_all()
-        meetings = _seed()
-        db.session.remove()
+
+
+@contextmanager
+def serving(app: Flask) -> Iterator[str]:
+    """The app on 127.0.0.1 and a free port, in a background thread; yields its address."""
     server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
     thread.start()
     try:
-        yield LiveServer(f"http://127.0.0.1:{server.server_port}", app, meetings)
+        yield f"http://127.0.0.1:{server.server_port}"
     finally:
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
         with app.app_context():
             db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The seeded demo site, served for the whole test session."""
+    app = _e2e_app(tmp_path_factory.mktemp("e2e") / "hub.sqlite3")
+    with app.app_context():
+        db.create_all()
+        meetings = _seed()
+        db.session.remove()
+    with serving(app) as url:
+        yield LiveServer(url, app, meetings)
+
+
+@pytest.fixture
+def empty_server(tmp_path: Path) -> Iterator[LiveServer]:
+    """A new site as an organisation starts one: the tables and nothing in them.
+
+    SITE_URL is the served address, so links in its emails open in the browser.
+    """
+    app = _e2e_app(tmp_path / "empty.sqlite3")
+    with app.app_context():
+        db.create_all()
+        db.session.remove()
+    with serving(app) as url:
+        app.config["SITE_URL"] = url
+        yield LiveServer(url, app)
+
+
+@pytest.fixture
+def site(live_server: LiveServer) -> LiveServer:
+    """The server `new_page` opens pages on; a test module overrides it to use another."""
+    return live_server
 
 
 @pytest.fixture(scope="session")
@@ -306,9 +340,7 @@ def axe(browser: Any, page_log: PageLog) -> Iterator[Callable[[Any], None]]:
 
 
 @pytest.fixture
-def new_page(
-    browser: Any, live_server: LiveServer, page_log: PageLog
-) -> Iterator[Callable[..., Any]]:
+def new_page(browser: Any, site: LiveServer, page_log: PageLog) -> Iterator[Callable[..., Any]]:
     """Open a page in a fresh phone-sized context; extra options go to new_context().
 
     A script error or a Content-Security-Policy refusal on any page fails the test, and so does
@@ -325,7 +357,7 @@ def new_page(
         options.setdefault("viewport", PHONE)
         options.setdefault("timezone_id", "Europe/London")
         options.setdefault("locale", "en-GB")
-        context = browser.new_context(base_url=live_server.url, **options)
+        context = browser.new_context(base_url=site.url, **options)
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()
