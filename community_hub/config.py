@@ -80,6 +80,8 @@ DEFAULTS: dict[str, Any] = {
     # so those headers are ignored). With 1, HTTPS at the proxy counts as HTTPS (HSTS, cookies).
     "TRUSTED_PROXIES": 0,
     "WTF_CSRF_TIME_LIMIT": None,
+    # How long a form shown to a visitor stays usable (its token is signed, not in a cookie).
+    "PUBLIC_FORM_MAX_AGE": 12 * 3600,
     "BABEL_DEFAULT_LOCALE": "en",
     # Outgoing mail (reminders). Nothing is sent unless `flask reminders` runs.
     "MAIL_SERVER": "localhost",

@@ -301,7 +301,7 @@ class TestLoginCsrf:
         response = client.post("/login", data={"email": user.email, "password": PASSWORD})
 
         assert response.status_code == 400
-        assert "Your form expired" in unescape(response.get_data(as_text=True))
+        assert "This form has expired" in unescape(response.get_data(as_text=True))
         assert signed_in_user_id(client) is None
 
     def test_post_with_the_page_token_signs_in(self, client, make_user):

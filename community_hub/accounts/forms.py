@@ -17,6 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from community_hub.accounts.labels import KIND_LABELS
+from community_hub.publicforms import PublicForm
 from community_hub.volunteers.forms import ServiceErrors
 
 PASSWORD_HINT = _l(
@@ -25,7 +26,7 @@ PASSWORD_HINT = _l(
 )
 
 
-class NewPasswordForm(ServiceErrors, FlaskForm):
+class NewPasswordForm(ServiceErrors, PublicForm):
     token = HiddenField()
     password = PasswordField(
         _l("Choose a password"),
@@ -52,7 +53,7 @@ class AcceptForm(NewPasswordForm):
     )
 
 
-class ForgotForm(FlaskForm):
+class ForgotForm(PublicForm):
     email = EmailField(
         _l("Email address"),
         validators=[DataRequired(_l("Enter your email address.")), Length(max=254)],

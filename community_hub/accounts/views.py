@@ -22,6 +22,7 @@ from community_hub.auth.services import record_login
 from community_hub.auth.views import home_for
 from community_hub.extensions import db, limiter
 from community_hub.meetings.services import ValidationFailed
+from community_hub.publicforms import public_form
 from community_hub.volunteers.forms import show_errors
 from community_hub.web import public
 
@@ -46,6 +47,7 @@ def _status(form: Any) -> int:
 
 @bp.route("/invitation", methods=["GET", "POST"])
 @public
+@public_form
 def accept() -> Any:
     """Accept an invitation: choose a name and password; the account is made now."""
     form = AcceptForm()
@@ -91,6 +93,7 @@ def _reset_account_key() -> str:
     key_func=_reset_account_key,
 )
 @public
+@public_form
 def forgot() -> Any:
     """Ask for a link to choose a new password; the answer never says if the account exists."""
     form = ForgotForm()
@@ -107,6 +110,7 @@ def forgot() -> Any:
 
 @bp.route("/login/reset", methods=["GET", "POST"])
 @public
+@public_form
 def reset() -> Any:
     """Choose a new password from the link in the email; other sessions end."""
     form = NewPasswordForm()

@@ -5,8 +5,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from community_hub.publicforms import PublicForm
 
-class LoginForm(FlaskForm):
+
+class LoginForm(PublicForm):
     email = EmailField(
         _l("Email address"),
         validators=[DataRequired(_l("Enter your email address.")), Length(max=254)],
@@ -29,3 +31,9 @@ class CodeForm(FlaskForm):
         validators=[DataRequired(_l("Enter the 6-digit code.")), Length(max=20)],
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
     )
+
+
+class LoginCodeForm(PublicForm):
+    """The code at sign-in: shown before the person is signed in, so its token is in the page."""
+
+    code = CodeForm.code

@@ -20,11 +20,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from community_hub.auth import sessions
-from community_hub.auth.forms import CodeForm, LoginForm
+from community_hub.auth.forms import LoginCodeForm, LoginForm
 from community_hub.auth.models import Role, User
 from community_hub.auth.services import authenticate, end_all_sessions, record_login
 from community_hub.auth.totp import check_code
 from community_hub.extensions import db, limiter, login_manager
+from community_hub.publicforms import public_form
 from community_hub.web import public
 
 bp = Blueprint("auth", __name__)
@@ -93,6 +94,7 @@ def home_for(user: User) -> str:
     lambda: current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"], methods=["POST"], key_func=_account_key
 )
 @public
+@public_form
 def login() -> Any:
     """Sign in staff and volunteers: password, then a code when two-step sign-in is on."""
     if current_user.is_authenticated:
@@ -130,7 +132,7 @@ def login() -> Any:
 
 def _second_step(pending: dict[str, Any]) -> Any:
     """Ask for the code from the authenticator app of the account whose password was right."""
-    form = CodeForm()
+    form = LoginCodeForm()
     if form.validate_on_submit():
         user = db.session.get(User, int(pending.get("user", 0)))
         if user is not None and user.active and check_code(user, form.code.data or ""):

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
+from flask import abort, render_template, url_for
 
 from community_hub.directory.views import bp
 from community_hub.extensions import db, limiter
@@ -13,6 +12,7 @@ from community_hub.meetings.forms import SuggestionForm
 from community_hub.meetings.services import ValidationFailed
 from community_hub.meetings.suggestions import suggest_change
 from community_hub.people.models import PeerSupporter, RecoveryChampion
+from community_hub.publicforms import public_form
 from community_hub.resources.services import public_resource
 from community_hub.web import public
 
@@ -30,11 +30,8 @@ def handle_suggestion(target: Any, name: str, back_url: str) -> Any:
                 getattr(form, field).errors = [message]
         else:
             db.session.commit()
-            flash(
-                _("Thank you. The people who run this listing will check your suggestion."),
-                "success",
-            )
-            return redirect(back_url)
+            # A page, not a flash: a flash would need a cookie, and public pages set none.
+            return render_template("meetings/suggest_sent.html", name=name, back_url=back_url)
     status = 400 if form.errors else 200
     return render_template("meetings/suggest.html", name=name, back_url=back_url, form=form), status
 
@@ -42,6 +39,7 @@ def handle_suggestion(target: Any, name: str, back_url: str) -> Any:
 @bp.route("/peers/<int:peer_id>/suggest", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
 @public
+@public_form
 def suggest_peer(peer_id: int) -> Any:
     """Tell a peer supporter's organisation that their listing is wrong."""
     peer = db.session.get(PeerSupporter, peer_id)
@@ -53,6 +51,7 @@ def suggest_peer(peer_id: int) -> Any:
 @bp.route("/champions/<int:champion_id>/suggest", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
 @public
+@public_form
 def suggest_champion(champion_id: int) -> Any:
     """Tell a recovery champion's organisation that their listing is wrong."""
     champion = db.session.get(RecoveryChampion, champion_id)
@@ -65,6 +64,7 @@ def suggest_champion(champion_id: int) -> Any:
 @bp.route("/resources/<service_id>/suggest", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
 @public
+@public_form
 def suggest_resource(service_id: str) -> Any:
     """Tell a resource's organisation that its listing is wrong."""
     service = public_resource(service_id[:36])

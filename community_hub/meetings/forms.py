@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from community_hub.meetings.suggestions import KINDS
+from community_hub.publicforms import PublicForm
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -74,7 +75,7 @@ class MeetingForm(FlaskForm):
             self.form_errors.append(message)
 
 
-class SuggestionForm(FlaskForm):
+class SuggestionForm(PublicForm):
     kind = SelectField(
         _l("What is wrong?"),
         choices=[SelectChoice("", _l("Choose one"))]

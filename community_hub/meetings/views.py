@@ -28,6 +28,7 @@ from community_hub.meetings.schedule import next_occurrence
 from community_hub.meetings.search import MAX_LIMIT, MeetingQuery, search_meetings
 from community_hub.meetings.services import get_by_slug
 from community_hub.meetings.types import COMMON_FILTERS, type_name
+from community_hub.publicforms import public_form
 from community_hub.web import public, reads_only
 
 bp = Blueprint("meetings", __name__)
@@ -221,6 +222,7 @@ def search_ics() -> Any:
 @bp.route("/meetings/<slug>/suggest", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
 @public
+@public_form
 def suggest(slug: str) -> Any:
     """Anyone can tell the coordinator that a listing is wrong."""
     item = _public_meeting(slug)

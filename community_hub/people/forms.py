@@ -19,6 +19,7 @@ from wtforms.validators import Length, Optional
 
 from community_hub.meetings.forms import MultiCheckboxField
 from community_hub.people.vocab import LANGUAGES, LEVELS, OFFERS, PATHWAYS, VISIBILITIES
+from community_hub.publicforms import PublicForm
 
 
 def choices(vocabulary: Mapping[str, object]) -> list[SelectChoice]:
@@ -127,7 +128,7 @@ class ConsentForm(ErrorsMixin, FlaskForm):
     )
 
 
-class ContactRequestForm(ErrorsMixin, FlaskForm):
+class ContactRequestForm(ErrorsMixin, PublicForm):
     first_name = StringField(_l("Your first name"), validators=[Length(max=60)])
     contact_method = RadioField(
         _l("How should we contact you?"),

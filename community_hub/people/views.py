@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -18,6 +17,7 @@ from community_hub.people import services, vocab
 from community_hub.people.forms import ContactRequestForm
 from community_hub.people.models import Listing, PeerSupporter, RecoveryChampion
 from community_hub.people.services import ValidationFailed
+from community_hub.publicforms import public_form
 from community_hub.web import public
 
 bp = Blueprint("people", __name__)
@@ -92,6 +92,7 @@ def peers() -> Any:
 @bp.route("/peers/<int:peer_id>", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
 @public
+@public_form
 def peer(peer_id: int) -> Any:
     """One peer supporter, and a form to ask their organisation to put you in touch."""
     item = services.listed_peer(peer_id)
@@ -117,16 +118,8 @@ def peer(peer_id: int) -> Any:
             form.set_errors(failed.errors)
         else:
             db.session.commit()
-            flash(
-                _(
-                    "Thank you. %(organisation)s will contact you to arrange support "
-                    "with %(name)s.",
-                    organisation=item.organisation.name,
-                    name=item.display_name,
-                ),
-                "success",
-            )
-            return redirect(url_for("people.peer", peer_id=item.id))
+            # A page, not a flash: a flash would need a cookie, and public pages set none.
+            return render_template("people/contact_sent.html", peer=item)
     context = _common_context()
     return render_template(
         "people/peer.html",

@@ -34,6 +34,14 @@ class Client(Model):
     consents: Mapped[list[Consent]] = relationship(back_populates="client", order_by="Consent.id")
 
     __table_args__ = (UniqueConstraint("organisation_id", "reference", name="uq_client_reference"),)
+    # What erasure does with each text column (community_hub/referrals/personal.py).
+    __personal__ = {
+        "reference": lambda client: f"erased-{client.id}",
+        "birth_decade": "",
+        "gender": "",
+        "preferred_language": "en",
+    }
+    __kept__ = ("preferred_contact", "postcode_district", "substances", "goal")
 
 
 class Purpose(enum.StrEnum):
@@ -54,6 +62,9 @@ class Consent(Model):
     withdrawn_reason: Mapped[str] = mapped_column(Text, default="")
 
     client: Mapped[Client] = relationship(back_populates="consents")
+
+    __personal__ = {"method": "", "withdrawn_reason": ""}
+    __kept__ = ("purpose",)
 
     def current_on(self, today: date) -> bool:
         if self.given_on > today or (self.withdrawn_on is not None and self.withdrawn_on <= today):
@@ -94,6 +105,10 @@ class Referral(Model):
         back_populates="referral", order_by="FollowUp.due_on"
     )
 
+    # A group named instead of a listing is free text too: it can say who the client is with.
+    __personal__ = {"group_name": "", "peer_gender_preference": "", "note": ""}
+    __kept__ = ("link_method", "made_by", "status", "held_from", "closed_reason")
+
 
 class ReferralChange(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -106,6 +121,9 @@ class ReferralChange(Model):
 
     referral: Mapped[Referral] = relationship(back_populates="history")
     changed_by: Mapped[User | None] = relationship()
+
+    __personal__ = {"reason": ""}
+    __kept__ = ("from_status", "to_status")
 
 
 class FollowUp(Model):
@@ -132,6 +150,9 @@ class FollowUp(Model):
         back_populates="follow_up", order_by="ContactAttempt.id"
     )
 
+    __personal__ = {"barriers": ""}
+    __kept__ = ("status",)
+
 
 class ContactAttempt(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -142,6 +163,9 @@ class ContactAttempt(Model):
     by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     follow_up: Mapped[FollowUp] = relationship(back_populates="attempts")
+
+    __personal__: dict[str, str] = {}
+    __kept__ = ("method",)  # phone, text, email...: a code
 
 
 class StaffMeetingAttendance(Model):

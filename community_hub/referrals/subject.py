@@ -15,56 +15,52 @@ from sqlalchemy import select
 
 from community_hub.auth.models import User
 from community_hub.extensions import db
-from community_hub.referrals import audit, consent
-from community_hub.referrals.models import AuditEvent, Client, Purpose, Referral
-
-ERASED_PREFIX = "erased-"
-
-
-def _iso(value: Any) -> Any:
-    return value.isoformat() if hasattr(value, "isoformat") else value
-
-
-def _row(obj: Any, *names: str) -> dict[str, Any]:
-    return {name: _iso(getattr(obj, name)) for name in names}
-
-
-CLIENT_FIELDS = (
-    "reference", "birth_decade", "gender", "preferred_language", "preferred_contact",
-    "do_not_contact", "postcode_district", "substances", "goal", "created_at",
-)  # fmt: skip
-CONSENT_FIELDS = (
-    "purpose", "given_on", "method", "expires_on", "withdrawn_on", "withdrawn_reason",
-)  # fmt: skip
-REFERRAL_FIELDS = (
-    "id", "status", "closed_reason", "link_method", "made_by", "group_name",
-    "planned_first_meeting", "first_meeting_attended_on", "note", "created_at",
-)  # fmt: skip
-FOLLOW_UP_FIELDS = (
-    "day_offset", "due_on", "status", "completed_on", "attended_first_meeting",
-    "first_meeting_on", "meetings_since", "attending_weekly", "has_sponsor_or_mentor",
-    "doing_service", "satisfaction", "barriers",
-)  # fmt: skip
+from community_hub.referrals import audit, consent, personal
+from community_hub.referrals.models import (
+    AuditEvent,
+    Client,
+    Consent,
+    ContactAttempt,
+    FollowUp,
+    Purpose,
+    Referral,
+    ReferralChange,
+)
 
 
-def _referral(referral: Referral) -> dict[str, Any]:
-    return _row(referral, *REFERRAL_FIELDS) | {
+def _rows(client: Client) -> dict[type, list[Any]]:
+    return dict(personal.rows_of(client))
+
+
+def _referral(referral: Referral, rows: dict[type, list[Any]]) -> dict[str, Any]:
+    follow_ups = [f for f in rows.get(FollowUp, []) if f.referral_id == referral.id]
+    return personal.export_row(referral) | {
         "history": [
-            _row(h, "from_status", "to_status", "changed_at", "reason") for h in referral.history
+            personal.export_row(h)
+            for h in rows.get(ReferralChange, [])
+            if h.referral_id == referral.id
         ],
         "follow_ups": [
-            _row(f, *FOLLOW_UP_FIELDS)
-            | {"contact_attempts": [_row(a, "at", "method", "reached") for a in f.attempts]}
-            for f in referral.follow_ups
+            personal.export_row(f)
+            | {
+                "contact_attempts": [
+                    personal.export_row(a)
+                    for a in rows.get(ContactAttempt, [])
+                    if a.follow_up_id == f.id
+                ]
+            }
+            for f in sorted(follow_ups, key=lambda f: f.due_on)
         ],
     }
 
 
+NESTED = (Client, Consent, Referral, ReferralChange, FollowUp, ContactAttempt)
+
+
 def export(client: Client, by: User) -> dict[str, Any]:
     """Everything held about the client, as one JSON-ready document (audited)."""
-    referrals = db.session.scalars(
-        select(Referral).where(Referral.client_id == client.id).order_by(Referral.id)
-    ).all()
+    rows = _rows(client)
+    referrals = sorted(rows.get(Referral, []), key=lambda r: r.id)
     referral_ids = [r.id for r in referrals]
     events = db.session.scalars(
         select(AuditEvent)
@@ -75,39 +71,40 @@ def export(client: Client, by: User) -> dict[str, Any]:
         .order_by(AuditEvent.id)
     ).all()
     audit.record(by, "export", "client", client.id, "subject access request")
+    # Every other client-linked table, whole: nothing held about them is left out.
+    others = {
+        personal.table_name(model): [personal.export_row(row) for row in found]
+        for model, found in rows.items()
+        if model not in NESTED and found
+    }
     return {
         "organisation": client.organisation.name,
-        "client": _row(client, *CLIENT_FIELDS),
-        "consents": [_row(c, *CONSENT_FIELDS) for c in client.consents],
-        "referrals": [_referral(r) for r in referrals],
+        "client": personal.export_row(client),
+        "consents": [personal.export_row(c) for c in rows.get(Consent, [])],
+        "referrals": [_referral(r, rows) for r in referrals],
+        **others,
         "access_log": [
-            _row(e, "at", "action", "subject_type", "subject_id")
-            | {"by": e.user.email if e.user else "system"}
+            {"at": e.at.isoformat(), "action": e.action, "subject_type": e.subject_type,
+             "subject_id": e.subject_id, "by": e.user.email if e.user else "system"}
             for e in events
         ],
-    }
+    }  # fmt: skip
 
 
 def erase(client: Client, by: User, today: date) -> None:
     """Erase what identifies the client, keep what the aggregates count (audited)."""
-    client.reference = f"{ERASED_PREFIX}{client.id}"
-    client.gender = ""
-    client.birth_decade = ""
-    client.preferred_language = "en"
     client.do_not_contact = True
     for purpose in Purpose:  # stops matching and follow-ups at once, as a withdrawal does
         consent.withdraw(client, purpose, by, today)
-    for given in client.consents:
-        given.withdrawn_reason = ""
-    referrals = db.session.scalars(select(Referral).where(Referral.client_id == client.id)).all()
-    for referral in referrals:
-        referral.note = ""
-        referral.peer_gender_preference = ""
-        for change in referral.history:
-            change.reason = ""
-        for follow_up in referral.follow_ups:
-            follow_up.barriers = ""
-            if follow_up.status == "due":
-                follow_up.status = "cancelled"
+    db.session.flush()
+    # Every declared personal value of every client-linked row (community_hub/.../personal.py).
+    for _model, rows in personal.rows_of(client):
+        for row in rows:
+            personal.erase_row(row)
+    for follow_up in db.session.scalars(
+        select(FollowUp).join(FollowUp.referral).where(Referral.client_id == client.id)
+    ):
+        if follow_up.status == "due":
+            follow_up.status = "cancelled"
     db.session.flush()
     audit.record(by, "erase", "client", client.id, "erasure request")
