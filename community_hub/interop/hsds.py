@@ -20,6 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from community_hub.auth.models import Organisation
+from community_hub.geo.privacy import shown
 from community_hub.resources.models import Location, LocationType, Service
 from community_hub.resources.validation import LANGUAGES
 
@@ -122,6 +123,7 @@ def _address(place: Location) -> list[Record]:
 def _resource_location(service: Service, place: Location) -> Record:
     virtual = place.location_type == LocationType.VIRTUAL.value
     notes = place.accessibility_notes
+    position = shown(place.latitude, place.longitude, place.approximate)
     return _clean(
         {
             "id": place.id,
@@ -132,8 +134,8 @@ def _resource_location(service: Service, place: Location) -> Record:
             "description": "Shown at the town centre: the address is not published."
             if place.approximate
             else "",
-            "latitude": None if virtual else place.latitude,
-            "longitude": None if virtual else place.longitude,
+            "latitude": None if virtual else position[0],
+            "longitude": None if virtual else position[1],
             "addresses": _address(place),
             "accessibility": [
                 {"id": stable_id("accessibility", place.id), "location_id": place.id}

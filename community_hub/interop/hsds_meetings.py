@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import url_for
 
+from community_hub.geo.privacy import shown
 from community_hub.interop.hsds import (
     Record,
     _attribute,
@@ -52,14 +53,15 @@ def _venue_location(meeting: Meeting, venue: Venue) -> Record:
         "country": venue.country,
         "address_type": "physical",
     }
+    latitude, longitude = shown(venue.latitude, venue.longitude, venue.approximate)
     return _clean(
         {
             "id": location_id,
             "location_type": "physical",
             "name": venue.name,
             "description": venue.location_notes,
-            "latitude": venue.latitude,
-            "longitude": venue.longitude,
+            "latitude": latitude,
+            "longitude": longitude,
             "addresses": [address] if venue.address else [],
             "accessibility": [
                 {"id": stable_id("accessibility", location_id), "location_id": location_id}
@@ -209,8 +211,9 @@ def peer_record(peer: PeerSupporter, full: bool = True) -> Record:
             "location_type": "physical",
             "name": peer.area,
             "description": "The centre of the area covered, not an address.",
-            "latitude": round(peer.latitude, 2) if peer.latitude is not None else None,
-            "longitude": round(peer.longitude, 2) if peer.longitude is not None else None,
+            # A peer is placed by the centre of the area they cover, never finer than ~1 km.
+            "latitude": shown(peer.latitude, peer.longitude, True)[0],
+            "longitude": shown(peer.latitude, peer.longitude, True)[1],
         }
     )
     extra = {

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from community_hub.extensions import db
+from community_hub.geo.privacy import shown
 from community_hub.meetings.models import Meeting
 
 BATCH = 1000
@@ -43,6 +44,7 @@ def feed_row(meeting: Meeting, url: str, feedback_url: str) -> dict[str, Any]:
         "feedback_url": feedback_url,
     }
     if venue is not None:
+        latitude, longitude = shown(venue.latitude, venue.longitude, venue.approximate)
         row.update(
             {
                 "location": venue.name,
@@ -52,8 +54,8 @@ def feed_row(meeting: Meeting, url: str, feedback_url: str) -> dict[str, Any]:
                 "city": venue.city,
                 "postal_code": venue.postcode,
                 "country": venue.country,
-                "latitude": venue.latitude,
-                "longitude": venue.longitude,
+                "latitude": latitude,
+                "longitude": longitude,
                 "approximate": "yes" if venue.approximate else "no",
             }
         )

@@ -42,6 +42,7 @@ from sqlalchemy.orm import selectinload
 from community_hub.auth.models import Organisation
 from community_hub.cli import finish_import
 from community_hub.extensions import db
+from community_hub.geo.privacy import shown
 from community_hub.interop.csv_format import FORMULA_STARTS, csv_lines
 from community_hub.interop.feed_import import SLUG_RE, TIME_RE, RowError
 from community_hub.meetings.services import ValidationFailed
@@ -112,6 +113,7 @@ def resource_data(service: Service) -> ResourceData:
     """What the form (or a CSV row) would hold for this resource."""
     place = service.location
     virtual = place is not None and place.location_type == "virtual"
+    position = shown(place.latitude, place.longitude, place.approximate) if place else (None, None)
     return ResourceData(
         **{name: getattr(service, name) for name in TEXT_FIELDS[:12]},
         category=service.taxonomy_term.code if service.taxonomy_term else "",
@@ -122,8 +124,8 @@ def resource_data(service: Service) -> ResourceData:
         city=place.city if place else "",
         postcode=place.postcode if place else "",
         region=place.region if place else "",
-        latitude=place.latitude if place and not virtual else None,
-        longitude=place.longitude if place and not virtual else None,
+        latitude=position[0] if place and not virtual else None,
+        longitude=position[1] if place and not virtual else None,
         approximate=place.approximate if place else False,
         timezone=place.timezone if place else "Europe/London",
         accessibility_notes=place.accessibility_notes if place else "",

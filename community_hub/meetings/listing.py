@@ -17,6 +17,7 @@ from flask import url_for
 from sqlalchemy import Select, select
 
 from community_hub.extensions import db
+from community_hub.geo.privacy import shown
 from community_hub.meetings.models import (
     Fellowship,
     Meeting,
@@ -87,6 +88,7 @@ def meeting_json(
     """One meeting in a list; page_url is the meeting page's address with {slug} in it."""
     physical = m["venue_id"] is not None and not m["venue_approximate"]
     address = format_address(m["venue_address"], m["venue_city"], m["venue_postcode"])
+    latitude, longitude = shown(m["latitude"], m["longitude"], bool(m["venue_approximate"]))
     return {
         "slug": m["slug"],
         "name": m["name"],
@@ -98,8 +100,8 @@ def meeting_json(
         "types": decode_types(m["types"]),
         "attendance": m["attendance"],
         "distance_km": round(distance_km, 3) if distance_km is not None else None,
-        "latitude": m["latitude"],
-        "longitude": m["longitude"],
+        "latitude": latitude,
+        "longitude": longitude,
         "approximate": not physical,
         "location": m["venue_name"] if physical else None,
         "formatted_address": address if physical else None,

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community_hub.auth.models import Organisation, User, utcnow
 from community_hub.extensions import Model
+from community_hub.geo.privacy import coarsen
 from community_hub.geo.spatial import lat_band
 from community_hub.meetings.types import canonical
 
@@ -179,6 +180,12 @@ class Meeting(Model):
                 self.timezone = self.venue.timezone
         else:
             self.latitude = self.longitude = self.lat_band = None
+
+
+@event.listens_for(Venue, "before_insert")
+@event.listens_for(Venue, "before_update")
+def _approximate_stays_approximate(_mapper: object, _connection: object, venue: Venue) -> None:
+    coarsen(venue)
 
 
 @event.listens_for(Meeting, "before_insert")

@@ -7,14 +7,15 @@ from dataclasses import dataclass, field
 
 from community_hub.auth.models import Role
 from community_hub.geo.geocode import FULL_POSTCODE, geocode
+from community_hub.geo.privacy import COARSE_DECIMALS
 from community_hub.geo.spatial import valid_coordinates
 from community_hub.meetings.services import EMAIL_RE, PHONE_RE, ValidationFailed
 from community_hub.people.models import ChampionLevel, Visibility
 from community_hub.people.vocab import LANGUAGES, OFFERS, PATHWAYS
 
 STAFF_ROLES = (Role.ADMIN.value, Role.COORDINATOR.value, Role.WORKER.value, Role.COMMISSIONER.value)
-# Area centres are kept to two decimal places (about 1 km) so they never pinpoint a home.
-CENTRE_PRECISION = 2
+# Area centres are kept to about 1 km (community_hub/geo/privacy.py) so they never pinpoint a home.
+CENTRE_PRECISION = COARSE_DECIMALS
 
 
 @dataclass

@@ -10,12 +10,13 @@ import enum
 import uuid
 from datetime import date, datetime, time
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community_hub.auth.models import Organisation, utcnow
 from community_hub.extensions import Model
 from community_hub.geo.nearby import Located
+from community_hub.geo.privacy import coarsen
 
 
 def new_id() -> str:
@@ -154,6 +155,13 @@ class Location(Located, Model):
 
     def __repr__(self) -> str:
         return f"<Location {self.name or self.city}>"
+
+
+@event.listens_for(Location, "before_insert")
+@event.listens_for(Location, "before_update")
+def _approximate_stays_approximate(_mapper: object, _connection: object, place: Location) -> None:
+    # Safe housing shown at town level keeps only a position rounded to about 1 km.
+    coarsen(place)
 
 
 class ServiceAtLocation(Model):

@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from community_hub import slugs
 from community_hub.auth.models import Organisation, Role, User, utcnow
 from community_hub.extensions import db
-from community_hub.geo.geocode import normalise_postcode
+from community_hub.geo.geocode import normalise_postcode, outward_code
 from community_hub.meetings.services import ValidationFailed
 from community_hub.resources.models import (
     Location,
@@ -102,6 +102,8 @@ def _apply(service: Service, data: ResourceData, checked: Checked) -> None:
     place.address_1 = "" if virtual or data.approximate else data.address_1.strip()
     place.city = "" if virtual else data.city.strip()
     place.postcode = "" if virtual else normalise_postcode(data.postcode)
+    if data.approximate and not virtual:
+        place.postcode = outward_code(place.postcode)  # a full postcode is a handful of homes
     place.region = data.region.strip()
     place.timezone = data.timezone.strip()
     place.approximate = data.approximate and not virtual
