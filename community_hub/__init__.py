@@ -63,6 +63,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from community_hub.reports.views import bp as reports_bp
     from community_hub.resources.manage import bp as manage_resources_bp
     from community_hub.resources.views import bp as resources_bp
+    from community_hub.volunteering.manage import bp as manage_volunteering_bp
+    from community_hub.volunteering.views import bp as volunteering_bp
     from community_hub.volunteers.views import bp as volunteers_bp
 
     for blueprint in (
@@ -78,6 +80,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         resources_bp,
         manage_resources_bp,
         volunteers_bp,
+        volunteering_bp,
+        manage_volunteering_bp,
         interop_bp,
         hsds_bp,
         resources_csv_bp,

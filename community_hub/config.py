@@ -103,6 +103,8 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_RESET_ACCOUNT_RATE_LIMIT": "3 per hour; 10 per day",
     # Volunteering applications that never move on lose the applicant's details after this.
     "APPLICATION_RETENTION_DAYS": 180,
+    # Applications to volunteer from one address (POSTs only), against spam without a CAPTCHA.
+    "APPLICATION_RATE_LIMIT": "5 per hour",
     # Days before a check expires when volunteers and coordinators are reminded.
     "REMINDER_OFFSETS_DAYS": (60, 30, 7),
     # Days after the planned first meeting when a referral is followed up.
@@ -129,6 +131,7 @@ ENV_KEYS = (
     "LOGIN_ACCOUNT_RATE_LIMIT",
     "PASSWORD_RESET_RATE_LIMIT",
     "PASSWORD_RESET_ACCOUNT_RATE_LIMIT",
+    "APPLICATION_RATE_LIMIT",
     "MAIL_SERVER",
     "MAIL_USERNAME",
     "MAIL_PASSWORD",

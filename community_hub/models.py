@@ -7,6 +7,7 @@ from community_hub.meetings import models as meeting_models
 from community_hub.people import models as people_models
 from community_hub.referrals import models as referral_models
 from community_hub.resources import models as resource_models
+from community_hub.volunteering import models as volunteering_models
 from community_hub.volunteers import (
     course_models,
     placement_models,
@@ -26,4 +27,5 @@ __all__ = [
     "requirement_models",
     "resource_models",
     "volunteer_models",
+    "volunteering_models",
 ]

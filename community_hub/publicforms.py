@@ -95,4 +95,5 @@ def public_form(view: F) -> F:
         return view(*args, **kwargs)
 
     csrf.exempt(wrapper)
+    wrapper.public_form = True  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]

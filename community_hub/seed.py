@@ -230,10 +230,12 @@ def load_seed(directory: str | None = None, today: date | None = None) -> dict[s
     from community_hub.people.seed import load_people
     from community_hub.referrals.seed import load_referrals
     from community_hub.resources.seed import load_resources
+    from community_hub.volunteering.seed import load_opportunities
     from community_hub.volunteers.seed import load_volunteers
 
     counts |= load_people(directory, today)
     counts |= load_volunteers(directory, today)
+    counts |= load_opportunities(directory, today)
     counts["resources"] = load_resources(directory, today)
     counts |= load_referrals(directory, today)
     return counts

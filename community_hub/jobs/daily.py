@@ -34,6 +34,7 @@ def run_daily(today: date, offsets: tuple[int, ...]) -> DailyReport:
     """Run the day's jobs; each step commits, so a failure later never repeats an earlier one."""
     from community_hub.people.retention import purge_contact_requests
     from community_hub.referrals.reminders import follow_up_reminders
+    from community_hub.volunteering.retention import purge_applications
     from community_hub.volunteers.placements import hold_uncleared
     from community_hub.volunteers.reminders import volunteer_reminders
 
@@ -44,6 +45,8 @@ def run_daily(today: date, offsets: tuple[int, ...]) -> DailyReport:
     db.session.commit()
     purged = purge_contact_requests(int(config["CONTACT_REQUEST_RETENTION_DAYS"]))
     report.erased["old contact requests"] = purged.total
+    erased = purge_applications(int(config["APPLICATION_RETENTION_DAYS"]), today)
+    report.erased["volunteering applications"] = erased
     db.session.commit()
     report.digests = make_digests(site_url("auth.login"))
     report.delivery = deliver_due()

@@ -21,7 +21,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from community_hub.extensions import db
 from community_hub.meetings.services import ValidationFailed
-from community_hub.volunteers.models import STAGE_LABELS
+from community_hub.volunteers.models import STAGE_LABELS, Source
 from community_hub.volunteers.placement_models import EndReason, PlacementStatus
 from community_hub.volunteers.requirement_models import DbsLevel
 
@@ -31,6 +31,11 @@ CONTACT_LABELS = {
     "text": _l("Text message"),
     "post": _l("Post"),
     "none": _l("Do not contact"),
+}
+SOURCE_LABELS = {
+    Source.STAFF: _l("Added by staff"),
+    Source.IMPORT: _l("Imported from a spreadsheet"),
+    Source.APPLICATION: _l("Applied online"),
 }
 DBS_LABELS = {
     DbsLevel.BASIC: _l("Basic"),

@@ -35,7 +35,7 @@ from community_hub.volunteers import services
 from community_hub.volunteers.import_cells import Cells
 from community_hub.volunteers.import_layout import Sheet, SheetError, check_header, read_sheet
 from community_hub.volunteers.import_rows import Matcher, Planned, RowContext, plan_row
-from community_hub.volunteers.models import Stage, Volunteer
+from community_hub.volunteers.models import Source, Stage, Volunteer
 from community_hub.volunteers.requirement_models import Check, RequirementType
 
 
@@ -127,7 +127,9 @@ def _save(
         try:
             volunteer = planned.volunteer
             if volunteer is None:
-                volunteer = services.add_volunteer(planned.data, organisation, by, reason)
+                volunteer = services.add_volunteer(
+                    planned.data, organisation, by, reason, source=Source.IMPORT.value
+                )
                 if planned.stage != Stage.ENQUIRY.value:
                     services.change_stage(volunteer, planned.stage, by, reason)
             elif planned.changed:

@@ -25,6 +25,14 @@ class Stage(enum.StrEnum):
     LEFT = "left"
 
 
+class Source(enum.StrEnum):
+    """How a volunteer's record began (kept for reports on where volunteers come from)."""
+
+    STAFF = ""  # added by a coordinator
+    IMPORT = "import"  # from a spreadsheet (volunteers/importing.py)
+    APPLICATION = "application"  # applied online for an opportunity (volunteering/)
+
+
 STAGE_LABELS = {
     Stage.ENQUIRY: "Enquiry",
     Stage.APPLICANT: "Applicant",
@@ -56,6 +64,7 @@ class Volunteer(Model):
     # Staff only, never shown to the volunteer's peers or the public.
     emergency_contact_name: Mapped[str] = mapped_column(String(100), default="")
     emergency_contact_phone: Mapped[str] = mapped_column(String(40), default="")
+    source: Mapped[str] = mapped_column(String(20), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

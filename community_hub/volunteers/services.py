@@ -12,7 +12,7 @@ from sqlalchemy import select
 from community_hub.auth.models import Organisation, User, utcnow
 from community_hub.extensions import db
 from community_hub.meetings.services import ValidationFailed
-from community_hub.volunteers.models import Stage, StageChange, Volunteer
+from community_hub.volunteers.models import Source, Stage, StageChange, Volunteer
 from community_hub.volunteers.placements import hold_uncleared
 from community_hub.volunteers.requirement_models import (
     Check,
@@ -72,11 +72,15 @@ def _apply(volunteer: Volunteer, data: VolunteerData) -> None:
 
 
 def add_volunteer(
-    data: VolunteerData, organisation: Organisation, by: User | None, reason: str = ""
+    data: VolunteerData,
+    organisation: Organisation,
+    by: User | None,
+    reason: str = "",
+    source: str = Source.STAFF.value,
 ) -> Volunteer:
     """A new volunteer starts at enquiry; the first history row says who added them (and how)."""
     validate_volunteer(data)
-    volunteer = Volunteer(organisation=organisation, stage=Stage.ENQUIRY.value)
+    volunteer = Volunteer(organisation=organisation, stage=Stage.ENQUIRY.value, source=source)
     _apply(volunteer, data)
     db.session.add(volunteer)
     db.session.add(

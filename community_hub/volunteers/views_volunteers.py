@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -14,16 +14,18 @@ from community_hub.auth.decorators import roles_required
 from community_hub.auth.models import Role
 from community_hub.extensions import db
 from community_hub.meetings.services import ValidationFailed
+from community_hub.volunteering.applications import applications_of
 from community_hub.volunteers import dashboard as board
 from community_hub.volunteers import links, services
 from community_hub.volunteers.forms import (
+    SOURCE_LABELS,
     CheckForm,
     PauseForm,
     StageForm,
     VolunteerForm,
     show_errors,
 )
-from community_hub.volunteers.models import Volunteer
+from community_hub.volunteers.models import Source, Volunteer
 from community_hub.volunteers.profile import profile
 from community_hub.volunteers.requirement_models import Check
 from community_hub.volunteers.views import (
@@ -38,9 +40,16 @@ from community_hub.volunteers.views import (
 @bp.route("/people")
 @roles_required(*MANAGERS)
 def volunteer_list() -> Any:
-    """Everyone in the programme, by first name, with their stage."""
+    """Everyone in the programme, by first name, with their stage and how they came to it."""
     volunteers = services.volunteers_for(current_user)
-    return render_template("volunteers/list.html", volunteers=volunteers)
+    source = request.args.get("source")  # "" is a real choice: added by staff
+    if source in {s.value for s in Source}:
+        volunteers = [v for v in volunteers if v.source == source]
+    else:
+        source = None
+    return render_template(
+        "volunteers/list.html", volunteers=volunteers, source=source, source_labels=SOURCE_LABELS
+    )
 
 
 def _peer_choices(form: VolunteerForm, organisation_id: int) -> None:
@@ -113,6 +122,7 @@ def _render_volunteer(volunteer: Volunteer, status: int = 200, **forms: Any) -> 
         stage_form=forms.get("stage_form") or StageForm(prefix="stage", formdata=None),
         pause_form=forms.get("pause_form") or PauseForm(prefix="pause", formdata=None),
         check_form=check_form,
+        applications=applications_of(volunteer.id),
     ), status
 
 

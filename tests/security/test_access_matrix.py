@@ -23,6 +23,7 @@ from community_hub.meetings.models import ChangeSuggestion, Meeting, Venue
 from community_hub.people.models import ContactRequest, PeerSupporter, RecoveryChampion
 from community_hub.referrals.models import Referral
 from community_hub.resources.models import Service
+from community_hub.volunteering.models import Opportunity
 from community_hub.volunteers.course_models import Course, CourseSession, Enrolment
 from community_hub.volunteers.models import Volunteer
 from community_hub.volunteers.placement_models import HoursLog, Placement
@@ -95,6 +96,8 @@ TABLE: dict[str, dict[str, int] | None] = {
     "people.peers": PUBLIC, "resources.index": PUBLIC, "resources.resource": PUBLIC,
     "resources_csv.resources_csv": PUBLIC, "reports.public_dashboard": PUBLIC,
     "reports.public_csv": PUBLIC, "static": PUBLIC,
+    "volunteering.index": PUBLIC, "volunteering.opportunity": PUBLIC,
+    "volunteering.thanks": PUBLIC,
     "auth.login": LOGIN_PAGE, "auth.logout": None, "auth.account": ACCOUNT,
     "auth.preferences": None,
     "accounts.accept": TOKEN_LINK, "accounts.reset": TOKEN_LINK, "accounts.forgot": PUBLIC,
@@ -138,6 +141,9 @@ TABLE: dict[str, dict[str, int] | None] = {
     "volunteers.move_placement": None, "volunteers.new_session": None,
     "volunteers.pause": None, "volunteers.resume": None, "volunteers.record_check": None,
     "volunteers.start_renewal": None, "volunteers.withdraw": None,
+    "manage_volunteering.index": MANAGE_LIST, "manage_volunteering.new": MANAGE_NEW,
+    "manage_volunteering.edit": MANAGE_A,
+    "manage_volunteering.archive": None, "manage_volunteering.restore": None,
     "referrals.desk": DESK, "referrals.new": DESK, "referrals.new_client": DESK,
     "referrals.staff_meetings": DESK, "referrals.fhir_bundle": DESK,
     "referrals.client": DESK_A, "referrals.edit_client": DESK_A, "referrals.referral": DESK_A,
@@ -159,6 +165,7 @@ MANAGE_A_POSTS = (
     "volunteers.move_placement", "volunteers.new_session", "volunteers.pause",
     "volunteers.resume", "volunteers.record_check", "volunteers.start_renewal",
     "volunteers.withdraw", "volunteers.invite_volunteer",
+    "manage_volunteering.archive", "manage_volunteering.restore",
 )  # fmt: skip
 ADMIN_POSTS = (
     "admin.archive_organisation", "admin.restore_organisation", "admin.stop_acting",
@@ -206,6 +213,12 @@ def ids(app: Flask) -> dict[str, Any]:
         select(Service).where(Service.organisation_id == a.id).order_by(Service.slug)
     ).all()
     peer = first(PeerSupporter, PeerSupporter.organisation_id == a.id)
+    opportunity = first(
+        Opportunity,
+        Opportunity.organisation_id == a.id,
+        Opportunity.closes_on.is_(None),
+        Opportunity.archived_at.is_(None),
+    )
     course = first(Course, Course.organisation_id == a.id)
     offered = db.session.scalars(
         select(Referral).where(Referral.status == "matched").order_by(Referral.id)
@@ -234,6 +247,7 @@ def ids(app: Flask) -> dict[str, Any]:
         "volunteer_id": first(Volunteer, Volunteer.organisation_id == a.id).id,
         "placement_id": first(Placement, Placement.organisation_id == a.id).id,
         "course_id": course.id,
+        "opportunity_id": opportunity.id, "opportunity_slug": opportunity.slug,
         "session_id": first(CourseSession, CourseSession.course_id == course.id).id,
         "enrolment_id": first(Enrolment, Enrolment.course_id == course.id).id,
         "check_id": first(Check).id, "entry_id": first(HoursLog).id,

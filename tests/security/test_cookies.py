@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from community_hub.extensions import db
 from tests.security.test_access_matrix import url_for_rule
 from tests.security.test_access_matrix import world as world
 
@@ -110,3 +111,26 @@ def test_signing_in_still_works_with_forms_protected_this_way(
         headers={"Origin": "https://evil.example"},
     )  # fmt: skip
     assert from_elsewhere.status_code == 400
+
+
+def test_every_visitors_form_refuses_a_post_without_its_token(
+    csrf_app: Flask, world: dict[str, Any]
+) -> None:
+    """Each view marked @public_form, with a real record to post to, and no token: 400."""
+    from community_hub.volunteering.models import Opportunity
+
+    opportunity = db.session.scalars(db.select(Opportunity)).first()
+    known = {**world, "opportunity_slug": opportunity.slug if opportunity else "x"}
+    client = csrf_app.test_client()
+    checked = []
+    for rule in csrf_app.url_map.iter_rules():
+        view = csrf_app.view_functions[rule.endpoint]
+        if not getattr(view, "public_form", False) or (
+            rule.endpoint.startswith("accounts.") and (rule.endpoint != "accounts.forgot")
+        ):
+            continue  # invitation and reset links need a token of their own (tests/accounts)
+        url = url_for_rule(rule, known)
+        response = client.post(url, data={"anything": "x"})
+        assert response.status_code == 400, (url, response.status_code)
+        checked.append(rule.endpoint)
+    assert len(checked) >= 7

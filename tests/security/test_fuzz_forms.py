@@ -32,7 +32,7 @@ START = [
     "/", "/referrals/", "/manage/", "/volunteers/", "/volunteers/me", "/peers", "/manage/import",
     "/manage/suggestions", "/manage/people/requests", "/referrals/subject-requests",
     "/admin/", "/admin/people", "/admin/organisations", "/login/forgot", "/volunteers/courses",
-    "/account",
+    "/account", "/volunteer", "/volunteers/opportunities/",
 ]  # fmt: skip
 # POST routes the walk does not fill in, and why. Signing out and two-step set-up would end or
 # change the session mid-walk; the others need a record in a state the demo data reaches only

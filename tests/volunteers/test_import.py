@@ -87,6 +87,7 @@ def test_apply_saves_volunteers_their_stage_history_and_checks(group):
         "phone",
         "07700 900123",
     )
+    assert (amira.source, bryn.source) == ("import", "import")  # where they came from
     history = [(h.from_stage, h.to_stage, h.reason) for h in amira.history]
     assert history == [
         (None, "enquiry", "Imported from a spreadsheet."),

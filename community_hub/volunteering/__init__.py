@@ -1,0 +1,1 @@
+"""Volunteering with a group: opportunities coordinators publish, and the public's applications."""
