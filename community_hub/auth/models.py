@@ -85,6 +85,9 @@ class User(UserMixin, Model):
     totp_enabled_at: Mapped[datetime | None] = mapped_column(default=None)
     # The last time step accepted, so one code cannot be used twice.
     totp_last_step: Mapped[int | None] = mapped_column(default=None)
+    # A secret being set up, kept here (never in the session cookie) until its first code
+    # confirms it.
+    totp_pending_secret: Mapped[str | None] = mapped_column(String(64), default=None)
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="users")
 

@@ -2,7 +2,7 @@
 
 1. Put placements whose checks have lapsed on hold.
 2. Queue reminders: checks about to expire, overdue supervision, follow-ups due.
-3. Apply the retention rules (contact requests, volunteering applications).
+3. Apply the retention rules (contact requests, change suggestions, applications).
 4. Fold held notifications into each person's daily digest.
 5. Send what is due (the same as `flask send-mail`).
 """
@@ -32,6 +32,7 @@ class DailyReport:
 
 def run_daily(today: date, offsets: tuple[int, ...]) -> DailyReport:
     """Run the day's jobs; each step commits, so a failure later never repeats an earlier one."""
+    from community_hub.meetings.suggestion_retention import purge_suggestions
     from community_hub.people.retention import purge_contact_requests
     from community_hub.referrals.reminders import follow_up_reminders
     from community_hub.volunteering.retention import purge_applications
@@ -45,6 +46,8 @@ def run_daily(today: date, offsets: tuple[int, ...]) -> DailyReport:
     db.session.commit()
     purged = purge_contact_requests(int(config["CONTACT_REQUEST_RETENTION_DAYS"]))
     report.erased["old contact requests"] = purged.total
+    days = int(config["SUGGESTION_RETENTION_DAYS"])
+    report.erased["old change suggestions"] = purge_suggestions(days)
     erased = purge_applications(int(config["APPLICATION_RETENTION_DAYS"]), today)
     report.erased["volunteering applications"] = erased
     db.session.commit()
