@@ -104,6 +104,7 @@ def test_every_route_is_public_or_needs_sign_in(app: Flask, client):
         "api.openapi",
         "core.healthz",
         "core.help_now",
+        "core.robots",
         "core.home",
         "core.language",
         "core.leaflet",

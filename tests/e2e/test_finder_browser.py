@@ -159,7 +159,12 @@ def test_suggest_a_change_sends_the_csrf_token(new_page, live_server, axe, scree
     page.get_by_role("button", name="Send suggestion").click()
 
     expect(page.locator(".flash")).to_contain_text("Thank you")
-    assert urlsplit(page.url).path == "/meetings/doncaster-na"
+    # A thank-you page, not a redirect with a flash: visitors get no cookie.
+    assert urlsplit(page.url).path == "/meetings/doncaster-na/suggest"
+    assert page.context.cookies() == []
+    expect(page.get_by_role("link", name="Back to")).to_have_attribute(
+        "href", "/meetings/doncaster-na"
+    )
     axe(page)
     screenshot(page, "e-suggest-thanks")
     with live_server.app.app_context():
@@ -181,6 +186,6 @@ def test_suggestion_with_a_forged_csrf_token_is_refused(new_page, axe, screensho
     page.get_by_label("What should it say?").fill("This should never be saved.")
     page.get_by_role("button", name="Send suggestion").click()
 
-    expect(page.locator("main")).to_contain_text("Your form expired")
+    expect(page.locator("main")).to_contain_text("This form has expired")
     axe(page)
     screenshot(page, "e-forged-token")
