@@ -84,7 +84,8 @@ TOKEN_LINK = dict.fromkeys(ROLES, 404)
 # endpoint -> expected GET answers, or None for a POST-only route (checked for refusals below).
 TABLE: dict[str, dict[str, int] | None] = {
     "api.meetings": PUBLIC, "api.openapi": PUBLIC, "core.healthz": PUBLIC,
-    "core.help_now": PUBLIC, "core.robots": PUBLIC, "core.home": REDIRECTS, "core.language": REDIRECTS,
+    "core.help_now": PUBLIC, "core.robots": PUBLIC, "core.home": REDIRECTS,
+    "core.language": REDIRECTS,
     "core.leaflet": PUBLIC, "directory.community_map": PUBLIC, "directory.near": PUBLIC,
     "directory.suggest_champion": PUBLIC, "directory.suggest_peer": PUBLIC,
     "directory.suggest_resource": PUBLIC, "directory_api.nearby_api": PUBLIC,

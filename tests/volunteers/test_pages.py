@@ -270,3 +270,22 @@ def test_an_administrator_sees_every_organisation(
     auth.login(make_user("admin"))
     assert client.get(f"/volunteers/{theirs.id}").status_code == 200
     assert "Iolo" in client.get("/volunteers/people").get_data(as_text=True)
+
+
+def test_ready_to_place_means_every_requirement_of_a_role_is_current(
+    client, signed_in, make_volunteer, make_requirement
+):
+    dbs = make_requirement(code="dbs", name="Enhanced DBS check")
+    make_requirement(code="safeguarding", name="Safeguarding adults", kind="other")
+    # Nothing recorded at all: an applicant is not ready, and the page says what is missing.
+    make_volunteer(first_name="Bryony", stage=Stage.APPLICANT.value)
+    half = make_volunteer(first_name="Hana", stage=Stage.ACTIVE.value)
+    record(half, dbs, TODAY - timedelta(days=10))
+    html = client.get("/volunteers/").get_data(as_text=True)
+    ready = html.split('id="ready-title"')[1].split("</section>")[0]
+    waiting = html.split('id="waiting-title"')[1].split("</section>")[0]
+    assert "Bryony" not in ready and "Hana" not in ready
+    assert "Bryony" in waiting and "Enhanced DBS check: not recorded" in waiting
+    assert "Safeguarding adults: not recorded" in waiting
+    hana = waiting[waiting.index("Hana") :].split("</li>")[0]
+    assert "Safeguarding adults: not recorded" in hana and "DBS" not in hana
