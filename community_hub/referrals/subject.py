@@ -1,9 +1,10 @@
 """Subject access and erasure for one client: everything held about them, and how it is erased.
 
 Erasure removes what could identify the person (their reference, gender, decade of birth,
-language, free text written about them) but keeps the coded facts the aggregate reports count
-(status, link method, dates, follow-up answers, substances, goal, postcode district), so
-published figures do not change. The audit log keeps its rows: they hold ids, never details.
+language, free text written about them: notes, reasons, barriers, the meeting point and the
+message thread) but keeps the coded facts the aggregate reports count (status, link method,
+dates, follow-up answers, BARC-10 scores, substances, goal, postcode district), so published
+figures do not change. The audit log keeps its rows: they hold ids, never details.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlalchemy import select
 
 from community_hub.auth.models import User
 from community_hub.extensions import db
-from community_hub.referrals import audit, consent
+from community_hub.referrals import audit, consent, recovery_capital
 from community_hub.referrals.models import AuditEvent, Client, Purpose, Referral
 
 ERASED_PREFIX = "erased-"
@@ -38,8 +39,10 @@ CONSENT_FIELDS = (
 )  # fmt: skip
 REFERRAL_FIELDS = (
     "id", "status", "closed_reason", "link_method", "made_by", "group_name",
-    "planned_first_meeting", "first_meeting_attended_on", "note", "created_at",
+    "planned_first_meeting", "first_meeting_attended_on", "note", "meeting_point", "created_at",
 )  # fmt: skip
+MESSAGE_FIELDS = ("side", "body", "created_at")
+BARC_FIELDS = ("point", "taken_on", *(f"item_{n}" for n in range(1, 11)), "total")
 FOLLOW_UP_FIELDS = (
     "day_offset", "due_on", "status", "completed_on", "attended_first_meeting",
     "first_meeting_on", "meetings_since", "attending_weekly", "has_sponsor_or_mentor",
@@ -57,6 +60,8 @@ def _referral(referral: Referral) -> dict[str, Any]:
             | {"contact_attempts": [_row(a, "at", "method", "reached") for a in f.attempts]}
             for f in referral.follow_ups
         ],
+        "messages": [_row(m, *MESSAGE_FIELDS) for m in referral.messages],
+        "recovery_capital": [_row(r, *BARC_FIELDS) for r in recovery_capital.taken(referral)],
     }
 
 
@@ -102,7 +107,13 @@ def erase(client: Client, by: User, today: date) -> None:
     referrals = db.session.scalars(select(Referral).where(Referral.client_id == client.id)).all()
     for referral in referrals:
         referral.note = ""
+        referral.meeting_point = ""
         referral.peer_gender_preference = ""
+        for message in referral.messages:
+            message.body = ""
+        for scores in recovery_capital.taken(referral):
+            for n in range(1, 11):  # the answers go; the total stays for the reports
+                setattr(scores, f"item_{n}", None)
         for change in referral.history:
             change.reason = ""
         for follow_up in referral.follow_ups:
