@@ -19,7 +19,7 @@ from typing import Any
 
 from fhir.resources.bundle import Bundle
 from fhir.resources.consent import Consent as FhirConsent
-from fhir.resources.fhirabstractmodel import FHIRAbstractModel
+from fhir.resources.core.fhirabstractmodel import FHIRAbstractModel
 from fhir.resources.questionnaire import Questionnaire
 from fhir.resources.questionnaireresponse import QuestionnaireResponse
 from fhir.resources.servicerequest import ServiceRequest
@@ -49,6 +49,20 @@ REQUEST_CLOSED = {
 }
 
 
+# The library shortens a few required value sets to their first codes and "+": the R4 sets
+# in full (https://hl7.org/fhir/R4/valueset-task-status.html, valueset-item-type.html).
+FULL_VALUE_SETS = {
+    ("Task", "status"): (
+        "draft", "requested", "received", "accepted", "rejected", "ready", "cancelled",
+        "in-progress", "on-hold", "failed", "completed", "entered-in-error",
+    ),
+    ("QuestionnaireItem", "type"): (
+        "group", "display", "boolean", "decimal", "integer", "date", "dateTime", "time",
+        "string", "text", "url", "choice", "open-choice", "attachment", "reference", "quantity",
+    ),
+}  # fmt: skip
+
+
 def _unknown_codes(model: FHIRAbstractModel, path: str = "") -> list[str]:
     """Codes outside their element's value set, anywhere in a resource."""
     found = []
@@ -57,6 +71,8 @@ def _unknown_codes(model: FHIRAbstractModel, path: str = "") -> list[str]:
         if value is None:
             continue
         allowed = spec.field_info.extra.get("enum_values")
+        if allowed and "+" in allowed:
+            allowed = FULL_VALUE_SETS.get((type(model).__name__, name), ())
         if allowed and isinstance(value, str) and value not in allowed:
             found.append(f"{path}{name}={value}")
         for item in value if isinstance(value, list) else [value]:

@@ -179,7 +179,7 @@ def date_problem(meeting: Meeting | None, planned: date | None, today: date) -> 
         return _("The first meeting cannot be planned in the past.")
     if meeting is not None and not occurrences.meets_on(meeting, planned):
         return _(
-            "%(name)s meets on %(day)s: choose one of its dates, such as %(date)s.",
+            "%(name)s meets every %(day)s: choose one of its dates, such as %(date)s.",
             name=meeting.name,
             day=day_label(meeting.day),
             date=long_date(occurrences.next_date(meeting, planned)),

@@ -156,11 +156,13 @@ def offer_message(referral_id: int) -> Any:
 
 
 @bp.route("/offers/<int:referral_id>/meeting-point", methods=["POST"])
-@roles_required(Role.COORDINATOR.value)
+@roles_required(*PEER_SIDE)
 def offer_meeting_point(referral_id: int) -> Any:
-    """The peer's coordinator sets where the peer meets the client."""
+    """The peer's coordinator sets where the peer meets the client (the peer asks in the thread)."""
     day = today()
-    found = offers.offered_referral(current_user, referral_id, day)
+    found = offers.offered_referral(current_user, referral_id, day)  # 404 to everyone else
+    if current_user.role != Role.COORDINATOR.value:
+        abort(403)
     form = MeetingPointForm(prefix="point")
     if form.validate_on_submit():
         try:
