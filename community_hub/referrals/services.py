@@ -303,7 +303,13 @@ def advance(referral: Referral, to: Status, today: date, reason: str) -> list[Re
     return [move(referral, step, None, today, reason) for step in path]
 
 
+# Steps a follow-up answer never takes on the worker's behalf: offering to a peer, and
+# "introduced" (only the worker knows that happened).
+AUTOMATIC_SKIPS = (Status.MATCHED, Status.INTRODUCED)
+
+
 def _forward_path(start: Status, goal: Status) -> list[Status]:
+    """The shortest way forward from `start` to `goal`, one allowed move at a time."""
     if start not in FORWARD or FORWARD.index(start) >= FORWARD.index(goal):
         return []
     paths: dict[Status, list[Status]] = {start: []}
@@ -312,18 +318,10 @@ def _forward_path(start: Status, goal: Status) -> list[Status]:
         here = queue.pop(0)
         if here == goal:
             return paths[here]
-        for step in sorted(
-            TRANSITIONS[here], key=lambda s: FORWARD.index(s) if s in FORWARD else 99
-        ):
-            ahead = step in FORWARD and FORWARD.index(here) < FORWARD.index(step) <= FORWARD.index(
-                goal
-            )
-            if (
-                ahead
-                and (here, step) not in PEER_MOVES
-                and step != Status.MATCHED
-                and step not in paths
-            ):
+        for step in sorted(TRANSITIONS[here] & set(FORWARD), key=FORWARD.index):
+            ahead = FORWARD.index(here) < FORWARD.index(step) <= FORWARD.index(goal)
+            allowed = (here, step) not in PEER_MOVES and step not in AUTOMATIC_SKIPS
+            if ahead and allowed and step not in paths:
                 paths[step] = [*paths[here], step]
                 queue.append(step)
     return []
