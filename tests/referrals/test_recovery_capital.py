@@ -127,7 +127,7 @@ def test_fhir_bundle_validates_as_r4(client, auth, worker, referral):
     assert kinds == ["ServiceRequest", "Task", "Consent", "Consent", "QuestionnaireResponse"]
     request, task, *_consents, answers = (e["resource"] for e in body["entry"])
     assert request["status"] == "active" and task["status"] == "requested"
-    assert task["focus"]["reference"] == "ServiceRequest/referral-%d" % referral.id
+    assert task["focus"]["reference"] == f"ServiceRequest/referral-{referral.id}"
     questionnaire = client.get("/referrals/fhir/Questionnaire/barc-10").get_json()
     Questionnaire.parse_obj(questionnaire)
     assert answers["questionnaire"] == questionnaire["url"]
