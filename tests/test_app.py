@@ -131,6 +131,8 @@ def test_every_route_is_public_or_needs_sign_in(app: Flask, client):
         "resources_csv.resources_csv",
         "reports.public_dashboard",
         "reports.public_csv",
+        # The BARC-10 Questionnaire that exported answers refer to: published, no client in it.
+        "referrals.barc10_questionnaire",
     }
     for rule in app.url_map.iter_rules():
         if rule.endpoint in public_endpoints or rule.endpoint == "static":
