@@ -46,6 +46,9 @@ class Organisation(Model):
     area: Mapped[str] = mapped_column(String(120), default="")
     # Where notifications go when the organisation has no active coordinator.
     contact_email: Mapped[str] = mapped_column(String(254), default="")
+    # The organisation's duty line: how a peer reaches its staff about a referral (never a
+    # worker's own number).
+    duty_phone: Mapped[str] = mapped_column(String(40), default="")
     # Pre-fills the time zone of its new meetings.
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
