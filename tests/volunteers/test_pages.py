@@ -205,11 +205,25 @@ def test_record_a_dbs_check_and_mark_a_renewal(client, signed_in, make_volunteer
     assert (check.dbs_level, check.update_service) == ("enhanced", True)
     assert check.expires_on == TODAY + timedelta(days=1095)
 
+    # A check recorded today is not offered a renewal, and asking anyway is refused.
+    record_page = client.get(f"/volunteers/{volunteer.id}").get_data(True)
+    assert "Renewal in progress" not in record_page.split('id="checks-title"')[-1]
+    refused = client.post(
+        f"/volunteers/{volunteer.id}/checks/{check.id}/renewal", follow_redirects=True
+    )
+    assert "only just recorded" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Check, check.id).renewal_started_on is None
+
+    check = db.session.get(Check, check.id)
+    check.completed_on = TODAY - timedelta(days=1060)  # inside the renewal window now
+    check.expires_on = TODAY + timedelta(days=35)
+    db.session.commit()
+    assert "Renewal in progress" in client.get(f"/volunteers/{volunteer.id}").get_data(True)
     response = client.post(f"/volunteers/{volunteer.id}/checks/{check.id}/renewal")
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Check, check.id).renewal_started_on == TODAY
-    assert "Renewal in progress" in client.get(f"/volunteers/{volunteer.id}").get_data(True)
 
 
 # ---- who may see what ------------------------------------------------------------------------
