@@ -220,6 +220,10 @@ def init_app(app: Flask) -> None:
     from community_hub.urls import site_url
 
     app.add_template_global(site_url, "site_url")
+    from community_hub.people.vocab import LANGUAGES, label
+
+    # A language code as people read it, in their language: "pl" -> "Polish" / "Pwyleg".
+    app.add_template_global(lambda code: label(LANGUAGES, code), "language_name")
 
     app.add_template_filter(long_date, "long_date")
     app.add_template_filter(date_and_time, "date_and_time")

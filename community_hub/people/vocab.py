@@ -43,6 +43,22 @@ LANGUAGES = {
     "bfi": _l("British Sign Language"),
 }
 
+# Names people type for a language, in English and Welsh, for reading free text ("english,
+# polish") into codes.
+LANGUAGE_WORDS = {
+    "english": "en", "saesneg": "en", "welsh": "cy", "cymraeg": "cy", "polish": "pl",
+    "urdu": "ur", "punjabi": "pa", "bengali": "bn", "arabic": "ar", "romanian": "ro",
+    "kurdish": "ku", "somali": "so", "portuguese": "pt", "bsl": "bfi",
+    "british sign language": "bfi",
+}  # fmt: skip
+
+
+def language_code(text: str) -> str:
+    """'English' -> 'en', 'cy' -> 'cy'; anything else as typed, lower-cased."""
+    word = " ".join(text.strip().lower().split())
+    return word if word in LANGUAGES else LANGUAGE_WORDS.get(word, word)
+
+
 LEVELS = {
     "strategic": _l("Strategic: changing the system"),
     "therapeutic": _l("Therapeutic: supporting people in services"),

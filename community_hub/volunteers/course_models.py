@@ -56,6 +56,8 @@ class Enrolment(Model):
     completed_on: Mapped[date | None]
     withdrawn_on: Mapped[date | None]
     withdrawal_reason: Mapped[str] = mapped_column(Text, default="")
+    # Why it was marked completed although sessions were missed or still to come.
+    completion_note: Mapped[str] = mapped_column(Text, default="")
 
     course: Mapped[Course] = relationship(back_populates="enrolments")
     volunteer: Mapped[Volunteer] = relationship()

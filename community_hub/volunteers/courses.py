@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from community_hub.auth.models import User
@@ -55,12 +56,48 @@ def mark_attendance(session: CourseSession, enrolment: Enrolment, attended: bool
     db.session.flush()
 
 
-def complete(enrolment: Enrolment, on: date, by: User | None, today: date) -> None:
-    """Completion records the course's requirement for the volunteer."""
+def short_of_the_course(enrolment: Enrolment, on: date) -> tuple[int, int, int]:
+    """(sessions attended, sessions held by `on`, sessions still to come after `on`)."""
+    sessions = enrolment.course.sessions
+    attended = set(
+        db.session.scalars(
+            select(Attendance.session_id).where(
+                Attendance.enrolment_id == enrolment.id, Attendance.attended.is_(True)
+            )
+        )
+    )
+    held = [s for s in sessions if s.held_on <= on]
+    to_come = [s for s in sessions if s.held_on > on]
+    return len([s for s in held if s.id in attended]), len(held), len(to_come)
+
+
+def complete(
+    enrolment: Enrolment, on: date, by: User | None, today: date, override_reason: str = ""
+) -> None:
+    """Completion records the course's requirement for the volunteer.
+
+    Completing someone who missed sessions, or before the last session, needs a reason: the
+    requirement it records says they are trained.
+    """
     if enrolment.status != EnrolmentStatus.ENROLLED.value:
-        raise ValidationFailed({"status": "Only someone still enrolled can complete the course."})
+        raise ValidationFailed(
+            {"status": _("Only someone still enrolled can complete the course.")}
+        )
+    came, held, to_come = short_of_the_course(enrolment, on)
+    reason = override_reason.strip()
+    if (came < held or to_come) and not reason:
+        raise ValidationFailed(
+            {
+                "override_reason": _(
+                    "%(name)s came to %(came)d of %(held)d sessions so far and %(to_come)d are "
+                    "still to come. To mark the course completed anyway, say why.",
+                    name=enrolment.volunteer.first_name, came=came, held=held, to_come=to_come,
+                )
+            }
+        )  # fmt: skip
     enrolment.status = EnrolmentStatus.COMPLETED.value
     enrolment.completed_on = on
+    enrolment.completion_note = reason[:2000]
     requirement = enrolment.course.requirement_type
     if requirement is not None:
         record_check(enrolment.volunteer, requirement, on, by, today, notes=enrolment.course.name)
@@ -93,8 +130,8 @@ class CourseFigures:
 
     @property
     def dropout_rate(self) -> float | None:
-        finished = self.completed + self.withdrawn
-        return self.withdrawn / finished if finished else None
+        """Withdrawn out of everyone enrolled: 1 of 4 is 25%, however many are still going."""
+        return self.withdrawn / self.enrolled if self.enrolled else None
 
 
 def figures(course: Course) -> CourseFigures:

@@ -20,7 +20,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from community_hub.extensions import db
+from community_hub.meetings.forms import MultiCheckboxField
 from community_hub.meetings.services import ValidationFailed
+from community_hub.people.forms import choices
+from community_hub.people.vocab import LANGUAGES
 from community_hub.volunteers.models import STAGE_LABELS, Source
 from community_hub.volunteers.placement_models import EndReason, PlacementStatus
 from community_hub.volunteers.requirement_models import DbsLevel
@@ -86,10 +89,8 @@ class VolunteerForm(ServiceErrors, FlaskForm):
         choices=[SelectChoice(k, v) for k, v in CONTACT_LABELS.items()],
     )
     availability = TextAreaField(_l("Availability"), validators=[Length(max=2000)])
-    languages = StringField(
-        _l("Languages"),
-        validators=[Length(max=200)],
-        description=_l("Language codes separated by commas, for example en, cy, pl."),
+    languages = MultiCheckboxField(
+        _l("Languages they speak"), choices=choices(LANGUAGES), default=["en"]
     )
     skills = TextAreaField(_l("Skills and lived experience they want to share"))
     gender = StringField(_l("Gender (optional, as they describe it)"), validators=[Length(max=60)])
@@ -198,6 +199,9 @@ class EnrolForm(ServiceErrors, FlaskForm):
 
 class CompleteForm(ServiceErrors, FlaskForm):
     completed_on = DateField(_l("Completed on"), validators=[InputRequired(_l("Enter the date."))])
+    override_reason = StringField(
+        _l("Why, if sessions were missed or are still to come"), validators=[Length(max=2000)]
+    )
 
 
 class WithdrawForm(ServiceErrors, FlaskForm):

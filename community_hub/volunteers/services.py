@@ -12,6 +12,7 @@ from sqlalchemy import select
 from community_hub.auth.models import Organisation, User, utcnow
 from community_hub.extensions import db
 from community_hub.meetings.services import ValidationFailed
+from community_hub.people.vocab import language_code
 from community_hub.volunteers.models import Source, Stage, StageChange, Volunteer
 from community_hub.volunteers.placements import hold_uncleared
 from community_hub.volunteers.requirement_models import (
@@ -67,7 +68,8 @@ def _apply(volunteer: Volunteer, data: VolunteerData) -> None:
     for name in VolunteerData.__dataclass_fields__:
         value = getattr(data, name)
         setattr(volunteer, name, value.strip() if isinstance(value, str) else value)
-    codes = [c.strip().lower() for c in data.languages.replace(" ", ",").split(",") if c.strip()]
+    words = data.languages.split(",") if "," in data.languages else data.languages.split()
+    codes = [language_code(w) for w in words if w.strip()]
     volunteer.languages = ",".join(dict.fromkeys(codes)) or "en"
 
 

@@ -195,7 +195,10 @@ def complete(course_id: int, enrolment_id: int) -> Any:
         message = _("The date cannot be in the future.")
     elif form.validate_on_submit():
         try:
-            courses.complete(enrolment, form.completed_on.data, current_user, today())
+            courses.complete(
+                enrolment, form.completed_on.data, current_user, today(),
+                form.override_reason.data or "",
+            )  # fmt: skip
         except ValidationFailed as failed:
             db.session.rollback()
             message = " ".join(failed.errors.values())

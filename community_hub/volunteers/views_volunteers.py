@@ -61,7 +61,9 @@ def _peer_choices(form: VolunteerForm, organisation_id: int) -> None:
 
 def _data(form: VolunteerForm) -> services.VolunteerData:
     fields = services.VolunteerData.__dataclass_fields__
-    return services.VolunteerData(**{name: getattr(form, name).data or "" for name in fields})
+    values = {name: getattr(form, name).data or "" for name in fields}
+    values["languages"] = ",".join(form.languages.data or [])
+    return services.VolunteerData(**values)
 
 
 @bp.route("/people/new", methods=["GET", "POST"])
@@ -93,6 +95,7 @@ def edit_volunteer(volunteer_id: int) -> Any:
     form = VolunteerForm(obj=volunteer)
     _peer_choices(form, volunteer.organisation_id)
     if not form.is_submitted():
+        form.languages.data = volunteer.language_list
         peer = links.peer_of(volunteer)
         form.peer_id.data = peer.id if peer else 0
     if form.validate_on_submit():

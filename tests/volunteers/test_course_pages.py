@@ -62,10 +62,17 @@ def test_a_course_from_start_to_finish(client, auth, programme, make_volunteer, 
     assert marks == {lee.id: True, mai.id: False, nia.id: False}
     assert "checked" in client.get(register).get_data(as_text=True)
 
+    complete = f"/volunteers/courses/{course.id}/enrolments/{lee.id}/complete"
+    early = client.post(complete, data={"completed_on": TODAY.isoformat()})
+    # Sessions missed or still to come: completing anyway needs a reason, and saves nothing.
+    assert early.status_code == 400 and "To mark the course completed anyway, say why" in (
+        early.get_data(as_text=True)
+    )
+    assert db.session.scalar(db.select(Check)) is None
     assert (
         client.post(
-            f"/volunteers/courses/{course.id}/enrolments/{lee.id}/complete",
-            data={"completed_on": TODAY.isoformat()},
+            complete,
+            data={"completed_on": TODAY.isoformat(), "override_reason": "Did the rest at Leeds"},
         ).status_code
         == 302
     )
@@ -85,7 +92,9 @@ def test_a_course_from_start_to_finish(client, auth, programme, make_volunteer, 
     check = db.session.scalar(db.select(Check))
     assert (check.volunteer_id, check.requirement_type_id) == (lee.volunteer_id, peer_course.id)
     page = client.get(f"/volunteers/courses/{course.id}").get_data(as_text=True)
-    assert "1 of 2 completed (50%)" in page and "50% withdrew" in page
+    assert "1 of 2 completed (50%)" in page
+    assert "1 of 3 withdrew (33%); 1 still enrolled" in page  # not "100% withdrew"
+    assert "Did the rest at Leeds" in page
     assert "Started a new job" in page
     assert "1 of 3 sessions" in page
     assert "1 of 2 completed (50%)" in client.get("/volunteers/").get_data(as_text=True)

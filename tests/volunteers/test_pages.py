@@ -118,7 +118,7 @@ def test_add_and_edit_a_volunteer(client, signed_in):
             "first_name": "Gina",
             "contact_preference": "email",
             "email": "",
-            "languages": "en, pl",
+            "languages": ["en", "pl"],
         },
     )
     assert response.status_code == 400
@@ -130,7 +130,7 @@ def test_add_and_edit_a_volunteer(client, signed_in):
             "first_name": "Gina",
             "contact_preference": "text",
             "phone": "07700 900123",
-            "languages": "en, pl",
+            "languages": ["en", "pl"],
         },
     )
     assert response.status_code == 302
@@ -140,11 +140,25 @@ def test_add_and_edit_a_volunteer(client, signed_in):
 
     response = client.post(
         f"/volunteers/{volunteer.id}/edit",
-        data={"first_name": "Gina", "contact_preference": "none", "languages": "en"},
+        data={"first_name": "Gina", "contact_preference": "none", "languages": ["en"]},
     )
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Volunteer, volunteer.id).contact_preference == "none"
+    # Languages are chosen from the list and shown by name.
+    record = client.get(f"/volunteers/{volunteer.id}").get_data(as_text=True)
+    assert "English" in record
+
+
+def test_languages_typed_as_words_become_codes(signed_in):
+    from community_hub.volunteers.services import VolunteerData, add_volunteer
+
+    volunteer = add_volunteer(
+        VolunteerData(first_name="Ola", contact_preference="none", languages="english, Polish"),
+        signed_in.org,
+        signed_in.coordinator,
+    )
+    assert volunteer.languages == "en,pl"
 
 
 def test_stage_change_pause_and_resume(client, signed_in, make_volunteer, make_placement):
