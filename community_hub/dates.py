@@ -16,6 +16,11 @@ def long_date(day: date | datetime | None) -> str:
     return str(format_date(day, "d MMMM y"))
 
 
+def month_and_year(day: date | None) -> str:
+    """'November 2026' ('Tachwedd 2026' in Welsh); empty for no date."""
+    return "" if day is None else str(format_date(day, "LLLL y"))
+
+
 def date_and_time(moment: datetime | None) -> str:
     """'3 December 2026, 18:50' in the reader's language (a naive time is taken as UTC)."""
     if moment is None:

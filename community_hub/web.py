@@ -216,7 +216,7 @@ def init_app(app: Flask) -> None:
     for database_error in (OperationalError, InterfaceError, PoolTimeoutError):
         app.register_error_handler(database_error, _database_unavailable)
     app.context_processor(_template_globals)
-    from community_hub.dates import date_and_time, long_date
+    from community_hub.dates import date_and_time, long_date, month_and_year
     from community_hub.urls import site_url
 
     app.add_template_global(site_url, "site_url")
@@ -227,3 +227,4 @@ def init_app(app: Flask) -> None:
 
     app.add_template_filter(long_date, "long_date")
     app.add_template_filter(date_and_time, "date_and_time")
+    app.add_template_filter(month_and_year, "month_and_year")

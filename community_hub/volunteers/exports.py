@@ -1,4 +1,5 @@
-"""CSV exports of one organisation's volunteers, placements and hours (no emergency contacts)."""
+"""CSV exports of one organisation's volunteers, checks, placements and hours (no emergency
+contacts)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from sqlalchemy import select
 
 from community_hub.extensions import db
 from community_hub.volunteers.hours import hours_for_organisation
-from community_hub.volunteers.models import Volunteer
+from community_hub.volunteers.models import Stage, Volunteer
 from community_hub.volunteers.placement_models import Placement
-from community_hub.volunteers.requirements import supervision_due
+from community_hub.volunteers.requirements import latest_checks, supervision_due
 
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -156,4 +157,26 @@ def hours_csv(organisation_id: int | None) -> str:
         ]
         for h in sorted(hours_for_organisation(organisation_id), key=lambda h: (h.worked_on, h.id))
     )
+    return to_csv(header, rows)
+
+
+def checks_csv(organisation_id: int | None, today: date) -> str:
+    """Each volunteer's latest check of each requirement, with its status today."""
+    stmt = select(Volunteer).where(Volunteer.stage != Stage.LEFT.value)
+    if organisation_id is not None:
+        stmt = stmt.where(Volunteer.organisation_id == organisation_id)
+    header = [
+        "volunteer_id", "volunteer", "requirement_code", "requirement", "completed_on",
+        "expires_on", "status", "renewal_started_on", "dbs_level", "certificate_number",
+        "update_service",
+    ]  # fmt: skip
+    rows = (
+        [
+            v.id, v.first_name, c.requirement_type.code, c.requirement_type.name,
+            c.completed_on, c.expires_on, c.status(today).value, c.renewal_started_on,
+            c.dbs_level, c.certificate_number, "yes" if c.update_service else "no",
+        ]
+        for v in db.session.scalars(stmt.order_by(Volunteer.first_name, Volunteer.id))
+        for c in sorted(latest_checks(v.id).values(), key=lambda c: c.requirement_type.name)
+    )  # fmt: skip
     return to_csv(header, rows)

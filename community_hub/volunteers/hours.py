@@ -6,6 +6,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from community_hub.auth.models import User, utcnow
@@ -73,8 +74,16 @@ def review(entry: HoursLog, approve: bool, by: User, reason: str = "") -> None:
     entry.decline_reason = reason.strip()[:2000]
 
 
+def review_many(entries: list[HoursLog], approve: bool, by: User, reason: str = "") -> None:
+    """Approve or decline several entries at once: all of them, or none if one cannot be."""
+    if not entries:
+        raise ValidationFailed({"entry": _("Tick the hours you want to approve or decline.")})
+    for entry in entries:
+        review(entry, approve, by, reason)
+
+
 def approved_totals(entries: list[HoursLog]) -> dict[str, dict[object, Decimal]]:
-    """Approved hours by volunteer, by placement and by month ('2026-11')."""
+    """Approved hours by volunteer, by placement and by month (keyed by its first day)."""
     totals: dict[str, dict[object, Decimal]] = {
         "volunteer": defaultdict(Decimal),
         "placement": defaultdict(Decimal),
@@ -85,7 +94,7 @@ def approved_totals(entries: list[HoursLog]) -> dict[str, dict[object, Decimal]]
             continue
         totals["volunteer"][entry.volunteer_id] += entry.hours
         totals["placement"][entry.placement_id] += entry.hours
-        totals["month"][entry.worked_on.strftime("%Y-%m")] += entry.hours
+        totals["month"][entry.worked_on.replace(day=1)] += entry.hours
     return totals
 
 

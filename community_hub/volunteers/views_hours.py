@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -22,6 +23,7 @@ from community_hub.volunteers.hours import (
     hours_for_organisation,
     log_hours,
     review,
+    review_many,
 )
 from community_hub.volunteers.models import Volunteer
 from community_hub.volunteers.placement_models import HoursLog
@@ -117,6 +119,32 @@ def _entry(entry_id: int) -> HoursLog:
     if entry is None or not can_manage_organisation(current_user, entry.placement.organisation_id):
         abort(404)
     return entry
+
+
+@bp.route("/hours/review", methods=["POST"])
+@roles_required(*MANAGERS)
+def review_hours() -> Any:
+    """Approve or decline every ticked entry at once (one reason serves a decline)."""
+    ids = [int(i) for i in request.form.getlist("entry") if i.isdigit()]
+    entries = [_entry(i) for i in dict.fromkeys(ids)]
+    approve = request.form.get("decision") == "approve"
+    if request.form.get("decision") not in ("approve", "decline"):
+        abort(400)
+    try:
+        review_many(entries, approve, current_user, request.form.get("reason", ""))
+    except ValidationFailed as failed:
+        db.session.rollback()
+        return _render_queue({0: " ".join(failed.errors.values())}, 400)
+    db.session.commit()
+    message = (
+        ngettext("Approved %(num)d entry of hours.", "Approved %(num)d entries of hours.",
+                 len(entries))
+        if approve
+        else ngettext("Declined %(num)d entry of hours.", "Declined %(num)d entries of hours.",
+                      len(entries))
+    )  # fmt: skip
+    flash(message, "success")
+    return redirect(url_for("volunteers.hours_queue"))
 
 
 @bp.route("/hours/<int:entry_id>/approve", methods=["POST"])

@@ -115,7 +115,7 @@ TABLE: dict[str, dict[str, int] | None] = {
     "admin.people": TEAM, "admin.invite": TEAM, "admin.person": TEAM_A,
     "admin.deactivate": None, "admin.reactivate": None,
     "admin.revoke_invitation": None, "admin.resend_invitation": None,
-    "volunteers.invite_volunteer": None,
+    "volunteers.invite_volunteer": None, "volunteers.review_hours": None,
     "auth.two_step_setup": TWO_STEP, "auth.two_step_start": None, "auth.two_step_off": None,
     "interop.import_page": ADMIN_ONLY,
     "manage.dashboard": MANAGE_LIST, "manage.venues": MANAGE_LIST,
@@ -195,6 +195,7 @@ POST_RULES: dict[str, dict[str, int]] = {
     **dict.fromkeys(ADMIN_POSTS, ADMIN_ONLY),
     **dict.fromkeys(TEAM_A_POSTS, TEAM_A),
     "auth.preferences": SIGNED_IN,
+    "volunteers.review_hours": MANAGE_LIST,  # their own ticked hours only (404 otherwise)
     "referrals.find": DESK,
     "referrals.respond": OFFER,
     "referrals.offer_withdraw": OFFER,

@@ -320,7 +320,7 @@ def test_hours_are_logged_then_approved_or_declined(group, placement, volunteer)
         hours.review(first, True, coordinator)
     totals = hours.approved_totals([first, second])
     assert totals["volunteer"][volunteer.id] == Decimal("2.5")
-    assert dict(totals["month"]) == {TODAY.strftime("%Y-%m"): Decimal("2.5")}
+    assert dict(totals["month"]) == {TODAY.replace(day=1): Decimal("2.5")}
 
 
 def test_hours_cannot_be_logged_before_a_placement_starts(placement):

@@ -68,3 +68,20 @@ def test_exports_hold_only_this_organisation_and_no_emergency_contacts(
         ("2.50", "'-helped at the café", "submitted")
     ]
     assert client.get("/volunteers/export/secrets.csv").status_code == 404
+
+
+def test_checks_export_lists_each_volunteers_checks_with_their_status(
+    client, auth, programme, make_volunteer, make_requirement
+):
+    from tests.volunteers.factories import TODAY, expiring_in, record
+
+    dbs = make_requirement(name="Enhanced DBS check")
+    kim = make_volunteer(first_name="Kim")
+    record(kim, dbs, expiring_in(dbs, -5))
+    theirs = make_volunteer(organisation=programme.other_org, first_name="Iolo")
+    record(theirs, make_requirement(code="dbs2", organisation=programme.other_org), TODAY)
+    auth.login(programme.coordinator)
+    checks = rows(client.get("/volunteers/export/checks.csv"))
+    assert [(c["volunteer"], c["requirement"], c["status"]) for c in checks] == [
+        ("Kim", "Enhanced DBS check", "expired")
+    ]

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from community_hub.dates import month_and_year as long_month
 from community_hub.extensions import db
 from community_hub.volunteers.placement_models import HoursLog, HoursStatus
 from community_hub.volunteers.placement_models import PlacementStatus as S
@@ -133,12 +134,56 @@ def test_coordinator_approves_and_declines(client, auth, me, programme):
     assert (first.status, first.reviewed_by_id) == ("approved", programme.coordinator.id)
     assert (second.status, second.decline_reason) == ("declined", "That day was a training day")
     queue = client.get("/volunteers/hours").get_data(as_text=True)
-    assert "No hours waiting" in queue and TODAY.strftime("%Y-%m") in queue
+    assert "No hours waiting" in queue and long_month(TODAY) in queue  # a month, not "2026-11"
 
     auth.logout()
     auth.login(user)
     own = client.get("/volunteers/me").get_data(as_text=True)
     assert "Approved in total: 3" in own and "That day was a training day" in own
+
+
+def test_many_hours_are_approved_or_declined_at_once(client, auth, me, programme):
+    _user, _volunteer, active, _ended = me
+    entries = [log(active, "2", days_ago=n) for n in range(1, 5)]
+    auth.login(programme.coordinator)
+    ids = [str(e.id) for e in entries]
+    no_reason = client.post(
+        "/volunteers/hours/review", data={"entry": ids[:2], "decision": "decline"}
+    )
+    assert no_reason.status_code == 400 and "Say why the hours are declined" in no_reason.get_data(
+        as_text=True
+    )
+    nothing = client.post("/volunteers/hours/review", data={"decision": "approve"})
+    assert nothing.status_code == 400 and "Tick the hours" in nothing.get_data(as_text=True)
+    approved = client.post(
+        "/volunteers/hours/review", data={"entry": ids[:3], "decision": "approve"}
+    )
+    assert approved.status_code == 302
+    declined = client.post(
+        "/volunteers/hours/review",
+        data={"entry": ids[3:], "decision": "decline", "reason": "Not a volunteering day"},
+    )
+    assert declined.status_code == 302
+    db.session.expire_all()
+    assert [db.session.get(HoursLog, e.id).status for e in entries] == [
+        "approved", "approved", "approved", "declined"
+    ]  # fmt: skip
+    # One already reviewed among the ticked: nothing changes at all.
+    fresh = log(active, "1")
+    mixed = client.post(
+        "/volunteers/hours/review", data={"entry": [ids[0], str(fresh.id)], "decision": "approve"}
+    )
+    assert mixed.status_code == 400
+    db.session.expire_all()
+    assert db.session.get(HoursLog, fresh.id).status == "submitted"
+    auth.logout()
+    auth.login(programme.other_coordinator)
+    assert (
+        client.post(
+            "/volunteers/hours/review", data={"entry": [str(fresh.id)], "decision": "approve"}
+        ).status_code
+        == 404
+    )
 
 
 def test_another_coordinator_cannot_review(client, auth, me, programme):
