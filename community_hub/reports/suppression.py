@@ -10,6 +10,11 @@ parts, or a balance). `protect` then reasons as a reader would: it narrows what 
 figure could be from everything published, and while some small count is pinned to one value it
 withholds one more figure (the smallest count published beside it, a total as a last resort).
 A withheld figure is shown as "withheld", so a reader learns only that it is 5 or more.
+
+Figures published earlier (last quarter's figures, whose end is this quarter's start) cannot
+be taken back: `protect` takes their marks as `fixed` and withholds only new figures, until no
+count is pinned, old or new. `prior` is what a reader already knows from earlier figures (the
+bounds worked out when they were published): reasoning starts from there.
 """
 
 from __future__ import annotations
@@ -70,11 +75,25 @@ def _start(value: int, mark: Mark) -> tuple[float, float]:
     return (0, math.inf)
 
 
+def _initial(
+    values: Mapping[Ref, int], marks: Mapping[Ref, Mark], prior: Bounds | None = None
+) -> Bounds:
+    """What a reader knows before reasoning: how each figure is printed, and what they knew."""
+    known = {ref: _start(values[ref], marks[ref]) for ref in values}
+    for ref, (lo, hi) in (prior or {}).items():
+        if ref in known:
+            known[ref] = (max(lo, known[ref][0]), min(hi, known[ref][1]))
+    return known
+
+
 def bounds(
-    values: Mapping[Ref, int], marks: Mapping[Ref, Mark], equations: Sequence[Equation]
+    values: Mapping[Ref, int],
+    marks: Mapping[Ref, Mark],
+    equations: Sequence[Equation],
+    prior: Bounds | None = None,
 ) -> Bounds:
     """The narrowest range a reader can deduce for each figure (interval reasoning)."""
-    known = {ref: _start(values[ref], marks[ref]) for ref in values}
+    known = _initial(values, marks, prior)
     for _round in range(MAX_ROUNDS):
         changed = False
         for equation in equations:
@@ -109,19 +128,34 @@ def _tighten(known: Bounds, side: tuple[Ref, ...], other: tuple[Ref, ...]) -> bo
 
 
 def disclosed(
-    values: Mapping[Ref, int], marks: Mapping[Ref, Mark], equations: Sequence[Equation]
+    values: Mapping[Ref, int],
+    marks: Mapping[Ref, Mark],
+    equations: Sequence[Equation],
+    prior: Bounds | None = None,
 ) -> list[Ref]:
-    """Small counts that a reader could work out exactly from the published figures."""
-    known = bounds(values, marks, equations)
+    """Small counts that a reader could work out exactly from the published figures.
+
+    A count the reader could already work out before (`prior`) is not listed: nothing
+    published now can hide it again.
+    """
+    known = bounds(values, marks, equations, prior)
+    lost = {ref for ref, (lo, hi) in (prior or {}).items() if lo == hi}
     return [
         ref
         for ref, mark in marks.items()
-        if mark != Mark.SHOWN and is_small(values[ref]) and known[ref][0] == known[ref][1]
+        if mark != Mark.SHOWN
+        and is_small(values[ref])
+        and known[ref][0] == known[ref][1]
+        and ref not in lost
     ]
 
 
 def _to_withhold(
-    exposed: Ref, values: Mapping[Ref, int], marks: Mapping[Ref, Mark], eqs: Sequence[Equation]
+    exposed: Ref,
+    values: Mapping[Ref, int],
+    marks: Mapping[Ref, Mark],
+    eqs: Sequence[Equation],
+    fixed: Collection[Ref] = (),
 ) -> Ref | None:
     """The smallest published count in a relation with the exposed one (parts before totals).
 
@@ -139,7 +173,7 @@ def _to_withhold(
             total_side = eqs[i].left if len(eqs[i].left) == 1 else ()
             for ref in eqs[i].refs:
                 reached.add(ref)
-                if marks[ref] == Mark.SHOWN and values[ref] > 0:
+                if marks[ref] == Mark.SHOWN and values[ref] > 0 and ref not in fixed:
                     candidates.append((ref in total_side, values[ref], ref))
         if candidates:
             return min(candidates)[2]
@@ -149,14 +183,20 @@ def protect(
     values: Mapping[Ref, int],
     equations: Sequence[Equation] = (),
     hidden: Collection[Ref] = (),
+    fixed: Mapping[Ref, Mark] | None = None,
+    prior: Bounds | None = None,
 ) -> dict[Ref, Mark]:
-    """How to print each figure so that no count of 1 to 4 can be seen or worked out."""
+    """How to print each figure so that no count of 1 to 4 can be seen or worked out.
+
+    `fixed`: figures already published, printed as they were and never withheld now.
+    `prior`: what a reader already knows about some figures (it must follow from `fixed`).
+    """
     marks = first_marks(values, hidden)
+    marks.update(fixed or {})
     while True:
-        exposed = disclosed(values, marks, equations)
-        if not exposed:
-            return marks
-        victim = _to_withhold(exposed[0], values, marks, equations)
-        if victim is None:  # nothing left that could be withheld
+        exposed = disclosed(values, marks, equations, prior)
+        victims = (_to_withhold(ref, values, marks, equations, fixed or {}) for ref in exposed)
+        victim = next((v for v in victims if v is not None), None)
+        if victim is None:  # nothing exposed, or nothing left that could be withheld
             return marks
         marks[victim] = Mark.WITHHELD

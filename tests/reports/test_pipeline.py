@@ -18,6 +18,7 @@ import pytest
 from community_hub.extensions import db
 from community_hub.reports import pipeline
 from community_hub.reports.filters import parse_filters
+from community_hub.reports.suppression import Equation
 from community_hub.volunteers.course_models import Course, Enrolment
 from community_hub.volunteers.models import StageChange, Volunteer
 from community_hub.volunteers.placement_models import HoursLog, Placement
@@ -137,14 +138,32 @@ def rows(report, table):
     return {row.key: [c.text() for c in row.cells] for row in report.table(table).rows}
 
 
-def test_stages_at_the_end_of_the_period_come_from_history(programme, ctx):
-    got = {k: v[0] for k, v in rows(build(programme), "stages").items()}
-    assert got == {
+def test_stages_at_the_start_and_end_of_the_period_come_from_history(programme, ctx):
+    got = rows(build(programme), "stages")
+    assert {k: v[1] for k, v in got.items()} == {
         "enquiry": "2", "applicant": "0", "in_training": "1", "active_volunteer": "1",
         "peer_mentor": "1", "recovery_champion": "0", "paid_work": "0", "left": "1", "total": "6",
     }  # fmt: skip
+    # On 1 January 2026: Ann in training, Cal active, Eve a peer mentor; the rest not yet joined.
+    assert {k: v[0] for k, v in got.items() if v[0] != "0"} == {
+        "in_training": "1", "active_volunteer": "1", "peer_mentor": "1", "total": "3",
+    }  # fmt: skip
     everyone = build(programme, own=False)
-    assert everyone.cell("stages", "enquiry", "n").text() == "3"  # and Gil, elsewhere
+    assert everyone.cell("stages", "enquiry", "end").text() == "3"  # and Gil, elsewhere
+
+
+def test_each_stage_balances_start_and_moves_with_the_end(programme, ctx):
+    """start + moves in = end + moves out, for every stage: declared for suppression."""
+    sheet = pipeline.collect(parse_filters(PERIOD, date(2027, 1, 15), programme.id))
+    balances = [e for e in sheet.equations if ("stages", "enquiry", "start") in e.left]
+    assert balances == [
+        Equation((("stages", "enquiry", "start"), ("moves", ">enquiry", "n")),
+                 (("stages", "enquiry", "end"), ("moves", "enquiry>applicant", "n")))
+    ]  # fmt: skip
+    assert sheet.carried[("stages", "enquiry", "start")] == ("stages", "enquiry", "end")
+    values = sheet.values
+    for e in sheet.equations:
+        assert sum(values[r] for r in e.left) == sum(values[r] for r in e.right), e
 
 
 def test_moves_between_stages(programme, ctx):
@@ -204,7 +223,7 @@ def test_suppressed(programme, ctx):
         "2026-04": ["fewer than 5", "withheld"],
         "2026-09": ["fewer than 5", "withheld"],
     }
-    assert report.cell("stages", "total", "n").text() == "6"
+    assert report.cell("stages", "total", "end").text() == "6"
     # Five stages are under 5 and three are 0: the total of 6 leaves them all uncertain.
-    assert report.cell("stages", "enquiry", "n").text() == "fewer than 5"
+    assert report.cell("stages", "enquiry", "end").text() == "fewer than 5"
     assert report.cell("graduates", "all", "engaged_pct").text() == "withheld"

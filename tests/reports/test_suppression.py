@@ -115,8 +115,8 @@ def test_a_percentage_of_a_suppressed_count_is_suppressed(ctx):
     other.count("n", 30)
     other.count("k", 12)
     other.share("pct", "k", "n")
-    report = sheet.resolve("r", "R", suppress=True)
+    report = sheet.resolve(suppress=True)
     assert report.cell("t", "a", "pct").text() == "withheld"
     assert report.cell("t", "b", "pct").text() == "40%"
-    unsuppressed = sheet.resolve("r", "R", suppress=False)
+    unsuppressed = sheet.resolve(suppress=False)
     assert unsuppressed.cell("t", "a", "pct").text() == "10%"
