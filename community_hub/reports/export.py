@@ -9,7 +9,8 @@ from community_hub.volunteers.exports import to_csv
 
 
 def table_csv(table: Table) -> str:
-    """The table's rows as CSV: suppressed figures read "fewer than 5" or "withheld"."""
+    """The table's rows as CSV: suppressed figures read "fewer than 5", "withheld" or
+    "not published"."""
     header = [_("Group"), *(str(c.label) for c in table.columns)]
     rows = [[row.label, *(cell.text(thousands=False) for cell in row.cells)] for row in table.rows]
     return to_csv(header, rows)

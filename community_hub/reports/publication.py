@@ -137,12 +137,15 @@ class Publication:
     sheet: Sheet  # the parts merged, with the relations between them
     marks: dict[Ref, Mark]  # of the merged sheet's figures
 
-    def report(self, name: str) -> Report:
+    def marks_of(self, name: str) -> dict[Ref, Mark]:
+        """The marks of one report's figures, by their own addresses."""
         tag = f"{name}:"
-        marks = {
+        return {
             (t[len(tag) :], r, c): m for (t, r, c), m in self.marks.items() if t[: len(tag)] == tag
         }
-        return self.parts[name].resolve(True, marks)
+
+    def report(self, name: str) -> Report:
+        return self.parts[name].resolve(True, self.marks_of(name))
 
 
 def publish(name: str, quarter: Quarter, first: Quarter) -> Publication:

@@ -11,6 +11,12 @@ figure could be from everything published, and while some small count is pinned 
 withholds one more figure (the smallest count published beside it, a total as a last resort).
 A withheld figure is shown as "withheld", so a reader learns only that it is 5 or more.
 
+Those two lower bounds can pin a count on their own, where nothing is left to withhold: four
+"fewer than 5" adding up to a total of "fewer than 5" are each 1, and 6 listed at the start of
+a quarter, none added, "5 or more" listed at its end and "fewer than 5" closed means 1 closed.
+As a last resort `protect` then stops publishing a figure near the pinned one at all: it is
+shown as "not published", which says nothing about it, not even that it is more than 0.
+
 Figures published earlier (last quarter's figures, whose end is this quarter's start) cannot
 be taken back: `protect` takes their marks as `fixed` and withholds only new figures, until no
 count is pinned, old or new. `prior` is what a reader already knows from earlier figures (the
@@ -21,7 +27,7 @@ from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 THRESHOLD = 5
@@ -36,6 +42,7 @@ class Mark(enum.StrEnum):
     SHOWN = "shown"
     SMALL = "small"  # 1 to 4: "fewer than 5"
     WITHHELD = "withheld"  # 5 or more, withheld so that a small count cannot be worked out
+    UNPUBLISHED = "unpublished"  # could be anything: the last resort when nothing can be withheld
     HIDDEN = "hidden"  # never printed, but implied by others (e.g. "did not attend")
 
 
@@ -72,7 +79,7 @@ def _start(value: int, mark: Mark) -> tuple[float, float]:
         return (1, THRESHOLD - 1)
     if mark == Mark.WITHHELD:
         return (THRESHOLD, math.inf)
-    return (0, math.inf)
+    return (0, math.inf)  # hidden or not published: anything
 
 
 def _initial(
@@ -150,18 +157,20 @@ def disclosed(
     ]
 
 
-def _to_withhold(
+def _nearest(
     exposed: Ref,
     values: Mapping[Ref, int],
-    marks: Mapping[Ref, Mark],
     eqs: Sequence[Equation],
-    fixed: Collection[Ref] = (),
+    usable: Callable[[Ref], bool],
 ) -> Ref | None:
-    """The smallest published count in a relation with the exposed one (parts before totals).
+    """The figure nearest the exposed one that `usable` accepts: the smallest count in a
+    relation with it (parts before totals).
 
-    If every figure beside it is already unpublished, the pin comes through a further relation:
-    look one relation further out each time, never at unrelated tables.
+    If no figure beside it will do, the pin comes through a further relation: look one
+    relation further out each time, never at unrelated tables.
     """
+    if usable(exposed):
+        return exposed
     reached, used = {exposed}, set()
     while True:
         related = [i for i, e in enumerate(eqs) if i not in used and reached & set(e.refs)]
@@ -173,7 +182,7 @@ def _to_withhold(
             total_side = eqs[i].left if len(eqs[i].left) == 1 else ()
             for ref in eqs[i].refs:
                 reached.add(ref)
-                if marks[ref] == Mark.SHOWN and values[ref] > 0 and ref not in fixed:
+                if usable(ref):
                     candidates.append((ref in total_side, values[ref], ref))
         if candidates:
             return min(candidates)[2]
@@ -193,10 +202,25 @@ def protect(
     """
     marks = first_marks(values, hidden)
     marks.update(fixed or {})
+    kept = fixed or {}
+
+    def can_withhold(ref: Ref) -> bool:
+        return marks[ref] == Mark.SHOWN and values[ref] > 0 and ref not in kept
+
+    def can_unpublish(ref: Ref) -> bool:
+        """Printed, and still saying something: a zero, "fewer than 5" or "withheld"."""
+        printed = marks[ref] in (Mark.SMALL, Mark.WITHHELD) or (
+            marks[ref] == Mark.SHOWN and values[ref] == 0
+        )
+        return printed and ref not in kept
+
     while True:
         exposed = disclosed(values, marks, equations, prior)
-        victims = (_to_withhold(ref, values, marks, equations, fixed or {}) for ref in exposed)
-        victim = next((v for v in victims if v is not None), None)
-        if victim is None:  # nothing exposed, or nothing left that could be withheld
+        for usable, mark in ((can_withhold, Mark.WITHHELD), (can_unpublish, Mark.UNPUBLISHED)):
+            found = (_nearest(ref, values, equations, usable) for ref in exposed)
+            victim = next((v for v in found if v is not None), None)
+            if victim is not None:
+                marks[victim] = mark
+                break
+        else:  # nothing exposed, or nothing left that could be withheld or left out
             return marks
-        marks[victim] = Mark.WITHHELD

@@ -37,6 +37,8 @@ class Cell:
     def text(self, thousands: bool = True) -> str:
         if self.mark == Mark.SMALL:
             return _("fewer than 5")
+        if self.mark == Mark.UNPUBLISHED:
+            return _("not published")
         if self.mark != Mark.SHOWN:
             return _("withheld")
         if self.value is None:

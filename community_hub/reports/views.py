@@ -10,6 +10,7 @@ Nothing here lists a client or a referral, or compares individual workers.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -110,33 +111,35 @@ def index() -> Any:
     return render_template("reports/index.html", reports=REPORTS)
 
 
-class _Chosen:
-    """What a viewer asked for: their filters, and the report they get for them."""
+@dataclass(frozen=True)
+class _Choice:
+    """What a viewer asked for: a quarter (viewers of suppressed figures), or any filters."""
 
-    def __init__(self, name: str, own: int | None, suppress: bool) -> None:
-        self.name, self.own, self.suppress = name, own, suppress
-        self.quarter: Quarter | None = None
-        self.filters: Filters | None = None
+    filters: Filters
+    quarter: Quarter | None = None
 
-    def read(self) -> None:
-        """Read the query string (BadFilter says what is wrong with it)."""
-        if self.suppress:
-            self.quarter = parse_quarter(request.args, today(), first_quarter())
-            self.filters = self.quarter.filters()
-        else:
-            self.filters = _read(self.own)
-
-    def build(self) -> Report:
-        if self.quarter is not None:
-            return publication.report(self.name, self.quarter, first_quarter())
-        assert self.filters is not None
-        return REPORTS[self.name][1](self.filters, False)
-
+    @property
     def span(self) -> str:
+        """For file names."""
         if self.quarter is not None:
             return self.quarter.key
-        assert self.filters is not None
         return f"{self.filters.start.isoformat()}-to-{self.filters.end.isoformat()}"
+
+
+def _choose(own: int | None, suppress: bool) -> _Choice:
+    """Read the query string (BadFilter says what is wrong with it)."""
+    if suppress:
+        quarter = parse_quarter(request.args, today(), first_quarter())
+        return _Choice(quarter.filters(), quarter)
+    return _Choice(_read(own))
+
+
+def _build(name: str, choice: _Choice) -> Report:
+    """Suppressed figures come from their quarter's publication; full ones straight from the
+    report."""
+    if choice.quarter is not None:
+        return publication.report(name, choice.quarter, first_quarter())
+    return REPORTS[name][1](choice.filters, False)
 
 
 @bp.route(f"/<{NAMES}:name>")
@@ -145,20 +148,18 @@ def report(name: str) -> Any:
     """One report for the chosen period (a quarter, if suppressed), organisation, area and
     fellowship."""
     own, suppress = viewer()
-    chosen = _Chosen(name, own, suppress)
-    keys = PERIOD_KEYS if suppress else FILTER_KEYS
-    args = {k: request.args.get(k, "") for k in keys}
+    args = {k: request.args.get(k, "") for k in (PERIOD_KEYS if suppress else FILTER_KEYS)}
     choices = _periods() if suppress else _choices(own)
     page = {"name": name, "title": REPORTS[name][0], "args": args, **choices}
     try:
-        chosen.read()
+        choice = _choose(own, suppress)
     except BadFilter as bad:
         return render_template("reports/report.html", error=str(bad), **page), 400
-    if chosen.quarter is not None:
-        args["period"] = chosen.quarter.key
+    if choice.quarter is not None:
+        args["period"] = choice.quarter.key
     query = {k: v for k, v in args.items() if v}
     return render_template(
-        "reports/report.html", report=chosen.build(), filters=chosen.filters, query=query,
+        "reports/report.html", report=_build(name, choice), filters=choice.filters, query=query,
         chart=bar_chart, **page,
     )  # fmt: skip
 
@@ -168,12 +169,11 @@ def report(name: str) -> Any:
 def report_csv(name: str) -> Any:
     """One table of a report as CSV (`?table=`), suppressed exactly as on the page."""
     own, suppress = viewer()
-    chosen = _Chosen(name, own, suppress)
     try:
-        chosen.read()
+        choice = _choose(own, suppress)
     except BadFilter as bad:
         return Response(str(bad), status=400, mimetype="text/plain")
-    return _csv(chosen.build(), f"{name}-{chosen.span()}")
+    return _csv(_build(name, choice), f"{name}-{choice.span}")
 
 
 @bp.route("/public")

@@ -16,14 +16,16 @@ from decimal import Decimal
 import pytest
 
 from community_hub.extensions import db
-from community_hub.reports import pipeline
+from community_hub.reports import pipeline, publication
 from community_hub.reports.filters import parse_filters
-from community_hub.reports.suppression import Equation
+from community_hub.reports.periods import Quarter
+from community_hub.reports.suppression import Equation, Mark, is_small, protect
 from community_hub.volunteers.course_models import Course, Enrolment
 from community_hub.volunteers.models import StageChange, Volunteer
 from community_hub.volunteers.placement_models import HoursLog, Placement
 from community_hub.volunteers.requirement_models import Check, RequirementType
 from tests.reports.conftest import PERIOD
+from tests.reports.reader import possible_values
 
 HISTORY = {
     "Ann": [
@@ -227,3 +229,48 @@ def test_suppressed(programme, ctx):
     # Five stages are under 5 and three are 0: the total of 6 leaves them all uncertain.
     assert report.cell("stages", "enquiry", "end").text() == "fewer than 5"
     assert report.cell("graduates", "all", "engaged_pct").text() == "withheld"
+
+
+@pytest.fixture
+def first_quarter(make_org):
+    """Issue 19, item 3: a programme's first quarter (July to September 2026). Twelve people
+    join; 11 move on to applicant, 9 of those to training, 7 of those to active volunteering.
+    At the end: enquiry 1, applicant 2, in training 2, active 7."""
+    dream = make_org(name="DREAM", area="Doncaster")
+    for n in range(12):
+        path = [("2026-07-02", "enquiry"), ("2026-08-03", "applicant"),
+                ("2026-08-20", "in_training"), ("2026-09-10", "active_volunteer")]  # fmt: skip
+        _volunteer(dream, f"V{n}", path[: 1 + (n < 11) + (n < 9) + (n < 7)])
+    db.session.commit()
+    return Quarter(2026, 3)
+
+
+def _stages_and_moves(sheet, marks):
+    refs = {r for r in sheet.values if r[0] in ("stages", "moves")}
+    values = {r: sheet.values[r] for r in refs}
+    equations = [e for e in sheet.equations if set(e.refs) <= refs]
+    return values, {r: marks[r] for r in refs}, equations
+
+
+def test_stages_and_moves_cannot_be_differenced_brute_force(first_quarter, ctx):
+    """Every table of stages and moves a reader could think possible, given what is printed
+    and every balance: each count under 5 could still be more than one number."""
+    sheet = pipeline.collect(first_quarter.filters())
+    balances = [e for e in sheet.equations if len(e.left) > 1]
+    totals_only = [e for e in sheet.equations if e not in balances]
+    # Before: only the totals were declared, so the printed figures let a reader subtract.
+    before = protect(sheet.values, totals_only, sheet.hidden)
+    values, marks, equations = _stages_and_moves(sheet, before)
+    assert marks[("stages", "enquiry", "end")] == Mark.SMALL
+    assert possible_values(values, marks, equations, cap=40)[("stages", "enquiry", "end")] == {1}
+    # Now: published with the balances (first quarter, nothing before it).
+    published = publication.publish("pipeline", first_quarter, first_quarter)
+    values, marks, equations = _stages_and_moves(sheet, published.marks_of("pipeline"))
+    possible = possible_values(values, marks, equations, cap=40)
+    small = [r for r, v in values.items() if is_small(v)]
+    assert len(small) == 3  # enquiry 1, applicant 2, in training 2
+    for ref in small:
+        assert marks[ref] == Mark.SMALL and values[ref] in possible[ref]
+        assert len(possible[ref]) > 1, f"{ref} is pinned to {possible[ref]}"
+    for ref, mark in marks.items():  # nothing printed that a reader could not have seen
+        assert mark != Mark.SHOWN or possible[ref] == {values[ref]}
