@@ -77,9 +77,14 @@ DEFAULTS: dict[str, Any] = {
     "STAFF_IDLE_MINUTES": 30,
     # Closed or unanswered requests to contact a peer lose their personal details after this.
     "CONTACT_REQUEST_RETENTION_DAYS": 90,
+    # Suggested changes lose their message and reply address after this (reviewed or not).
+    "SUGGESTION_RETENTION_DAYS": 90,
     # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host (0: none,
     # so those headers are ignored). With 1, HTTPS at the proxy counts as HTTPS (HSTS, cookies).
     "TRUSTED_PROXIES": 0,
+    # Host names this site answers to (Flask 3.1); any other Host header gets 400. Empty: any
+    # (absolute links never come from the Host header anyway: they use SITE_URL).
+    "TRUSTED_HOSTS": None,
     "WTF_CSRF_TIME_LIMIT": None,
     # How long a form shown to a visitor stays usable (its token is signed, not in a cookie).
     "PUBLIC_FORM_MAX_AGE": 12 * 3600,
@@ -147,6 +152,7 @@ ENV_KEYS = (
 INT_ENV_KEYS = (
     "STAFF_IDLE_MINUTES",
     "CONTACT_REQUEST_RETENTION_DAYS",
+    "SUGGESTION_RETENTION_DAYS",
     "APPLICATION_RETENTION_DAYS",
     "TRUSTED_PROXIES",
     "MAIL_MAX_ATTEMPTS",
@@ -175,6 +181,10 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
         app.config["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
     if "MAIL_USE_TLS" in os.environ:
         app.config["MAIL_USE_TLS"] = os.environ["MAIL_USE_TLS"].lower() in ("1", "true", "yes")
+    if os.environ.get("TRUSTED_HOSTS"):
+        app.config["TRUSTED_HOSTS"] = [
+            host.strip() for host in os.environ["TRUSTED_HOSTS"].split(",") if host.strip()
+        ]
     if "CRISIS_LINES" in os.environ:
         app.config["CRISIS_LINES"] = json.loads(os.environ["CRISIS_LINES"])
     if test_config:

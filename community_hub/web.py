@@ -17,7 +17,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
-from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from community_hub.extensions import available_locales, db, login_manager
@@ -141,6 +141,9 @@ def _error_page(error: HTTPException) -> Any:
         message = _(
             "Your form expired or was sent from another page. Please go back, reload and try again."
         )
+    if isinstance(error, SecurityError):
+        # A Host header outside TRUSTED_HOSTS: no page can be built for a host we do not serve.
+        return Response(message, status=code, mimetype="text/plain")
     if wants_json():
         return jsonify(error=error.name.lower().replace(" ", "_"), message=message), code
     return render_template("core/error.html", code=code, title=title, message=message), code
@@ -214,6 +217,9 @@ def init_app(app: Flask) -> None:
         app.register_error_handler(database_error, _database_unavailable)
     app.context_processor(_template_globals)
     from community_hub.dates import date_and_time, long_date
+    from community_hub.urls import site_url
+
+    app.add_template_global(site_url, "site_url")
 
     app.add_template_filter(long_date, "long_date")
     app.add_template_filter(date_and_time, "date_and_time")

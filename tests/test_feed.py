@@ -384,3 +384,20 @@ def test_csv_import_reports_rows_like_the_feed(make_org, make_fellowship):
         "row 2 (bad): day must be 0 (Sunday) to 6 (Saturday)"
     ]
     assert not report.applied
+
+
+def test_a_feed_nested_100000_levels_deep_is_refused_with_a_reason(
+    client, auth, make_user, make_org, make_fellowship
+):
+    admin, org, aa = make_user("admin"), make_org(), make_fellowship("aa")
+    db.session.commit()
+    auth.login(admin)
+    hostile = b"[" * 100_000 + b"]" * 100_000
+    response = client.post(
+        "/manage/import",
+        data={"organisation_id": org.id, "fellowship_id": aa.id,
+              "feed": (io.BytesIO(hostile), "feed.json")},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "nests more than 32 levels deep" in response.get_data(as_text=True)

@@ -268,3 +268,41 @@ def test_the_coordinators_hear_of_a_suggestion(client, meeting, make_user):
         jo.email, "Suggested change: Thursday Step Group"
     )  # fmt: skip
     assert "member@example.org" not in message.body_text  # the reply address stays behind
+
+
+def test_the_daily_job_erases_old_suggestions_words(app, runner, meeting, make_user):
+    from community_hub.meetings.suggestions import resolve
+
+    app.config["SUGGESTION_RETENTION_DAYS"] = 30
+    reviewer = make_user("coordinator", organisation=meeting.organisation)
+    old = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=31)
+
+    def suggested(message: str, days_ago: int = 0) -> ChangeSuggestion:
+        item = ChangeSuggestion(
+            organisation_id=meeting.organisation_id, meeting_id=meeting.id, kind="time",
+            message=message, reply_email="member@example.org",
+        )  # fmt: skip
+        db.session.add(item)
+        db.session.flush()
+        item.created_at = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=days_ago)
+        return item
+
+    unanswered = suggested("Ring Sam on 07700 900001", days_ago=31)
+    reviewed_long_ago = suggested("Starts at 8", days_ago=60)
+    resolve(reviewed_long_ago, "applied", reviewer, "Done, thanks Sam")
+    reviewed_long_ago.reviewed_at = old
+    recent = suggested("Moved to the church hall", days_ago=31)
+    resolve(recent, "dismissed", reviewer)  # reviewed today: kept for now
+    db.session.commit()
+
+    result = runner.invoke(args=["reminders"])
+    assert result.exit_code == 0, result.output
+    assert "Erased the details of 2 old change suggestions" in result.output
+    db.session.expire_all()
+    gone = reload(unanswered)
+    assert (gone.status, gone.message, gone.reply_email) == ("expired", "(erased)", "")
+    kept_decision = reload(reviewed_long_ago)
+    assert (kept_decision.status, kept_decision.review_note, kept_decision.kind) == (
+        "applied", "", "time"
+    )  # fmt: skip
+    assert reload(recent).message == "Moved to the church hall"

@@ -86,6 +86,7 @@ def _data(form: OrganisationForm) -> orgs.OrganisationData:
         area=form.area.data or "",
         contact_email=form.contact_email.data or "",
         timezone=form.timezone.data or "",
+        duty_phone=form.duty_phone.data or "",
     )
 
 

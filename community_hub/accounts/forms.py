@@ -97,6 +97,14 @@ class OrganisationForm(ServiceErrors, FlaskForm):
         ),
         validators=[Optional(), Length(max=254)],
     )
+    duty_phone = StringField(
+        _l("Duty line (optional)"),
+        description=_l(
+            "A phone number staff answer, given to peers who go with its clients to a meeting. "
+            "Never a personal number."
+        ),
+        validators=[Optional(), Length(max=40)],
+    )
     timezone = StringField(
         _l("Time zone"),
         description=_l("Used for its new meetings, for example Europe/London."),

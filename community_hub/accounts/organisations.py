@@ -6,6 +6,7 @@ but nobody new is invited to it and it is not offered when records are created.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -19,6 +20,9 @@ from community_hub.meetings.schedule import is_valid_timezone
 from community_hub.meetings.services import ValidationFailed
 from community_hub.referrals import audit
 
+# A phone number as people write it: digits, spaces, brackets, dashes, a leading +.
+DUTY_PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()\-]{5,38}$")
+
 
 @dataclass
 class OrganisationData:
@@ -27,6 +31,7 @@ class OrganisationData:
     area: str = ""
     contact_email: str = ""
     timezone: str = "Europe/London"
+    duty_phone: str = ""
 
 
 def _validate(data: OrganisationData, current: Organisation | None) -> None:
@@ -51,6 +56,11 @@ def _validate(data: OrganisationData, current: Organisation | None) -> None:
         errors["contact_email"] = _(
             "Enter an email address like name@example.org, or leave it empty."
         )
+    phone = data.duty_phone.strip()
+    if phone and not DUTY_PHONE_RE.match(phone):
+        errors["duty_phone"] = _(
+            "Enter the duty line as a phone number, like 01302 555 0100, or leave it empty."
+        )
     if not is_valid_timezone(data.timezone.strip()):
         errors["timezone"] = _("Choose a time zone such as Europe/London.")
     if errors:
@@ -63,6 +73,7 @@ def _apply(organisation: Organisation, data: OrganisationData) -> None:
     organisation.area = data.area.strip()
     organisation.contact_email = data.contact_email.strip().lower()
     organisation.timezone = data.timezone.strip()
+    organisation.duty_phone = " ".join(data.duty_phone.split())
 
 
 def create_organisation(data: OrganisationData, by: User) -> Organisation:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from wtforms.fields.choices import SelectChoice
@@ -22,8 +22,6 @@ from community_hub.auth.totp import (
 )
 from community_hub.auth.views import bp
 from community_hub.extensions import db
-
-SETUP = "_second_factor_setup"  # the secret being set up, until its first code is confirmed
 
 
 def _staff_only() -> None:
@@ -86,7 +84,9 @@ def two_step_start() -> Any:
             "info",
         )
         return redirect(url_for("auth.account"))
-    session[SETUP] = new_secret()
+    # The secret stays on the server until confirmed: a session cookie is signed, not secret.
+    current_user.totp_pending_secret = new_secret()
+    db.session.commit()
     return redirect(url_for("auth.two_step_setup"))
 
 
@@ -94,8 +94,8 @@ def two_step_start() -> Any:
 def two_step_setup() -> Any:
     """Confirm the authenticator app with its first code, which turns two-step sign-in on."""
     _staff_only()
-    secret = session.get(SETUP)
-    if not isinstance(secret, str) or current_user.has_second_factor:
+    secret = current_user.totp_pending_secret
+    if not secret or current_user.has_second_factor:
         return redirect(url_for("auth.account"))
     form = CodeForm()
     if form.validate_on_submit():
@@ -105,7 +105,6 @@ def two_step_setup() -> Any:
             form.code.errors = [str(error)]
         else:
             db.session.commit()
-            session.pop(SETUP, None)
             _stay_signed_in()
             flash(
                 _("Two-step sign-in is on. You will be asked for a code when you sign in."),

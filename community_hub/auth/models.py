@@ -46,6 +46,9 @@ class Organisation(Model):
     area: Mapped[str] = mapped_column(String(120), default="")
     # Where notifications go when the organisation has no active coordinator.
     contact_email: Mapped[str] = mapped_column(String(254), default="")
+    # The organisation's duty line: how a peer reaches its staff about a referral (never a
+    # worker's own number).
+    duty_phone: Mapped[str] = mapped_column(String(40), default="")
     # Pre-fills the time zone of its new meetings.
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -85,6 +88,9 @@ class User(UserMixin, Model):
     totp_enabled_at: Mapped[datetime | None] = mapped_column(default=None)
     # The last time step accepted, so one code cannot be used twice.
     totp_last_step: Mapped[int | None] = mapped_column(default=None)
+    # A secret being set up, kept here (never in the session cookie) until its first code
+    # confirms it.
+    totp_pending_secret: Mapped[str | None] = mapped_column(String(64), default=None)
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="users")
 

@@ -74,6 +74,7 @@ def enable(user: User, secret: str, code: str, at: float | None = None) -> None:
             "That code did not match. Check the time on your phone and enter the newest code."
         )
     user.totp_secret = secret
+    user.totp_pending_secret = None
     user.totp_enabled_at = utcnow()
     user.totp_last_step = step
     end_all_sessions(user)

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import (
     Blueprint,
+    Response,
     jsonify,
     redirect,
     render_template,
@@ -41,6 +42,29 @@ def healthz() -> Any:
 def help_now() -> Any:
     """Where to get help right now, when no meeting is on."""
     return render_template("core/help.html")
+
+
+# Staff areas and the API are not for search engines. Peer supporters' and champions' profiles
+# are marked noindex on the page itself unless the person agreed to be findable.
+ROBOTS = """User-agent: *
+Disallow: /manage/
+Disallow: /admin/
+Disallow: /referrals/
+Disallow: /volunteers/
+Disallow: /reports/
+Allow: /reports/public
+Disallow: /account
+Disallow: /login
+Disallow: /invitation
+Disallow: /api/
+"""
+
+
+@bp.route("/robots.txt")
+@public
+def robots() -> Any:
+    """What search engines may crawl."""
+    return Response(ROBOTS, mimetype="text/plain")
 
 
 @bp.route("/home")

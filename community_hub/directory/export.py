@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import url_for
-
 from community_hub.directory.services import Nearby
 from community_hub.meetings.listing import flat_meeting, meeting_json, meeting_page_url
+from community_hub.urls import site_url
 
 
 def _km(value: float) -> float:
@@ -32,7 +31,7 @@ def nearby_json(found: Nearby) -> dict[str, Any]:
                 "offers": p.offer_list,
                 "pathways": p.pathway_list,
                 "distance_km": _km(d),
-                "url": url_for("people.peer", peer_id=p.id, _external=True),
+                "url": site_url("people.peer", peer_id=p.id),
             }
             for d, p in found.peers
         ],
@@ -42,7 +41,7 @@ def nearby_json(found: Nearby) -> dict[str, Any]:
                 "level": c.level,
                 "area": c.area,
                 "distance_km": _km(d),
-                "url": url_for("people.champion", champion_id=c.id, _external=True),
+                "url": site_url("people.champion", champion_id=c.id),
             }
             for d, c in found.champions
         ],
@@ -53,7 +52,7 @@ def nearby_json(found: Nearby) -> dict[str, Any]:
                 "category": s.taxonomy_term.code if s.taxonomy_term else None,
                 "address": ", ".join(p for p in (loc.address_1, loc.city, loc.postcode) if p),
                 "distance_km": _km(d),
-                "url": url_for("resources.resource", service_id=s.id, _external=True),
+                "url": site_url("resources.resource", service_id=s.id),
             }
             for d, s, loc in found.resources
         ],

@@ -7,8 +7,6 @@ rounded to about a kilometre.
 
 from __future__ import annotations
 
-from flask import url_for
-
 from community_hub.geo.privacy import shown
 from community_hub.interop.hsds import (
     Record,
@@ -26,6 +24,7 @@ from community_hub.meetings.types import type_name
 from community_hub.people.models import PeerSupporter
 from community_hub.people.vocab import LANGUAGES as PEER_LANGUAGES
 from community_hub.people.vocab import OFFERS, PATHWAYS
+from community_hub.urls import site_url
 
 DAY_CODES = ("SU", "MO", "TU", "WE", "TH", "FR", "SA")  # Meeting.day: 0 = Sunday
 
@@ -123,7 +122,7 @@ def meeting_record(meeting: Meeting, full: bool = True) -> Record:
             "name": meeting.name,
             "alternate_name": meeting.group_name,
             "description": description,
-            "url": url_for("meetings.meeting", slug=meeting.slug, _external=True),
+            "url": site_url("meetings.meeting", slug=meeting.slug),
             "status": "temporarily closed" if closed else "active",
             "fees_description": "Free. Groups pass a collection; nobody has to give.",
             "assured_date": meeting.last_confirmed.isoformat() if meeting.last_confirmed else "",
@@ -195,7 +194,7 @@ def peer_record(peer: PeerSupporter, full: bool = True) -> Record:
             "organization_id": organization(org)["id"],
             "name": f"Peer support in {peer.area}",
             "description": description,
-            "url": url_for("people.peers", _external=True),
+            "url": site_url("people.peers"),
             "status": "active",
             "fees_description": "Free.",
             "assured_date": peer.last_confirmed.isoformat() if peer.last_confirmed else "",

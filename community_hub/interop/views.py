@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, render_template, stream_with_context, url_for
+from flask import Blueprint, Response, render_template, stream_with_context
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -19,6 +19,7 @@ from community_hub.interop.csv_format import MEETING_COLUMNS, csv_lines
 from community_hub.interop.feed_import import FeedError, ImportReport, import_feed, read_upload
 from community_hub.interop.meeting_guide import iter_feed_rows, stream_feed
 from community_hub.meetings.models import Fellowship, Meeting
+from community_hub.urls import site_url
 from community_hub.web import public
 
 bp = Blueprint("interop", __name__)
@@ -27,8 +28,8 @@ MAX_UPLOAD = 20 * 1024 * 1024
 
 def _urls(meeting: Meeting) -> tuple[str, str]:
     return (
-        url_for("meetings.meeting", slug=meeting.slug, _external=True),
-        url_for("meetings.suggest", slug=meeting.slug, _external=True),
+        site_url("meetings.meeting", slug=meeting.slug),
+        site_url("meetings.suggest", slug=meeting.slug),
     )
 
 

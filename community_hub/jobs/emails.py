@@ -228,18 +228,138 @@ def volunteering_application(*, name: str, opportunity: str, link: str) -> Email
     )  # fmt: skip
 
 
-def referral_offer(*, name: str, organisation: str, meeting: str, when: str, link: str) -> Email:
+def _when(on: date | None) -> str:
+    return long_date(on) or _("date to be agreed")
+
+
+def referral_offer(
+    *, name: str, organisation: str, meeting: str, when: date | None, link: str
+) -> Email:
     """A peer (or their coordinator) is asked to go with a client: no client reference."""
     return Email(
         subject=_("Could you go with someone to a meeting?"),
         paragraphs=(
             _hello(name),
             _("%(organisation)s asks whether a peer could go with someone to %(meeting)s "
-              "(%(when)s).", organisation=organisation, meeting=meeting, when=when),
+              "(%(when)s).", organisation=organisation, meeting=meeting, when=_when(when)),
             _("Sign in to see the details and accept or decline."),
         ),
         action_url=link,
         action_label=_("See the request"),
+    )  # fmt: skip
+
+
+def offer_declined(
+    *, name: str, peer: str, organisation: str, meeting: str, when: date | None, link: str
+) -> Email:
+    """The worker hears that the peer they asked said no: the referral is back in matching."""
+    return Email(
+        subject=_("%(peer)s cannot go to %(meeting)s", peer=peer or _("The peer"), meeting=meeting),
+        paragraphs=(
+            _hello(name),
+            _("%(peer)s cannot go with your client to %(meeting)s (%(when)s). The referral is "
+              "back with you to offer to another peer, or to make it a warm handover.",
+              peer=peer or _("The peer"), meeting=meeting, when=_when(when)),
+        ),
+        action_url=link,
+        action_label=_("Open the referral"),
+    )  # fmt: skip
+
+
+def offer_withdrawn(
+    *, name: str, peer: str, organisation: str, meeting: str, when: date | None, link: str
+) -> Email:
+    """The peer who had said yes can no longer go: the worker must plan again."""
+    return Email(
+        subject=_("%(peer)s can no longer go to %(meeting)s", peer=peer or _("The peer"),
+                  meeting=meeting),
+        paragraphs=(
+            _hello(name),
+            _("%(peer)s had agreed to go with your client to %(meeting)s (%(when)s) but can no "
+              "longer go. Their reason is on the referral. The referral is back with you to "
+              "offer to another peer, or to make it a warm handover.",
+              peer=peer or _("The peer"), meeting=meeting, when=_when(when)),
+        ),
+        action_url=link,
+        action_label=_("Open the referral"),
+    )  # fmt: skip
+
+
+def referral_message(
+    *, name: str, organisation: str, meeting: str, when: date | None, link: str
+) -> Email:
+    """A new message on a referral's thread: the text stays behind the sign-in."""
+    return Email(
+        subject=_("New message about %(meeting)s", meeting=meeting),
+        paragraphs=(
+            _hello(name),
+            _("There is a new message about going with someone to %(meeting)s (%(when)s). "
+              "Sign in to read it and reply.", meeting=meeting, when=_when(when)),
+        ),
+        action_url=link,
+        action_label=_("Read the message"),
+    )  # fmt: skip
+
+
+def peer_reminder(
+    *, name: str, organisation: str, meeting: str, when: date | None, at: str, link: str
+) -> Email:
+    """The day before: the peer is going with someone to a meeting tomorrow."""
+    return Email(
+        subject=_("Tomorrow: %(meeting)s at %(time)s", meeting=meeting, time=at),
+        paragraphs=(
+            _hello(name),
+            _("A reminder that you are going with someone to %(meeting)s tomorrow, %(when)s, at "
+              "%(time)s.", meeting=meeting, when=_when(when), time=at),
+            _("The meeting point, how to reach %(organisation)s and the calendar entry are on "
+              "the request. If you can no longer go, say so there as soon as you can.",
+              organisation=organisation),
+            _("Thank you for going."),
+        ),
+        action_url=link,
+        action_label=_("See the plan"),
+    )  # fmt: skip
+
+
+def outcome_summary(
+    *, name: str, number: int, made_on: date, method: str, status: str, closed_reason: str,
+    first_meeting: date | None, weekly: list[tuple[int, bool]], scores: list[tuple[int, int]],
+    link: str,
+) -> Email:  # fmt: skip
+    """An outcome summary of one referral for its referring organisation: no client reference."""
+    from community_hub.referrals.labels import CLOSED_LABELS, LINK_LABELS, STATUS_LABELS
+    from community_hub.referrals.recovery_capital import point_label
+
+    state = str(STATUS_LABELS.get(status, status))
+    if closed_reason:
+        state += f": {CLOSED_LABELS.get(closed_reason, closed_reason)}"
+    lines = [
+        _("Referred on %(date)s: %(method)s.", date=long_date(made_on),
+          method=str(LINK_LABELS.get(method, method)).lower()),
+        _("Now: %(status)s.", status=state),
+        _("Went to a first meeting on %(date)s.", date=long_date(first_meeting))
+        if first_meeting else _("No first meeting recorded yet."),
+    ]  # fmt: skip
+    for day, yes in weekly:
+        lines.append(
+            _("Going every week at %(n)d days.", n=day)
+            if yes
+            else _("Not going every week at %(n)d days.", n=day)
+        )
+    if scores:
+        each = "; ".join(f"{point_label(point).lower()} {total}" for point, total in scores)
+        lines.append(_("Recovery capital (BARC-10, 10 to 60): %(scores)s.", scores=each))
+    return Email(
+        subject=_("Outcome of referral %(number)s", number=number),
+        paragraphs=(
+            _hello(name),
+            _("The client agreed that the outcome of referral %(number)s is reported back to "
+              "you. So far:", number=number),
+            *(f"• {line}" for line in lines),
+            _("The client's details stay behind the sign-in."),
+        ),
+        action_url=link,
+        action_label=_("Open the referral"),
     )  # fmt: skip
 
 

@@ -66,4 +66,4 @@ ALLOWED_PARAMS = {
 @public
 def openapi() -> Any:
     """The OpenAPI 3.1 document describing this API."""
-    return jsonify(openapi_document(request.host_url.rstrip("/")))
+    return jsonify(openapi_document(str(current_app.config["SITE_URL"]).rstrip("/")))

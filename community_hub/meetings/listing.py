@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from typing import Any, cast
 from urllib.parse import quote
 
-from flask import url_for
 from sqlalchemy import Select, select
 
 from community_hub.extensions import db
@@ -27,6 +26,7 @@ from community_hub.meetings.models import (
 )
 from community_hub.meetings.schedule import Occurrence
 from community_hub.sqlparams import one_of
+from community_hub.urls import site_url
 
 
 def meeting_rows(ids: list[int]) -> dict[int, Mapping[str, Any]]:
@@ -119,6 +119,4 @@ def meeting_json(
 def meeting_page_url() -> str:
     """A meeting page's full address with {slug} in it: one url_for for a whole list, not
     one per meeting (each builds the whole address again)."""
-    return url_for("meetings.meeting", slug="{slug}", _external=True).replace(
-        quote("{slug}"), "{slug}"
-    )
+    return site_url("meetings.meeting", slug="{slug}").replace(quote("{slug}"), "{slug}")

@@ -107,8 +107,11 @@ def dashboard() -> Any:
     stale_after = current_app.config["STALE_AFTER_DAYS"]
     meetings = services.meetings_for(current_user, include_archived=True)
     stale = [m for m in meetings if m.archived_at is None and is_stale(m, today, stale_after)]
+    from community_hub.referrals.offers import new_offer_count
+
     return render_template(
         "meetings/manage/dashboard.html",
+        new_offers=new_offer_count(current_user),
         meetings=meetings,
         stale=stale,
         other_stale=_other_stale_listings(today, stale_after),

@@ -198,6 +198,7 @@ class SuggestionStatus(enum.StrEnum):
     PENDING = "pending"
     APPLIED = "applied"
     DISMISSED = "dismissed"
+    EXPIRED = "expired"  # never reviewed within the retention period; message erased
 
 
 class ChangeSuggestion(Model):
@@ -219,6 +220,8 @@ class ChangeSuggestion(Model):
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     reviewed_at: Mapped[datetime | None]
     review_note: Mapped[str] = mapped_column(Text, default="")
+    # When the retention rule erased the message and reply address (suggestion_retention.py).
+    erased_at: Mapped[datetime | None] = mapped_column(default=None)
 
     meeting: Mapped[Meeting | None] = relationship()
     peer: Mapped[Any] = relationship("PeerSupporter")

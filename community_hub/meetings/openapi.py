@@ -171,6 +171,66 @@ def openapi_document(server: str) -> dict[str, Any]:
                         },
                     },
                 }
-            }
+            },
+            "/api/v1/nearby": _nearby(meeting, error),
         },
     }
+
+
+def _listing(*required: str, **extra: Any) -> dict[str, Any]:
+    properties = {name: {"type": "string"} for name in required} | extra
+    properties["distance_km"] = {"type": "number"}
+    properties["url"] = {"type": "string", "format": "uri"}
+    return {
+        "type": "object",
+        "required": [*required, "distance_km", "url"],
+        "properties": properties,
+    }
+
+
+def _nearby(meeting: dict[str, Any], error: dict[str, Any]) -> dict[str, Any]:
+    """Everything public near a point: meetings, peers, champions and resources."""
+    words = {"type": "array", "items": {"type": "string"}}
+    return {
+        "get": {
+            "operationId": "nearby",
+            "summary": "Public listings of every kind near a point, nearest first",
+            "description": "Only what the public pages show: peers by first name and area, "
+            "never a contact detail or a position finer than about 1 km.",
+            "parameters": [
+                {**_param("lat", {"type": "number", "minimum": -90, "maximum": 90}, "Latitude"),
+                 "required": True, "allowEmptyValue": False},
+                {**_param("lng", {"type": "number", "minimum": -180, "maximum": 180},
+                          "Longitude"), "required": True, "allowEmptyValue": False},
+                _param("radius_km", {"type": "number", "exclusiveMinimum": 0, "maximum": 200},
+                       "Search radius (default 16)"),
+                _param("kind", {"type": "string",
+                                "enum": ["meetings", "peers", "champions", "resources"]},
+                       "Which kinds to include (default: all)", many=True),
+            ],
+            "responses": {
+                "200": {
+                    "description": "Listings near the point",
+                    "content": {"application/json": {"schema": {
+                        "type": "object",
+                        "required": ["meetings", "peers", "champions", "resources"],
+                        "properties": {
+                            "meetings": {"type": "array", "items": meeting},
+                            "peers": {"type": "array", "items": _listing(
+                                "name", "area", "organisation", languages=words,
+                                offers=words, pathways=words)},
+                            "champions": {"type": "array", "items": _listing(
+                                "name", "level", "area")},
+                            "resources": {"type": "array", "items": _listing(
+                                "id", "name", "address",
+                                category={"type": ["string", "null"]})},
+                        },
+                    }}},
+                },
+                "400": {
+                    "description": "A parameter was not valid",
+                    "content": {"application/json": {"schema": error}},
+                },
+            },
+        }
+    }  # fmt: skip

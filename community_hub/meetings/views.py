@@ -29,6 +29,7 @@ from community_hub.meetings.search import MAX_LIMIT, MeetingQuery, search_meetin
 from community_hub.meetings.services import get_by_slug
 from community_hub.meetings.types import COMMON_FILTERS, type_name
 from community_hub.publicforms import public_form
+from community_hub.urls import site_url
 from community_hub.web import public, reads_only
 
 bp = Blueprint("meetings", __name__)
@@ -185,7 +186,7 @@ def meeting(slug: str) -> Any:
 def meeting_ics(slug: str) -> Response:
     """The meeting as a weekly calendar event."""
     item = _public_meeting(slug)
-    url = url_for("meetings.meeting", slug=item.slug, _external=True)
+    url = site_url("meetings.meeting", slug=item.slug)
     body = calendar_for([(item, url)], request.host, datetime.now(UTC).date(), item.name)
     return Response(
         body,
@@ -211,8 +212,7 @@ def search_ics() -> Any:
         parsed.query.limit = MAX_LIMIT
     outcome = search_meetings(parsed.query)
     entries = [
-        (r.meeting, url_for("meetings.meeting", slug=r.meeting.slug, _external=True))
-        for r in outcome.results
+        (r.meeting, site_url("meetings.meeting", slug=r.meeting.slug)) for r in outcome.results
     ]
     name = f"Meetings near {place_text}" if place_text else "Meetings"
     body = calendar_for(entries, request.host, now.date(), name)

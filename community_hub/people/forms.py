@@ -126,6 +126,13 @@ class ConsentForm(ErrorsMixin, FlaskForm):
             "Record consent only after the person has seen what will be shown."
         ),
     )
+    search_engines = BooleanField(
+        _l("They also agree that search engines such as Google may find their profile"),
+        description=_l(
+            "Leave this unticked unless they asked for it: without it, the profile can be "
+            "found on this site but search engines are asked not to list it."
+        ),
+    )
 
 
 class ContactRequestForm(ErrorsMixin, PublicForm):

@@ -196,7 +196,9 @@ def consent(kind: str, listing_id: int) -> Any:
     form = ConsentForm()
     if form.validate_on_submit():
         try:
-            services.record_consent(listing, current_user, form.how.data or "")
+            services.record_consent(
+                listing, current_user, form.how.data or "", bool(form.search_engines.data)
+            )
         except ValidationFailed as failed:
             form.set_errors(failed.errors)
         else:

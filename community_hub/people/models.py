@@ -47,6 +47,9 @@ class Listing(Located):
     consent_at: Mapped[datetime | None] = mapped_column(default=None)
     consent_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), default=None)
     consent_note: Mapped[str] = mapped_column(Text, default="")  # how consent was given
+    # A separate agreement to be findable by search engines; without it the profile page is
+    # marked noindex. Off unless the person says yes (recorded with the listing consent).
+    search_engines_consent_at: Mapped[datetime | None] = mapped_column(default=None)
     hidden_at: Mapped[datetime | None] = mapped_column(default=None)
     last_confirmed: Mapped[date | None] = mapped_column(default=None)
     archived_at: Mapped[datetime | None] = mapped_column(default=None)
@@ -64,6 +67,10 @@ class Listing(Located):
     @property
     def has_consent(self) -> bool:
         return self.consent_at is not None
+
+    @property
+    def findable_by_search_engines(self) -> bool:
+        return self.is_listed and self.search_engines_consent_at is not None
 
     @property
     def is_hidden(self) -> bool:

@@ -136,8 +136,10 @@ def update_champion(
     return champion
 
 
-def record_consent(listing: Listing, recorded_by: User, how: str) -> None:
-    """Record that the person agreed to be listed, how, when and who wrote it down."""
+def record_consent(
+    listing: Listing, recorded_by: User, how: str, search_engines: bool = False
+) -> None:
+    """Record that the person agreed to be listed (and, separately, to search engines)."""
     how = how.strip()
     if len(how) < 5:
         raise ValidationFailed(
@@ -148,12 +150,14 @@ def record_consent(listing: Listing, recorded_by: User, how: str) -> None:
     listing.consent_at = utcnow()
     listing.consent_recorded_by_id = recorded_by.id
     listing.consent_note = how
+    listing.search_engines_consent_at = utcnow() if search_engines else None
     listing.updated_at = utcnow()
 
 
 def withdraw_consent(listing: Listing) -> None:
     """The person no longer agrees: take the listing down at once and forget the consent."""
     listing.consent_at = None
+    listing.search_engines_consent_at = None
     listing.consent_recorded_by_id = None
     listing.hidden_at = listing.hidden_at or utcnow()
     listing.updated_at = utcnow()

@@ -60,6 +60,22 @@ VISIBILITIES = {
 }
 
 
+# Self-described genders, as typed, that women's (W) and men's (M) meetings and a client's
+# preference are checked against. Anything else (or nothing) matches neither.
+WOMAN_WORDS = frozenset({"woman", "female", "f", "w", "trans woman", "cis woman", "menyw", "benyw"})
+MAN_WORDS = frozenset({"man", "male", "m", "trans man", "cis man", "dyn", "gwryw", "gŵr"})
+
+
+def gender_group(described: str) -> str:
+    """'woman', 'man' or '' for a self-described gender (case and spaces ignored)."""
+    word = " ".join(described.strip().lower().replace("-", " ").split())
+    if word in WOMAN_WORDS:
+        return "woman"
+    if word in MAN_WORDS:
+        return "man"
+    return ""
+
+
 def label(vocabulary: dict[str, object], code: str) -> str:
     """The human name of a code, or the code itself when it is not in the vocabulary."""
     return str(vocabulary.get(code, code))

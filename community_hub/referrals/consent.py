@@ -11,7 +11,7 @@ from community_hub.extensions import db
 from community_hub.meetings.services import ValidationFailed
 from community_hub.referrals import audit
 from community_hub.referrals.models import Client, Consent, FollowUp, Purpose, Referral
-from community_hub.referrals.states import Status
+from community_hub.referrals.states import PEER_HOLDS
 
 METHODS = ("verbal in session", "written form", "phone call", "online form")
 
@@ -64,6 +64,13 @@ def give(
     db.session.add(consent)
     db.session.flush()
     audit.record(by, "consent", "client", client.id, f"gave {purpose} ({method})")
+    if purpose == Purpose.FOLLOW_UP.value:
+        from community_hub.referrals.followups import schedule_follow_ups
+
+        for referral in db.session.scalars(
+            db.select(Referral).where(Referral.client_id == client.id)
+        ):
+            schedule_follow_ups(referral, today)
     return consent
 
 
@@ -83,10 +90,16 @@ def withdraw(client: Client, purpose: Purpose, by: User, today: date, reason: st
         from community_hub.referrals.services import unmatch
 
         for referral in referrals:
-            if referral.status in (Status.MATCHED, Status.ACCEPTED):
+            if referral.status in PEER_HOLDS and referral.matched_volunteer_id is not None:
                 unmatch(referral, by, "Consent to share details with a peer was withdrawn.")
     audit.record(by, "consent", "client", client.id, f"withdrew {purpose.value}")
     db.session.flush()
+
+
+def latest(client: Client, purpose: Purpose) -> Consent | None:
+    """The most recent consent recorded for a purpose, current or not."""
+    found = [c for c in client.consents if c.purpose == purpose.value]
+    return found[-1] if found else None
 
 
 def due_follow_ups_need_consent(follow_up: FollowUp, today: date) -> bool:

@@ -16,6 +16,8 @@ from community_hub.extensions import db
 from community_hub.meetings.services import ValidationFailed
 from community_hub.referrals import audit, consent
 from community_hub.referrals.models import Client, ContactAttempt, FollowUp, Purpose, Referral
+from community_hub.referrals.services import advance
+from community_hub.referrals.states import Status
 from community_hub.volunteers.reminders import parse_offsets
 
 DEFAULT_OFFSETS = (7, 30, 90)
@@ -44,8 +46,14 @@ def offsets() -> tuple[int, ...]:
 
 
 def schedule_follow_ups(referral: Referral, today: date) -> list[FollowUp]:
-    """Create the follow-ups, only while the client's follow-up consent is current."""
+    """Create the follow-ups as soon as there is a first-meeting date and follow-up consent.
+
+    Called whenever either appears: at creation, when a date is set, when consent is given,
+    on every move. Nothing happens for a closed referral, or one already scheduled.
+    """
     if referral.planned_first_meeting is None or referral.follow_ups:
+        return []
+    if referral.status == Status.CLOSED.value:
         return []
     if consent.current(referral.client, Purpose.FOLLOW_UP, today) is None:
         return []
@@ -60,6 +68,22 @@ def schedule_follow_ups(referral: Referral, today: date) -> list[FollowUp]:
     db.session.add_all(created)
     db.session.flush()
     return created
+
+
+def reschedule(referral: Referral) -> None:
+    """The first meeting moved: follow-ups not yet made move with it."""
+    planned = referral.planned_first_meeting
+    if planned is None:
+        return
+    for follow_up in referral.follow_ups:
+        if follow_up.status == "due":
+            follow_up.due_on = planned + timedelta(days=follow_up.day_offset)
+    db.session.flush()
+
+
+# A follow-up this many days or more after the first meeting that says "attending weekly"
+# means the client is engaged (the 30- and 90-day follow-ups by default).
+ENGAGED_FROM_DAY = 30
 
 
 @dataclass
@@ -91,12 +115,18 @@ def record(follow_up: FollowUp, answers: FollowUpAnswers, by: User, today: date)
     follow_up.status = "done"
     follow_up.completed_on = today
     follow_up.recorded_by_id = by.id
+    referral = follow_up.referral
     if answers.attended_first_meeting and answers.first_meeting_on:
-        follow_up.referral.first_meeting_attended_on = answers.first_meeting_on
-    audit.record(
-        by, "update", "referral", follow_up.referral_id, f"follow-up day {follow_up.day_offset}"
-    )
+        referral.first_meeting_attended_on = answers.first_meeting_on
+    audit.record(by, "update", "referral", referral.id, f"follow-up day {follow_up.day_offset}")
     db.session.flush()
+    day = follow_up.day_offset
+    if answers.attending_weekly and day >= ENGAGED_FROM_DAY:
+        advance(referral, Status.ENGAGED, today, f"Automatic: the day {day} follow-up says they "
+                "are going to meetings every week.")  # fmt: skip
+    elif answers.attended_first_meeting:
+        advance(referral, Status.ATTENDED_FIRST, today, f"Automatic: the day {day} follow-up "
+                "says they went to a first meeting.")  # fmt: skip
 
 
 def log_attempt(follow_up: FollowUp, method: str, reached: bool, by: User, today: date) -> bool:

@@ -143,10 +143,13 @@ class ConsentForm(ServiceErrors, FlaskForm):
 
 class WithdrawConsentForm(ServiceErrors, FlaskForm):
     reason = TextAreaField(_l("Reason (optional)"), validators=[Length(max=2000)])
+    confirm = HiddenField()  # "yes" only from the confirmation page's button
 
 
 class MoveForm(ServiceErrors, FlaskForm):
-    to = SelectField(_l("Move to"), choices=[])
+    to = SelectField(
+        _l("Move to"), choices=[], validators=[InputRequired(_l("Choose what happens next."))]
+    )
     closed_reason = SelectField(
         _l("Why it is closed (when closing)"),
         default="",
@@ -165,7 +168,74 @@ class RespondForm(ServiceErrors, FlaskForm):
     reason = TextAreaField(_l("Reason (optional)"), validators=[Length(max=2000)])
 
 
-class FollowUpForm(ServiceErrors, FlaskForm):
+class WithdrawOfferForm(ServiceErrors, FlaskForm):
+    reason = TextAreaField(
+        _l("Why you can no longer go"),
+        validators=[
+            InputRequired(_l("Say why you can no longer go, so the worker can plan.")),
+            Length(max=2000),
+        ],
+        description=_l("The worker sees this. Say nothing about the client."),
+    )
+
+
+class PlanForm(ServiceErrors, FlaskForm):
+    planned_first_meeting = DateField(_l("Date of the first meeting"), validators=[Optional()])
+    meeting_point = StringField(
+        _l("Meeting point"),
+        validators=[Length(max=200)],
+        description=_l("Where and when the peer meets the client, like “outside the main door at "
+                       "18:50”. No names or health details."),
+    )  # fmt: skip
+
+
+class MeetingPointForm(ServiceErrors, FlaskForm):
+    meeting_point = StringField(
+        _l("Meeting point"),
+        validators=[Length(max=200)],
+        description=_l("Where and when the peer meets the client. No names or health details."),
+    )
+
+
+class MessageForm(ServiceErrors, FlaskForm):
+    body = TextAreaField(
+        _l("Message"),
+        validators=[Length(max=1000)],
+        description=_l("About the plan only: never the client's name, reference or health."),
+    )
+
+
+class PlainForm(ServiceErrors, FlaskForm):
+    """A button that changes something: CSRF and nothing else."""
+
+
+def _barc_items() -> dict[str, RadioField]:
+    from community_hub.referrals.recovery_capital import ANSWERS, ITEMS
+
+    choices = [SelectChoice(str(value), label) for value, label in ANSWERS]
+    return {
+        f"item_{n}": RadioField(text, choices=choices, validators=[Optional()])
+        for n, text in enumerate(ITEMS, start=1)
+    }
+
+
+BarcFields = type("BarcFields", (), _barc_items())  # the ten BARC-10 statements, each 1-6
+
+
+class BarcForm(BarcFields, ServiceErrors, FlaskForm):  # type: ignore[misc, valid-type]
+    pass
+
+
+def barc_scores(form: FlaskForm) -> list[int | None]:
+    """The ten answers as numbers (None where left blank)."""
+    values: list[int | None] = []
+    for n in range(1, 11):
+        raw = getattr(form, f"item_{n}").data
+        values.append(int(raw) if raw and str(raw).isdigit() else None)
+    return values
+
+
+class FollowUpForm(BarcFields, ServiceErrors, FlaskForm):  # type: ignore[misc, valid-type]
     attended_first_meeting = SelectField(
         _l("Attended the first meeting?"), choices=YES_NO, default=""
     )

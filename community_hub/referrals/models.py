@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community_hub.auth.models import Organisation, User, utcnow
 from community_hub.extensions import Model
-from community_hub.meetings.models import Fellowship
+from community_hub.meetings.models import Fellowship, Meeting
+
+if TYPE_CHECKING:
+    from community_hub.people.models import PeerSupporter
+    from community_hub.resources.models import Service
 
 
 class Client(Model):
@@ -92,12 +97,21 @@ class Referral(Model):
     closed_reason: Mapped[str] = mapped_column(String(24), default="")
     matched_volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("volunteer.id"))
     first_meeting_attended_on: Mapped[date | None]
+    # Where the peer meets the client ("outside the main door at 18:50"): free text entered by
+    # the worker or the peer's coordinator, erased with the client (subject.py).
+    meeting_point: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     client: Mapped[Client] = relationship()
     organisation: Mapped[Organisation] = relationship()
     created_by: Mapped[User | None] = relationship()
+    meeting: Mapped[Meeting | None] = relationship()
+    peer: Mapped[PeerSupporter | None] = relationship()
+    service: Mapped[Service | None] = relationship()
+    messages: Mapped[list[ReferralMessage]] = relationship(
+        back_populates="referral", order_by="ReferralMessage.id"
+    )
     history: Mapped[list[ReferralChange]] = relationship(
         back_populates="referral", order_by="ReferralChange.id"
     )
@@ -106,7 +120,12 @@ class Referral(Model):
     )
 
     # A group named instead of a listing is free text too: it can say who the client is with.
-    __personal__ = {"group_name": "", "peer_gender_preference": "", "note": ""}
+    __personal__ = {
+        "group_name": "",
+        "peer_gender_preference": "",
+        "note": "",
+        "meeting_point": "",
+    }
     __kept__ = ("link_method", "made_by", "status", "held_from", "closed_reason")
 
 
@@ -152,6 +171,62 @@ class FollowUp(Model):
 
     __personal__ = {"barriers": ""}
     __kept__ = ("status",)
+
+
+class ReferralMessage(Model):
+    """A short note between the worker and the peer (or their coordinator): no client fields."""
+
+    __tablename__ = "referral_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    side: Mapped[str] = mapped_column(String(10))  # worker or peer
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    referral: Mapped[Referral] = relationship(back_populates="messages")
+    author: Mapped[User | None] = relationship()
+
+    __personal__ = {"body": ""}
+    __kept__ = ("side",)
+
+
+class RecoveryCapital(Model):
+    """One BARC-10 (Vilsaint et al. 2017): ten items scored 1 to 6, and their total (10 to 60).
+
+    Taken at referral (point 0) and at the 30- and 90-day follow-ups, with outcome consent.
+    Erasing the client empties the ten answers and keeps the total the reports count.
+    """
+
+    __tablename__ = "recovery_capital"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id"), index=True)
+    follow_up_id: Mapped[int | None] = mapped_column(ForeignKey("follow_up.id"))
+    point: Mapped[int]  # days after the planned first meeting: 0 (baseline), 30 or 90
+    taken_on: Mapped[date]
+    item_1: Mapped[int | None]
+    item_2: Mapped[int | None]
+    item_3: Mapped[int | None]
+    item_4: Mapped[int | None]
+    item_5: Mapped[int | None]
+    item_6: Mapped[int | None]
+    item_7: Mapped[int | None]
+    item_8: Mapped[int | None]
+    item_9: Mapped[int | None]
+    item_10: Mapped[int | None]
+    total: Mapped[int]
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (UniqueConstraint("referral_id", "point", name="uq_recovery_capital_point"),)
+    # The answers go with the client; the total stays for the reports.
+    __personal__ = {f"item_{n}": None for n in range(1, 11)}
+
+    @property
+    def items(self) -> list[int | None]:
+        return [getattr(self, f"item_{n}") for n in range(1, 11)]
 
 
 class ContactAttempt(Model):

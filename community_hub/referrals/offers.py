@@ -6,23 +6,18 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from community_hub.auth.models import Role, User
 from community_hub.extensions import db
 from community_hub.meetings.models import Meeting
 from community_hub.referrals import audit, consent
-from community_hub.referrals.models import Purpose, Referral
-from community_hub.referrals.states import Status
+from community_hub.referrals.models import Purpose, Referral, ReferralMessage
+from community_hub.referrals.states import PEER_HOLDS, Status
 from community_hub.volunteers.models import Volunteer
 
 # A peer keeps seeing the referral until the first meeting has happened.
-VISIBLE = (
-    Status.MATCHED.value,
-    Status.ACCEPTED.value,
-    Status.INTRODUCED.value,
-    Status.FIRST_MEETING_PLANNED.value,
-)
+VISIBLE = PEER_HOLDS
 
 
 @dataclass(frozen=True)
@@ -38,6 +33,11 @@ class Offer:
     planned_first_meeting: date | None
     referring_organisation: str
     volunteer_name: str
+    # The handover, once the peer has said yes: where to meet, how to reach the worker.
+    accepted: bool = False
+    meeting_point: str = ""
+    duty_phone: str = ""
+    messages: tuple[ReferralMessage, ...] = ()
 
 
 def _volunteers_of(user: User) -> list[int]:
@@ -63,7 +63,18 @@ def _as_offer(referral: Referral) -> Offer:
         planned_first_meeting=referral.planned_first_meeting,
         referring_organisation=referral.organisation.name,
         volunteer_name=volunteer.first_name if volunteer else "",
+        accepted=referral.status != Status.MATCHED.value,
+        meeting_point=referral.meeting_point,
+        duty_phone=referral.organisation.duty_phone,
+        messages=_since_matched(referral),
     )
+
+
+def _since_matched(referral: Referral) -> tuple[ReferralMessage, ...]:
+    """The thread since this peer was asked: an earlier peer's messages are not theirs to read."""
+    asked = [c.changed_at for c in referral.history if c.to_status == Status.MATCHED.value]
+    since = max(asked) if asked else None
+    return tuple(m for m in referral.messages if since is None or m.created_at >= since)
 
 
 def offers_for(user: User, today: date) -> list[Offer]:
@@ -98,3 +109,17 @@ def offered_referral(user: User, referral_id: int, today: date) -> Referral:
 
 def offer_view(referral: Referral) -> Offer:
     return _as_offer(referral)
+
+
+def new_offer_count(user: User) -> int:
+    """Offers waiting for this peer's (or their coordinator's peers') answer."""
+    volunteer_ids = _volunteers_of(user)
+    if not volunteer_ids:
+        return 0
+    count = db.session.scalar(
+        select(func.count(Referral.id)).where(
+            Referral.matched_volunteer_id.in_(volunteer_ids),
+            Referral.status == Status.MATCHED.value,
+        )
+    )
+    return int(count or 0)

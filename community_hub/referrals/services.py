@@ -8,18 +8,27 @@ from datetime import date
 
 from flask import abort
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from community_hub.auth.models import User, utcnow
+from community_hub.dates import long_date
 from community_hub.extensions import db
 from community_hub.geo.geocode import OUTWARD_CODE
+from community_hub.meetings import occurrences
 from community_hub.meetings.models import Meeting
+from community_hub.meetings.present import day_label
 from community_hub.meetings.services import ValidationFailed
-from community_hub.people.models import PeerSupporter
-from community_hub.referrals import audit
-from community_hub.referrals.models import Client, Referral, ReferralChange
-from community_hub.referrals.states import TRANSITIONS, ClosedReason, Status
-from community_hub.resources.models import Service
+from community_hub.referrals import audit, consent, targets
+from community_hub.referrals.models import Client, Purpose, Referral, ReferralChange
+from community_hub.referrals.states import (
+    FORWARD,
+    PEER_HOLDS,
+    PEER_MOVES,
+    TRANSITIONS,
+    ClosedReason,
+    Status,
+)
 
 REFERENCE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_/]{1,39}$")
 LINK_METHODS = ("signpost", "in_session_call", "warm_handover", "accompanied")
@@ -142,22 +151,52 @@ class ReferralData:
 def referral_problems(data: ReferralData, today: date) -> dict[str, str]:
     """What is wrong with a referral's details, field by field (empty when it is fine)."""
     errors: dict[str, str] = {}
-    targets = [data.meeting_id, data.peer_id, data.service_id, data.group_name.strip() or None]
-    if sum(t is not None for t in targets) != 1:
+    chosen = [data.meeting_id, data.peer_id, data.service_id, data.group_name.strip() or None]
+    if sum(t is not None for t in chosen) != 1:
         errors["target"] = _("Choose one meeting, peer supporter, resource or group to refer to.")
-    if data.meeting_id is not None and db.session.get(Meeting, data.meeting_id) is None:
+    meeting = targets.listed_meeting(data.meeting_id)
+    if data.meeting_id is not None and meeting is None:
         errors["target"] = _("That meeting is no longer listed.")
-    if data.peer_id is not None and db.session.get(PeerSupporter, data.peer_id) is None:
+    if data.peer_id is not None and targets.listed_peer(data.peer_id) is None:
         errors["target"] = _("That peer supporter is no longer listed.")
-    if data.service_id is not None and db.session.get(Service, data.service_id) is None:
+    if data.service_id is not None and targets.listed_service(data.service_id) is None:
         errors["target"] = _("That resource is no longer listed.")
     if data.link_method not in LINK_METHODS:
         errors["link_method"] = _("Choose how the link is made.")
     if data.made_by not in ("worker", "peer"):
         errors["made_by"] = _("Choose who makes the link: you or a peer.")
-    if data.planned_first_meeting is not None and data.planned_first_meeting < today:
-        errors["planned_first_meeting"] = _("The first meeting cannot be planned in the past.")
+    problem = date_problem(meeting, data.planned_first_meeting, today)
+    if problem:
+        errors["planned_first_meeting"] = problem
     return errors
+
+
+def date_problem(meeting: Meeting | None, planned: date | None, today: date) -> str:
+    """Why a planned first meeting date will not do (empty when it will)."""
+    if planned is None:
+        return ""
+    if planned < today:
+        return _("The first meeting cannot be planned in the past.")
+    if meeting is not None and not occurrences.meets_on(meeting, planned):
+        return _(
+            "%(name)s meets every %(day)s: choose one of its dates, such as %(date)s.",
+            name=meeting.name,
+            day=day_label(meeting.day),
+            date=long_date(occurrences.next_date(meeting, planned)),
+        )
+    return ""
+
+
+def needs_share_consent(data: ReferralData) -> bool:
+    """A peer goes with the client: the peer must be told who, so consent comes first."""
+    return data.link_method == "accompanied" and data.made_by == "peer"
+
+
+SHARE_FIRST = _l(
+    "A peer can only go with the client if the client agrees to share their reference, the "
+    "meeting and the time with the peer. Ask them and tick that consent, or choose another "
+    "way to make the link."
+)
 
 
 def make_referral(client: Client, data: ReferralData, by: User, today: date) -> Referral:
@@ -165,6 +204,11 @@ def make_referral(client: Client, data: ReferralData, by: User, today: date) -> 
     errors = referral_problems(data, today)
     if client.organisation_id != by.organisation_id:
         errors["client"] = _("That client belongs to another organisation.")
+    if (
+        needs_share_consent(data)
+        and consent.current(client, Purpose.SHARE_WITH_PEER, today) is None
+    ):
+        errors["consent_share_with_peer"] = str(SHARE_FIRST)
     if errors:
         raise ValidationFailed(errors)
     referral = Referral(
@@ -186,6 +230,9 @@ def make_referral(client: Client, data: ReferralData, by: User, today: date) -> 
     db.session.flush()
     audit.record(by, "create", "referral", referral.id, f"{data.link_method} by {data.made_by}")
     move(referral, Status.REQUESTED, by, today)
+    from community_hub.referrals.followups import schedule_follow_ups
+
+    schedule_follow_ups(referral, today)  # a date and follow-up consent already: schedule now
     return referral
 
 
@@ -223,7 +270,10 @@ def move(
         referral.held_from = current.value
     if to == Status.MATCHED and referral.matched_volunteer_id is None:
         raise TransitionRefused(_("Match a cleared peer before offering the referral."))
-    if to == Status.REQUESTED and current in (Status.MATCHED, Status.ACCEPTED):
+    peer_hands_back = (current, to) in PEER_MOVES and current != Status.MATCHED
+    if peer_hands_back and referral.matched_volunteer_id is None:
+        raise TransitionRefused(_("Only the peer going with the client can hand it back."))
+    if to == Status.REQUESTED and current.value in PEER_HOLDS:
         referral.matched_volunteer_id = None
     change = ReferralChange(
         referral=referral, from_status=current.value, to_status=to.value,
@@ -234,13 +284,64 @@ def move(
     db.session.add(change)
     db.session.flush()
     audit.record(by, "transition", "referral", referral.id, f"{current.value} -> {to.value}")
-    if to == Status.FIRST_MEETING_PLANNED or (
-        to == Status.INTRODUCED and referral.planned_first_meeting is not None
-    ):
+    if to != Status.CLOSED:
         from community_hub.referrals.followups import schedule_follow_ups
 
         schedule_follow_ups(referral, today)
     return change
+
+
+def advance(referral: Referral, to: Status, today: date, reason: str) -> list[ReferralChange]:
+    """Move forward to `to` on the facts (a follow-up answer), as automatic moves.
+
+    Goes step by step along FORWARD where the table allows (never through a peer's move), so
+    a referral still 'requested' when the client says they went becomes 'first meeting
+    planned' and then 'went to a first meeting'. A referral on hold, closed, waiting for a
+    peer's answer, or already there or beyond stays as it is.
+    """
+    path = _forward_path(Status(referral.status), to)
+    return [move(referral, step, None, today, reason) for step in path]
+
+
+# Steps a follow-up answer never takes on the worker's behalf: offering to a peer, and
+# "introduced" (only the worker knows that happened).
+AUTOMATIC_SKIPS = (Status.MATCHED, Status.INTRODUCED)
+
+
+def _forward_path(start: Status, goal: Status) -> list[Status]:
+    """The shortest way forward from `start` to `goal`, one allowed move at a time."""
+    if start not in FORWARD or FORWARD.index(start) >= FORWARD.index(goal):
+        return []
+    paths: dict[Status, list[Status]] = {start: []}
+    queue = [start]
+    while queue:
+        here = queue.pop(0)
+        if here == goal:
+            return paths[here]
+        for step in sorted(TRANSITIONS[here] & set(FORWARD), key=FORWARD.index):
+            ahead = FORWARD.index(here) < FORWARD.index(step) <= FORWARD.index(goal)
+            allowed = (here, step) not in PEER_MOVES and step not in AUTOMATIC_SKIPS
+            if ahead and allowed and step not in paths:
+                paths[step] = [*paths[here], step]
+                queue.append(step)
+    return []
+
+
+def use_warm_handover(referral: Referral, by: User, today: date, why: str) -> None:
+    """No peer can go with the client: the worker introduces them instead (recorded)."""
+    if referral.status != Status.REQUESTED.value or referral.made_by != "peer":
+        raise TransitionRefused(_("Only a referral waiting for a peer can change to a handover."))
+    referral.link_method = "warm_handover"
+    referral.made_by = "worker"
+    referral.updated_at = utcnow()
+    db.session.add(
+        ReferralChange(
+            referral=referral, from_status=referral.status, to_status=referral.status,
+            changed_by_id=by.id, reason=f"Changed to a warm handover by the worker: {why}"[:2000],
+        )
+    )  # fmt: skip
+    db.session.flush()
+    audit.record(by, "update", "referral", referral.id, "accompanied -> warm handover")
 
 
 def unmatch(referral: Referral, by: User | None, reason: str) -> None:

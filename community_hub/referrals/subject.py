@@ -1,9 +1,10 @@
 """Subject access and erasure for one client: everything held about them, and how it is erased.
 
 Erasure removes what could identify the person (their reference, gender, decade of birth,
-language, free text written about them) but keeps the coded facts the aggregate reports count
-(status, link method, dates, follow-up answers, substances, goal, postcode district), so
-published figures do not change. The audit log keeps its rows: they hold ids, never details.
+language, free text written about them: notes, reasons, barriers, the meeting point and the
+message thread) but keeps the coded facts the aggregate reports count (status, link method,
+dates, follow-up answers, BARC-10 scores, substances, goal, postcode district), so published
+figures do not change. The audit log keeps its rows: they hold ids, never details.
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ from community_hub.referrals.models import (
     ContactAttempt,
     FollowUp,
     Purpose,
+    RecoveryCapital,
     Referral,
     ReferralChange,
+    ReferralMessage,
 )
 
 
@@ -51,10 +54,23 @@ def _referral(referral: Referral, rows: dict[type, list[Any]]) -> dict[str, Any]
             }
             for f in sorted(follow_ups, key=lambda f: f.due_on)
         ],
+        "messages": [
+            personal.export_row(m)
+            for m in rows.get(ReferralMessage, [])
+            if m.referral_id == referral.id
+        ],
+        "recovery_capital": [
+            personal.export_row(r)
+            for r in sorted(rows.get(RecoveryCapital, []), key=lambda r: r.point)
+            if r.referral_id == referral.id
+        ],
     }
 
 
-NESTED = (Client, Consent, Referral, ReferralChange, FollowUp, ContactAttempt)
+NESTED = (
+    Client, Consent, Referral, ReferralChange, FollowUp, ContactAttempt, ReferralMessage,
+    RecoveryCapital,
+)  # fmt: skip
 
 
 def export(client: Client, by: User) -> dict[str, Any]:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from community_hub.auth.decorators import roles_required
 from community_hub.auth.models import Role
@@ -33,6 +34,9 @@ from community_hub.volunteers.forms import show_errors
 from community_hub.volunteers.views import today
 
 bp = Blueprint("referrals", __name__, url_prefix="/referrals")
+# The client a worker is finding a meeting for (their id, never their reference), kept while
+# they go through the finder and back to "Refer a client here".
+REFERRING_FOR = "referring_for_client"
 STAFF = (Role.WORKER.value, Role.COORDINATOR.value, Role.ADMIN.value)
 PAGE_SIZE = 25
 
@@ -70,7 +74,16 @@ def desk() -> Any:
     org, day = organisation_id(), today()
     due_today, overdue = followups.due_for(current_user, day)
     status = request.args.get("status", "")
-    stmt = select(Referral).where(Referral.organisation_id == org)
+    stmt = (
+        select(Referral)
+        .where(Referral.organisation_id == org)
+        .options(
+            selectinload(Referral.client),
+            selectinload(Referral.meeting),
+            selectinload(Referral.peer),
+            selectinload(Referral.service),
+        )
+    )
     if status in {s.value for s in Status}:
         stmt = stmt.where(Referral.status == status)
     else:
@@ -136,23 +149,36 @@ def _render_client(
         select(Referral).where(Referral.client_id == client.id).order_by(Referral.id.desc())
     ).all()
     current = {p.value: consent.current(client, p, day) for p in Purpose}
-    db.session.commit()
-    return render_template(
+    latest = {p.value: consent.latest(client, p) for p in Purpose}
+    page = render_template(
         "referrals/client.html",
         client=client,
         referrals=referrals,
         current=current,
+        latest=latest,
         consent_form=consent_form,
-        withdraw_form=WithdrawConsentForm(formdata=None),
         today=day,
-    ), status
+    )
+    db.session.commit()
+    return page, status
 
 
 @bp.route("/clients/<int:client_id>")
 @roles_required(*STAFF)
 def client(client_id: int) -> Any:
     """A client: their details, consents and referrals."""
+    session.pop(REFERRING_FOR, None)  # back from finding them a meeting
     return _render_client(services.client_for(current_user, client_id))
+
+
+@bp.route("/clients/<int:client_id>/find-meeting")
+@roles_required(*STAFF)
+def find_meeting_for(client_id: int) -> Any:
+    """Go to the meeting finder with this client in hand: "Refer a client here" brings them."""
+    found = services.client_for(current_user, client_id)
+    session[REFERRING_FOR] = found.id  # the id only: a reference never goes in the cookie
+    db.session.commit()
+    return redirect(url_for("meetings.finder"))
 
 
 @bp.route("/clients/<int:client_id>/edit", methods=["GET", "POST"])
@@ -203,25 +229,37 @@ def give_consent(client_id: int) -> Any:
     return _render_client(found, form, 400)
 
 
-@bp.route("/clients/<int:client_id>/consents/<purpose>/withdraw", methods=["POST"])
+@bp.route("/clients/<int:client_id>/consents/<purpose>/withdraw", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def withdraw_consent(client_id: int, purpose: str) -> Any:
-    """Withdraw a consent now: what depended on it stops at once."""
+    """Withdraw a consent, once confirmed: what depended on it stops at once."""
     found = services.client_for(current_user, client_id)
     if purpose not in {p.value for p in Purpose}:
         abort(404)
     form = WithdrawConsentForm()
-    form.validate_on_submit()
-    consent.withdraw(found, Purpose(purpose), current_user, today(), form.reason.data or "")
+    if form.validate_on_submit() and form.confirm.data == "yes":
+        consent.withdraw(found, Purpose(purpose), current_user, today(), form.reason.data or "")
+        db.session.commit()
+        flash(_("Consent withdrawn. Anything that depended on it has stopped."), "success")
+        return redirect(url_for("referrals.client", client_id=found.id))
+    status = 400 if form.errors else 200
+    page = render_template(
+        "referrals/withdraw_consent.html",
+        client=found,
+        purpose=purpose,
+        form=form,
+        given=consent.current(found, Purpose(purpose), today()),
+    )
     db.session.commit()
-    flash(_("Consent withdrawn. Anything that depended on it has stopped."), "success")
-    return redirect(url_for("referrals.client", client_id=found.id))
+    return page, status
 
 
 # Routes on this blueprint from their own modules (they import `bp` from here).
 from community_hub.referrals import (  # noqa: E402
     views_audit,  # noqa: F401
     views_followups,  # noqa: F401
+    views_handover,  # noqa: F401
+    views_outcomes,  # noqa: F401
     views_peers,  # noqa: F401
     views_referrals,  # noqa: F401
     views_subject,  # noqa: F401

@@ -11,9 +11,9 @@ from flask_login import current_user
 from community_hub.auth.decorators import roles_required
 from community_hub.extensions import db
 from community_hub.meetings.services import ValidationFailed
-from community_hub.referrals import consent, followups, services
+from community_hub.referrals import consent, followups, recovery_capital, services
 from community_hub.referrals.consent import ConsentMissing
-from community_hub.referrals.forms import AttemptForm, FollowUpForm
+from community_hub.referrals.forms import AttemptForm, FollowUpForm, barc_scores
 from community_hub.referrals.models import FollowUp, Purpose
 from community_hub.referrals.services import TransitionRefused
 from community_hub.referrals.states import ClosedReason, Status
@@ -57,6 +57,7 @@ def _render(
         and follow_up.referral.status != Status.CLOSED.value,
         may_contact=may_contact,
         refused=refused,
+        barc=recovery_capital.offered_at_follow_up(follow_up, day),
         today=day,
     ), status
 
@@ -81,8 +82,14 @@ def follow_up(follow_up_id: int) -> Any:
             satisfaction=int(form.satisfaction.data) if form.satisfaction.data else None,
             barriers=form.barriers.data or "",
         )
+        barc = recovery_capital.offered_at_follow_up(found, today())
         try:
             followups.record(found, answers, current_user, today())
+            if barc:
+                recovery_capital.record(
+                    found.referral, found.day_offset, barc_scores(form), current_user, today(),
+                    follow_up=found,
+                )  # fmt: skip
         except ValidationFailed as failed:
             show_errors(form, failed)
             found = _follow_up(follow_up_id)

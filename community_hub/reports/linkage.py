@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from community_hub.auth.models import Organisation
 from community_hub.extensions import db
+from community_hub.reports import linkage_capital
 from community_hub.reports.filters import Filters
 from community_hub.reports.linkage_query import Linkage, Tally, linkage
 from community_hub.reports.tables import COUNT, DAYS, PERCENT, Chart, Column, Report, Sheet
@@ -198,6 +199,7 @@ def collect(filters: Filters, carried_only: bool = False) -> Sheet:
     sheet.total(("summary", "assertive", "n"), assertive)
     _by_who(sheet, data)
     _time_to_first(sheet, data)
+    linkage_capital.add_table(sheet, filters)
     return sheet
 
 

@@ -58,18 +58,23 @@ class Tally:
     @property
     def median_days(self) -> float | None:
         """The exact median of days to first meeting, from the per-day counts."""
-        if not self.attended:
-            return None
-        ordered = sorted(self.days.items())
-        middle = ((self.attended - 1) // 2, self.attended // 2)
-        found: list[int] = []
-        seen = 0
-        for days, people in ordered:
-            for position in middle:
-                if seen <= position < seen + people:
-                    found.append(days)
-            seen += people
-        return sum(found) / 2
+        return median_of(self.days)
+
+
+def median_of(counts: Counter[int]) -> float | None:
+    """The exact median of values given as {value: how many people}."""
+    people_in_all = sum(counts.values())
+    if not people_in_all:
+        return None
+    middle = ((people_in_all - 1) // 2, people_in_all // 2)
+    found: list[int] = []
+    seen = 0
+    for value, people in sorted(counts.items()):
+        for position in middle:
+            if seen <= position < seen + people:
+                found.append(value)
+        seen += people
+    return sum(found) / 2
 
 
 @dataclass
@@ -119,14 +124,20 @@ def statement(filters: Filters) -> Any:
         .select_from(r)
         .outerjoin(f30, and_(f30.referral_id == r.id, f30.day_offset == 30, f30.status == "done"))
         .outerjoin(f90, and_(f90.referral_id == r.id, f90.day_offset == 90, f90.status == "done"))
-        .where(
-            r.created_at >= filters.start_at,
-            r.created_at < filters.end_before,
-            r.status != Status.DRAFT.value,
-            r.closed_reason != ClosedReason.ENTERED_IN_ERROR.value,
-            filters.organisations(r.organisation_id),
-        )
         .group_by(r.organisation_id, r.link_method, r.made_by, days)
+    )
+    return in_cohort(stmt, filters)
+
+
+def in_cohort(stmt: Any, filters: Filters) -> Any:
+    """Referrals made in the period (not drafts, not entered in error), in scope."""
+    r = Referral
+    stmt = stmt.where(
+        r.created_at >= filters.start_at,
+        r.created_at < filters.end_before,
+        r.status != Status.DRAFT.value,
+        r.closed_reason != ClosedReason.ENTERED_IN_ERROR.value,
+        filters.organisations(r.organisation_id),
     )
     if filters.fellowship_id is not None:
         meetings = select(Meeting.id).where(Meeting.fellowship_id == filters.fellowship_id)

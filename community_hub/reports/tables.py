@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from community_hub.reports.suppression import Equation, Mark, Ref, first_marks, protect
 
 COUNT, PERCENT, DAYS, HOURS, KM = "count", "percent", "days", "hours", "km"
+POINTS = "points"  # a change in a score: +3, -1.5, 0
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,8 @@ class Cell:
             return f"{self.value:,.1f}" if thousands else f"{self.value:.1f}"
         if self.kind == KM:
             return f"{self.value:.1f}"
+        if self.kind == POINTS:
+            return f"{self.value:+g}" if self.value else "0"
         return f"{self.value:g}"
 
 

@@ -21,6 +21,7 @@ from community_hub.volunteers.placement_models import (
 )
 from community_hub.volunteers.requirement_models import Check, CheckStatus, RequirementType
 from community_hub.volunteers.requirements import (
+    Gap,
     gaps,
     latest_checks,
     supervision_overdue,
@@ -85,10 +86,45 @@ def expiring_and_expired(
     )
 
 
-def ready_to_place(organisation_id: int | None, today: date, role: str = "") -> list[Volunteer]:
-    """Volunteers free for a placement whose recorded checks, and any for the role, are current.
+@dataclass(frozen=True)
+class Readiness:
+    """A volunteer free for a placement: the roles they meet every requirement for, or what
+    is missing for the role they come closest to."""
+
+    volunteer: Volunteer
+    ready_for: tuple[str, ...]
+    missing: tuple[Gap, ...]
+
+    @property
+    def ready(self) -> bool:
+        return bool(self.ready_for)
+
+
+def readiness_of(volunteer: Volunteer, roles: list[str], today: date) -> Readiness:
+    """The roles a volunteer meets every requirement for, or what is missing for the closest."""
+    expired = tuple(
+        Gap(c.requirement_type, CheckStatus.EXPIRED, c)
+        for c in latest_checks(volunteer.id).values()
+        if not c.valid_on(today)
+    )
+    by_role = {role: tuple(gaps(volunteer, role, None, today)) for role in roles}
+    ready_for = tuple(role for role, missing in by_role.items() if not missing and not expired)
+    if ready_for:
+        return Readiness(volunteer, ready_for, ())
+    closest = min(by_role.values(), key=len, default=())
+    missing = {gap.requirement.id: gap for gap in (*closest, *expired)}
+    return Readiness(volunteer, (), tuple(missing.values()))
+
+
+def placement_readiness(
+    organisation_id: int | None, today: date, roles: list[str]
+) -> list[Readiness]:
+    """Everyone free for a placement, with the roles they are ready for or what is missing.
 
     Free means: at a placeable stage, not paused, and no placement running or being arranged.
+    Ready for a role means every requirement of that role (and every recorded check) is
+    current; nothing recorded is not ready. With no roles defined, the requirements that apply
+    to every role count.
     """
     busy = select(Placement.volunteer_id).where(Placement.status.in_(OPEN_STATUSES))
     stmt = _scoped(
@@ -100,15 +136,14 @@ def ready_to_place(organisation_id: int | None, today: date, role: str = "") -> 
         Volunteer.organisation_id,
         organisation_id,
     )
-    ready = []
+    found = []
     for volunteer in db.session.scalars(stmt.order_by(Volunteer.first_name, Volunteer.id)):
-        checks = latest_checks(volunteer.id).values()
-        if not checks or not all(c.valid_on(today) for c in checks):
-            continue
-        if gaps(volunteer, role, None, today):
-            continue
-        ready.append(volunteer)
-    return ready
+        readiness = readiness_of(volunteer, roles or [""], today)
+        if readiness.ready and not latest_checks(volunteer.id):
+            # No requirement set and nothing recorded: nobody has checked them at all.
+            readiness = Readiness(volunteer, (), ())
+        found.append(readiness)
+    return found
 
 
 def overdue_supervision(organisation_id: int | None, today: date) -> list[Placement]:

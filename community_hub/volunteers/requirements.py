@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, or_, select
 
+from community_hub.dates import long_date
 from community_hub.extensions import db
 from community_hub.volunteers.models import Stage, Volunteer
 from community_hub.volunteers.placement_models import Placement, PlacementStatus
@@ -66,8 +67,12 @@ class Gap:
         return _(
             "%(requirement)s: expired on %(date)s",
             requirement=self.requirement.name,
-            date=f"{self.check.expires_on:%d %b %Y}",
+            date=long_date(self.check.expires_on),
         )
+
+    @property
+    def description(self) -> str:
+        return self.describe()
 
 
 def gaps(volunteer: Volunteer, role: str, host_id: int | None, today: date) -> list[Gap]:

@@ -214,6 +214,12 @@ def record_check(
 
 def start_renewal(check: Check, today: date) -> None:
     """Mark a renewal as in progress: reminders pause, nothing is blocked by it."""
+    if check.expires_on is None:
+        raise ValidationFailed({"check": _("This does not expire, so it needs no renewal.")})
+    if check.completed_on >= today:
+        raise ValidationFailed(
+            {"check": _("This was only just recorded: it needs no renewal yet.")}
+        )
     check.renewal_started_on = today
 
 

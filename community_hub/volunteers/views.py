@@ -91,6 +91,12 @@ def owned(model: type[Owned], object_id: int) -> Owned:
     return found
 
 
+@bp.app_template_filter("role_name")
+def role_name(role: str) -> str:
+    """A role as people read it: 'peer_mentor' -> 'Peer mentor'."""
+    return role.replace("_", " ").strip().capitalize()
+
+
 @bp.context_processor
 def _labels() -> dict[str, Any]:
     return {
@@ -130,7 +136,7 @@ def dashboard() -> Any:
         today=day,
         roles=roles,
         role=role,
-        ready=board.ready_to_place(organisation_id, day, role),
+        readiness=board.placement_readiness(organisation_id, day, [role] if role else roles),
         expiring=expiring,
         expired=expired,
         overdue=board.overdue_supervision(organisation_id, day),

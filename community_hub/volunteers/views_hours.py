@@ -46,7 +46,12 @@ def _render_me(volunteer: Volunteer, form: HoursForm | None = None, status: int 
         SelectChoice(p.id, f"{p.host.name} ({p.role.replace('_', ' ')})")
         for p in record.loggable_placements
     ]
-    return render_template("volunteers/me.html", record=record, form=form, today=today()), status
+    from community_hub.referrals.offers import new_offer_count
+
+    return render_template(
+        "volunteers/me.html", record=record, form=form, today=today(),
+        new_offers=new_offer_count(current_user),
+    ), status  # fmt: skip
 
 
 @bp.route("/me")

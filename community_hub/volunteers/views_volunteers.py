@@ -25,6 +25,7 @@ from community_hub.volunteers.forms import (
     VolunteerForm,
     show_errors,
 )
+from community_hub.volunteers.manage import known_roles
 from community_hub.volunteers.models import Source, Volunteer
 from community_hub.volunteers.profile import profile
 from community_hub.volunteers.requirement_models import Check
@@ -123,6 +124,9 @@ def _render_volunteer(volunteer: Volunteer, status: int = 200, **forms: Any) -> 
         pause_form=forms.get("pause_form") or PauseForm(prefix="pause", formdata=None),
         check_form=check_form,
         applications=applications_of(volunteer.id),
+        readiness=board.readiness_of(
+            volunteer, known_roles(volunteer.organisation_id) or [""], today()
+        ),
     ), status
 
 
@@ -236,7 +240,13 @@ def start_renewal(volunteer_id: int, check_id: int) -> Any:
     check = db.session.get(Check, check_id)
     if check is None or check.volunteer_id != volunteer.id:
         abort(404)
-    services.start_renewal(check, today())
-    db.session.commit()
-    flash(_("Renewal in progress: %(name)s.", name=check.requirement_type.name), "success")
+    try:
+        services.start_renewal(check, today())
+    except ValidationFailed as failed:
+        db.session.rollback()
+        for message in failed.errors.values():
+            flash(message, "error")
+    else:
+        db.session.commit()
+        flash(_("Renewal in progress: %(name)s.", name=check.requirement_type.name), "success")
     return redirect(url_for("volunteers.volunteer", volunteer_id=volunteer.id))

@@ -18,8 +18,8 @@
     button.addEventListener("click", function () {
       say(button.getAttribute("data-finding") || "Finding your location…");
       navigator.geolocation.getCurrentPosition(function (pos) {
-        document.getElementById("f-lat").value = pos.coords.latitude.toFixed(5);
-        document.getElementById("f-lng").value = pos.coords.longitude.toFixed(5);
+        document.getElementById("f-lat").value = pos.coords.latitude.toFixed(3);
+        document.getElementById("f-lng").value = pos.coords.longitude.toFixed(3);
         document.getElementById("f-q").value = "";
         form.submit();
       }, function () {

@@ -182,3 +182,28 @@ def test_unknown_ids_are_not_found(client):
     assert client.get("/peers/999").status_code == 404
     assert client.get("/champions/999").status_code == 404
     assert db.session.get(PeerSupporter, 999) is None
+
+
+def test_search_engines_are_asked_not_to_list_a_profile_unless_the_person_agreed(
+    client, auth, make_peer, make_champion, coordinator
+):
+    peer = make_peer(organisation=coordinator.organisation, consent_at=None)
+    champion = make_champion()
+    noindex = '<meta name="robots" content="noindex">'
+    assert noindex in page(client.get(f"/champions/{champion.id}"))
+
+    auth.login(coordinator)
+    client.post(f"/manage/people/peers/{peer.id}/consent", data={"how": "Agreed in person."})
+    auth.logout()
+    assert noindex in page(client.get(f"/peers/{peer.id}"))  # listed, but not for search
+
+    auth.login(coordinator)
+    client.post(
+        f"/manage/people/peers/{peer.id}/consent",
+        data={"how": "Asked to be findable on Google too.", "search_engines": "y"},
+    )
+    auth.logout()
+    assert noindex not in page(client.get(f"/peers/{peer.id}"))
+    services.withdraw_consent(peer)  # withdrawing takes the search-engine consent with it
+    db.session.commit()
+    assert peer.search_engines_consent_at is None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -92,6 +92,13 @@ def cleared_peer(
         return peer
 
     return build
+
+
+def meeting_date(meeting: Meeting, after_days: int = 1) -> date:
+    """The meeting's first date at least `after_days` from today (a planned date must be one)."""
+    from community_hub.meetings.occurrences import next_date
+
+    return next_date(meeting, today() + timedelta(days=after_days))
 
 
 def form(**fields: Any) -> dict[str, Any]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from sqlalchemy import select
 
@@ -12,6 +10,7 @@ from community_hub.referrals import consent, services
 from community_hub.referrals.models import Purpose, Referral
 from community_hub.referrals.services import ClientData, ReferralData
 from tests.helpers import page, today
+from tests.referrals.conftest import meeting_date
 
 SCOPED = ("client_id", "referral_id", "follow_up_id")
 SYSTEM_WIDE = {"referrals.subject_export", "referrals.subject_erase"}
@@ -30,7 +29,7 @@ def made(worker, meeting, cleared_peer):
             link_method="accompanied",
             made_by="peer",
             meeting_id=meeting.id,
-            planned_first_meeting=today() + timedelta(days=2),
+            planned_first_meeting=meeting_date(meeting),
             note="Anxious in groups; private",
         ),
         worker,

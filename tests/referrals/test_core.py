@@ -13,7 +13,7 @@ from community_hub.referrals.consent import ConsentMissing
 from community_hub.referrals.fhir import task
 from community_hub.referrals.models import AuditEvent, AuditLogIsAppendOnly, Purpose
 from community_hub.referrals.services import ClientData, ReferralData, TransitionRefused, move
-from community_hub.referrals.states import TRANSITIONS
+from community_hub.referrals.states import PEER_MOVES, TRANSITIONS
 from community_hub.referrals.states import Status as S
 
 TODAY = date(2026, 11, 23)
@@ -89,6 +89,11 @@ def test_every_transition_is_allowed_or_refused_by_the_table(
         with pytest.raises(TransitionRefused, match="Match a cleared peer"):
             move(referral, to, worker, TODAY, "x", closed_reason="cancelled")
         return
+    if (start, to) in PEER_MOVES and start != S.MATCHED:
+        # Handing a referral back to matching is the matched peer's move: never without one.
+        with pytest.raises(TransitionRefused, match="Only the peer"):
+            move(referral, to, worker, TODAY, "x")
+        return
     if allowed:
         move(referral, to, worker, TODAY, "because", closed_reason="cancelled")
         assert referral.status == to.value
@@ -147,7 +152,8 @@ def test_audit_trail_records_views_and_changes_and_cannot_be_edited(worker, clie
 def test_only_cleared_peers_are_offered_best_fit_first(
     worker, client_record, meeting, cleared_peer
 ):
-    far = cleared_peer("Far", lat=54.5)
+    cleared_peer("Far", lat=54.5)  # 110 km away: beyond the 20 km a peer is asked to travel
+    further = cleared_peer("Further", lat=53.65)  # about 14 km
     near = cleared_peer("Near")
     welsh = cleared_peer("Rhys", languages=",cy,en,", pathways=",na,")
     uncleared = cleared_peer("Paused", cleared=False)
@@ -155,7 +161,7 @@ def test_only_cleared_peers_are_offered_best_fit_first(
     referral = refer(client_record, worker, meeting)
     names = [c.peer.display_name for c in matching.candidates(referral, TODAY)]
     assert uncleared.display_name not in names
-    assert names == [near.display_name, far.display_name, welsh.display_name]
+    assert names == [near.display_name, further.display_name, welsh.display_name]
 
 
 def test_only_listed_peers_are_offered(worker, client_record, meeting, cleared_peer):
@@ -198,21 +204,26 @@ def test_a_peer_declining_returns_the_referral_to_matching(
 
 
 def test_follow_ups_at_7_30_90_days_only_with_consent(worker, client_record, meeting):
-    planned = TODAY + timedelta(days=3)
+    planned = TODAY + timedelta(days=7)  # the next Monday, the meeting's day
     no_consent = refer(client_record, worker, meeting, planned_first_meeting=planned)
     move(no_consent, S.FIRST_MEETING_PLANNED, worker, TODAY)
     assert no_consent.follow_ups == []
     consent_to(client_record, Purpose.FOLLOW_UP, worker)
+    # As soon as consent exists, the referral that already had a date is scheduled too...
+    assert [f.day_offset for f in no_consent.follow_ups] == [7, 30, 90]
+    # ...and a new referral with a date is scheduled when it is made, before any move.
     referral = refer(client_record, worker, meeting, planned_first_meeting=planned)
-    move(referral, S.FIRST_MEETING_PLANNED, worker, TODAY)
+    assert referral.status == S.REQUESTED.value
     assert [(f.day_offset, f.due_on) for f in referral.follow_ups] == [
         (d, planned + timedelta(days=d)) for d in (7, 30, 90)
     ]
+    move(referral, S.FIRST_MEETING_PLANNED, worker, TODAY)
+    assert len(referral.follow_ups) == 3  # never twice
     first = referral.follow_ups[0]
     due_today, overdue = followups.due_for(worker, first.due_on)
-    assert due_today == [first] and overdue == []
+    assert first in due_today and overdue == []
     due_today, overdue = followups.due_for(worker, first.due_on + timedelta(days=1))
-    assert overdue == [first]
+    assert first in overdue
 
 
 @pytest.mark.parametrize("reason", ["engaged", "declined_by_client", "cancelled"])
@@ -220,7 +231,7 @@ def test_closing_cancels_follow_ups_unless_the_client_engaged(
     worker, client_record, meeting, reason
 ):
     consent_to(client_record, Purpose.FOLLOW_UP, worker)
-    planned = TODAY + timedelta(days=3)
+    planned = TODAY + timedelta(days=7)  # the next Monday, the meeting's day
     referral = refer(client_record, worker, meeting, planned_first_meeting=planned)
     move(referral, S.FIRST_MEETING_PLANNED, worker, TODAY)
     move(referral, S.CLOSED, worker, TODAY, closed_reason=reason)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from community_hub.extensions import db
 from community_hub.referrals.models import AuditEvent, Client, Consent, Referral
 from tests.helpers import page, today
-from tests.referrals.conftest import form
+from tests.referrals.conftest import form, meeting_date
 
 CONSENTS = {
     "consent_share_with_peer": True,
@@ -29,7 +29,7 @@ def referral_form(meeting, **overrides):
         "reference": "DV-0042",
         "link_method": "accompanied",
         "made_by": "peer",
-        "planned_first_meeting": (today() + timedelta(days=3)).isoformat(),
+        "planned_first_meeting": meeting_date(meeting).isoformat(),
         "consent_method": "verbal in session",
         "preferred_contact": "text",
         "postcode_district": "DN4",
@@ -55,10 +55,15 @@ def test_an_accompanied_referral_from_a_meeting_page_takes_three_screens(
 
     sent = client.post("/referrals/new", data=referral_form(meeting))
     assert sent.status_code == 302
-    screen_2 = client.get(sent.headers["Location"])
+    # With outcome consent, BARC-10 is offered first; skipping it goes straight on.
+    assert "/recovery-capital?then=match" in sent.headers["Location"]
+    barc = page(client.get(sent.headers["Location"]))
+    assert "Skip it and carry on" in barc and "Before step 2 of 3" in barc
+    match_url = re.search(r'href="([^"]+)">Skip it and carry on', barc).group(1)
+    screen_2 = client.get(match_url)
     assert "Step 2 of 3" in page(screen_2) and "Kerry" in page(screen_2)
 
-    offered = client.post(sent.headers["Location"], data={"peer_id": str(peer.id)})
+    offered = client.post(match_url, data={"peer_id": str(peer.id)})
     assert offered.status_code == 302
     screen_3 = page(client.get(offered.headers["Location"]))
     assert "Offered to a peer" in screen_3 and "DV-0042" in screen_3
@@ -132,12 +137,34 @@ def test_a_referral_to_an_unlisted_group_needs_its_name(client, auth, worker):
     )
 
 
-def test_offering_needs_share_consent(client, auth, worker, meeting, cleared_peer):
-    peer = cleared_peer()
+def test_an_accompanied_referral_needs_share_consent_before_it_is_saved(
+    client, auth, worker, meeting, cleared_peer
+):
+    cleared_peer()
     db.session.commit()
     auth.login(worker)
     data = referral_form(meeting, consent_share_with_peer=False)
-    match_url = client.post("/referrals/new", data=data).headers["Location"]
+    refused = client.post("/referrals/new", data=data)
+    assert refused.status_code == 400
+    assert "A peer can only go with the client if the client agrees" in page(refused)
+    assert count(Referral) == count(Client) == count(Consent) == 0
+    # The worker goes with the client themselves: no peer, so no consent to share is needed.
+    data["made_by"] = "worker"
+    assert client.post("/referrals/new", data=data).status_code == 302
+    assert db.session.scalar(select(Referral)).status == "requested"
+
+
+def test_offering_needs_share_consent_still_current(client, auth, worker, meeting, cleared_peer):
+    peer = cleared_peer()
+    db.session.commit()
+    auth.login(worker)
+    client.post("/referrals/new", data=referral_form(meeting))
+    referral = db.session.scalar(select(Referral))
+    client.post(
+        f"/referrals/clients/{referral.client_id}/consents/share_with_peer/withdraw",
+        data={"confirm": "yes"},
+    )
+    match_url = f"/referrals/{referral.id}/match"
     assert "has not agreed to share their details" in page(client.get(match_url))
     refused = client.post(match_url, data={"peer_id": str(peer.id)})
     assert refused.status_code == 400
@@ -228,7 +255,14 @@ def test_withdrawing_follow_up_consent_on_the_page_stops_follow_up_at_once(
     referral = db.session.scalar(select(Referral))
     client.post(f"/referrals/{referral.id}/move", data={"to": "first_meeting_planned"})
     follow_up_id = referral.follow_ups[0].id
-    response = client.post(f"/referrals/clients/{referral.client_id}/consents/follow_up/withdraw")
+    url = f"/referrals/clients/{referral.client_id}/consents/follow_up/withdraw"
+    confirm = page(client.get(url))
+    assert "Follow-ups not yet made are cancelled" in confirm
+    unconfirmed = client.post(url)  # not from the confirmation page: nothing happens
+    assert unconfirmed.status_code == 200 and "Yes, withdraw this consent" in page(unconfirmed)
+    db.session.expire_all()
+    assert {f.status for f in referral.follow_ups} == {"due"}
+    response = client.post(url, data={"confirm": "yes", "reason": "Moving away"})
     assert response.status_code == 302
     db.session.expire_all()
     assert {f.status for f in referral.follow_ups} == {"cancelled"}
@@ -237,12 +271,13 @@ def test_withdrawing_follow_up_consent_on_the_page_stops_follow_up_at_once(
     )
     assert attempt.status_code == 403 and "not consented to follow-up" in page(attempt)
     client_page = page(client.get(f"/referrals/clients/{referral.client_id}"))
-    assert "withdrawn" in client_page
+    assert "Withdrawn (" in client_page and "Not given" not in client_page
 
 
 def test_recording_a_consent_on_the_client_page(client, auth, worker, meeting):
     auth.login(worker)
-    client.post("/referrals/new", data=referral_form(meeting, **dict.fromkeys(CONSENTS, False)))
+    no_consents = dict.fromkeys(CONSENTS, False)
+    client.post("/referrals/new", data=referral_form(meeting, made_by="worker", **no_consents))
     found = db.session.scalar(select(Client))
     url = f"/referrals/clients/{found.id}/consents"
     future = (today() + timedelta(days=1)).isoformat()
@@ -299,10 +334,13 @@ def test_fhir_export_of_one_referral_and_the_organisation(client, auth, worker, 
     client.post("/referrals/new", data=referral_form(meeting, made_by="worker"))
     referral = db.session.scalar(select(Referral))
     one = client.get(f"/referrals/{referral.id}/fhir.json").get_json()
-    assert one["resourceType"] == "Task" and one["status"] == "requested"
-    assert one["for"]["identifier"]["value"] == "DV-0042"
+    assert one["resourceType"] == "Bundle"
+    kinds = [e["resource"]["resourceType"] for e in one["entry"]]
+    assert kinds == ["ServiceRequest", "Task", "Consent", "Consent", "Consent"]
+    task = one["entry"][1]["resource"]
+    assert task["status"] == "requested" and task["for"]["identifier"]["value"] == "DV-0042"
     bundle = client.get("/referrals/fhir.json").get_json()
-    assert [e["resource"]["id"] for e in bundle["entry"]] == [f"referral-{referral.id}"]
+    assert [e["resource"]["id"] for e in bundle["entry"]][:2] == [f"referral-{referral.id}"] * 2
 
 
 def test_staff_log_open_meetings_they_went_to(client, auth, worker, make_fellowship):
@@ -345,7 +383,8 @@ def test_the_peer_hears_of_an_offer_without_the_clients_reference(
     peer = cleared_peer(user=kerry_user)
     db.session.commit()
     auth.login(worker)
-    match_url = client.post("/referrals/new", data=referral_form(meeting)).headers["Location"]
+    client.post("/referrals/new", data=referral_form(meeting))
+    match_url = f"/referrals/{db.session.scalar(select(Referral.id))}/match"
     assert client.post(match_url, data={"peer_id": str(peer.id)}).status_code == 302
     (message,) = db.session.scalars(select(OutboxMessage)).all()
     assert message.recipient == kerry_user.email

@@ -25,9 +25,9 @@ def test_every_text_column_of_a_client_linked_table_is_declared(app) -> None:
         "declare each in the model's __personal__ (with its erased value) or __kept__"
     )
     for model in linked:  # and nothing declared that is not there
-        columns = set(personal.text_columns(model))
-        assert set(personal.personal(model)) <= columns | {"reference"}, model
-        assert set(personal.kept(model)) <= columns, model
+        columns = {c.key for c in model.__table__.columns}
+        assert set(personal.personal(model)) <= columns, model
+        assert set(personal.kept(model)) <= set(personal.text_columns(model)), model
 
 
 def test_a_named_group_is_erased_and_every_column_is_exported(client, auth, worker, make_user):

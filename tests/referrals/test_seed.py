@@ -29,13 +29,14 @@ def test_every_status_and_follow_up_state_is_in_the_demo(demo_region):
     assert all(not c.reference[0].islower() for c in db.session.scalars(select(Client)))
 
 
+def waiting(reference: str) -> Referral:
+    return db.session.scalars(
+        select(Referral).where(Referral.client.has(reference=reference))
+    ).one()
+
+
 def test_the_demo_peer_can_be_matched_and_sees_their_offers(demo_region):
-    waiting = db.session.scalar(
-        select(Referral).where(
-            Referral.status == "requested", Referral.link_method == "accompanied"
-        )
-    )
-    names = [c.peer.display_name for c in matching.candidates(waiting, today())]
+    names = [c.peer.display_name for c in matching.candidates(waiting("DP-1021"), today())]
     assert names and names[0] == "Dean"
     dean = find_user("volunteer@example.org")
     statuses = {o.status for o in offers.offers_for(dean, today())}
@@ -47,3 +48,10 @@ def test_loading_again_adds_no_referrals(demo_region):
     load_seed()
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(Referral)) == before
+
+
+def test_a_woman_for_a_closed_womens_aa_meeting_is_never_offered_dean(demo_region):
+    """The walk that found the problem: only Dean is cleared, and he is a man in NA."""
+    found = matching.match(waiting("DP-1002"), today())
+    assert found.candidates == []
+    assert found.why_none() == "No cleared woman peer in AA within 20 km."

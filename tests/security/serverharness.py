@@ -229,6 +229,14 @@ def barriers_for(reference: str) -> str:
     return f"Buses late {reference}"
 
 
+def next_monday() -> date:
+    """The load meeting's next date (it meets on Mondays): a planned date must be one."""
+    day = date.today() + timedelta(days=1)
+    while day.weekday() != 0:
+        day += timedelta(days=1)
+    return day
+
+
 class Desk:
     """One worker at their desk: signs in, then refers clients and follows them up."""
 
@@ -276,7 +284,7 @@ class Desk:
             data={
                 "csrf_token": self.token, "meeting_id": str(self.meeting_id),
                 "reference": reference, "link_method": "signpost", "made_by": "worker",
-                "planned_first_meeting": (date.today() + timedelta(days=2)).isoformat(),
+                "planned_first_meeting": next_monday().isoformat(),
                 "consent_follow_up": "y", "consent_method": "verbal in session",
                 "preferred_contact": "phone", "gender": f"Gender {reference}",
                 "note": note_for(reference),

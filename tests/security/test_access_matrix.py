@@ -68,6 +68,11 @@ REPORTS = answers(
 )
 # A referral offered to Dean: he and his coordinator see it; everyone else finds nothing.
 OFFER = {**dict.fromkeys(ROLES, 404), "anonymous": LOGIN, "volunteer": 200, "coordinator_a": 200}
+# Only Dean's coordinator sets the meeting point; Dean asks in the thread (403), others find
+# nothing (404).
+MEETING_POINT = {**OFFER, "volunteer": 403}
+# "Find a meeting to refer them to" sends the worker on to the finder with the client in hand.
+FIND_FOR = answers(worker_a=302, worker_b=404, coordinator_a=404, coordinator_b=404, admin=404)
 ACCOUNT = {**SIGNED_IN}
 REDIRECTS = dict.fromkeys(ROLES, 302)  # /home and the language switch send you on
 LOGIN_PAGE = {**dict.fromkeys(ROLES, 302), "anonymous": 200}  # signed in: straight home
@@ -84,7 +89,8 @@ TOKEN_LINK = dict.fromkeys(ROLES, 404)
 # endpoint -> expected GET answers, or None for a POST-only route (checked for refusals below).
 TABLE: dict[str, dict[str, int] | None] = {
     "api.meetings": PUBLIC, "api.openapi": PUBLIC, "core.healthz": PUBLIC,
-    "core.help_now": PUBLIC, "core.home": REDIRECTS, "core.language": REDIRECTS,
+    "core.help_now": PUBLIC, "core.robots": PUBLIC, "core.home": REDIRECTS,
+    "core.language": REDIRECTS,
     "core.leaflet": PUBLIC, "directory.community_map": PUBLIC, "directory.near": PUBLIC,
     "directory.suggest_champion": PUBLIC, "directory.suggest_peer": PUBLIC,
     "directory.suggest_resource": PUBLIC, "directory_api.nearby_api": PUBLIC,
@@ -147,11 +153,16 @@ TABLE: dict[str, dict[str, int] | None] = {
     "referrals.desk": DESK, "referrals.new": DESK, "referrals.new_client": DESK,
     "referrals.staff_meetings": DESK, "referrals.fhir_bundle": DESK,
     "referrals.client": DESK_A, "referrals.edit_client": DESK_A, "referrals.referral": DESK_A,
-    "referrals.match": DESK_A, "referrals.fhir_task": DESK_A, "referrals.follow_up": DESK_A,
-    "referrals.offer_list": {**SIGNED_IN},
+    "referrals.match": DESK_A, "referrals.fhir_referral": DESK_A, "referrals.follow_up": DESK_A,
+    "referrals.withdraw_consent": DESK_A, "referrals.recovery_capital": DESK_A,
+    "referrals.find_meeting_for": FIND_FOR, "referrals.barc10_questionnaire": PUBLIC,
+    "referrals.offer_list": {**SIGNED_IN}, "referrals.offer": OFFER, "referrals.offer_ics": OFFER,
+    "referrals.warm_handover": None, "referrals.plan": None, "referrals.post_message": None,
+    "referrals.send_outcome_summary": None, "referrals.offer_withdraw": None,
+    "referrals.offer_message": None, "referrals.offer_meeting_point": None,
     "referrals.audit_log": ADMIN_ONLY, "referrals.subject_requests": ADMIN_ONLY,
     "referrals.subject_export": ADMIN_ONLY,
-    "referrals.find": None, "referrals.give_consent": None, "referrals.withdraw_consent": None,
+    "referrals.find": None, "referrals.give_consent": None,
     "referrals.move": None, "referrals.attempt": None, "referrals.lost": None,
     "referrals.respond": None, "referrals.subject_erase": None,
     "reports.index": REPORTS, "reports.report": REPORTS, "reports.report_csv": REPORTS,
@@ -175,7 +186,8 @@ TEAM_A_POSTS = (
 )  # fmt: skip
 DESK_A_POSTS = (
     "referrals.give_consent", "referrals.withdraw_consent", "referrals.move",
-    "referrals.attempt", "referrals.lost",
+    "referrals.attempt", "referrals.lost", "referrals.warm_handover", "referrals.plan",
+    "referrals.post_message", "referrals.send_outcome_summary", "referrals.recovery_capital",
 )  # fmt: skip
 POST_RULES: dict[str, dict[str, int]] = {
     **dict.fromkeys(MANAGE_A_POSTS, MANAGE_A),
@@ -185,6 +197,9 @@ POST_RULES: dict[str, dict[str, int]] = {
     "auth.preferences": SIGNED_IN,
     "referrals.find": DESK,
     "referrals.respond": OFFER,
+    "referrals.offer_withdraw": OFFER,
+    "referrals.offer_message": OFFER,
+    "referrals.offer_meeting_point": MEETING_POINT,
     "referrals.subject_erase": ADMIN_ONLY,
     "volunteers.log_my_hours": answers(volunteer=200),
     "auth.logout": SIGNED_IN,
@@ -223,6 +238,9 @@ def ids(app: Flask) -> dict[str, Any]:
     offered = db.session.scalars(
         select(Referral).where(Referral.status == "matched").order_by(Referral.id)
     ).first()
+    accepted = db.session.scalars(
+        select(Referral).where(Referral.status == "accepted").order_by(Referral.id)
+    ).first()
     with_follow_ups = db.session.scalars(
         select(Referral).where(Referral.follow_ups.any()).order_by(Referral.id)
     ).first()
@@ -253,7 +271,7 @@ def ids(app: Flask) -> dict[str, Any]:
         "check_id": first(Check).id, "entry_id": first(HoursLog).id,
         "client_id": with_follow_ups.client_id, "referral_id": with_follow_ups.id,
         "follow_up_id": with_follow_ups.follow_ups[0].id,
-        "offer_id": offered.id,
+        "offer_id": offered.id, "accepted_id": accepted.id,
         "code": "en", "filename": "leaflet.css", "name": "linkage", "purpose": "follow_up",
         "answer": "accept", "action": "confirm",
         "organisation_id": a.id, "user_id": dean.id, "invitation_id": invitation.id,
@@ -270,8 +288,10 @@ QUERIES = {
 
 def url_for_rule(rule: Any, known: dict[str, Any]) -> str:
     values = {name: known[name] for name in rule.arguments}
-    if rule.endpoint == "referrals.respond":
-        values["referral_id"] = known["offer_id"]
+    if rule.endpoint.startswith(("referrals.respond", "referrals.offer")) and rule.arguments:
+        values["referral_id"] = known["offer_id"]  # offered to Dean, waiting for his answer
+    if rule.endpoint == "referrals.offer_ics":
+        values["referral_id"] = known["accepted_id"]  # the calendar entry comes with a yes
     if rule.endpoint == "static":
         values["filename"] = "css/site.css"
     if rule.endpoint == "volunteers.export":

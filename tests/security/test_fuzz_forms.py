@@ -84,13 +84,37 @@ def forms_on(html: str) -> list[tuple[str, list[str]]]:
     return found
 
 
+def referral_starts(app: Flask) -> list[str]:
+    """The demo referrals whose pages carry the handover forms: one waiting for a peer nobody
+    can be (a warm handover is offered), one offered and one accepted (the plan, the thread,
+    the outcome summary), and their offer pages on the peer's side."""
+    from sqlalchemy import select
+
+    from community_hub.extensions import db
+    from community_hub.referrals.models import Referral
+
+    with app.app_context():
+        ids = {
+            reference: db.session.scalar(
+                select(Referral.id).where(Referral.client.has(reference=reference))
+            )
+            for reference in ("DP-1002", "DP-1003", "DP-1004")
+        }
+    return [
+        f"/referrals/{ids['DP-1002']}/match", f"/referrals/{ids['DP-1003']}",
+        f"/referrals/{ids['DP-1004']}", f"/referrals/offers/{ids['DP-1003']}",
+        f"/referrals/offers/{ids['DP-1004']}",
+    ]  # fmt: skip
+
+
 def walk(client: FlaskClient) -> dict[str, tuple[str, list[str]]]:
     """Follow links from the home pages; every POST form found, one per route."""
     app = client.application
     adapter = app.url_map.bind("localhost")
     forms: dict[str, tuple[str, list[str]]] = {}
     seen_routes: dict[str, int] = {}
-    queue, visited = deque(START), set(START)
+    starts = START + referral_starts(app)
+    queue, visited = deque(starts), set(starts)
     pages = 0
     while queue and pages < PAGES_PER_ROLE:
         url = queue.popleft()

@@ -87,3 +87,28 @@ def test_templates_need_no_unsafe_inline(template):
     assert not re.search(r"\sstyle=", html)
     assert not re.search(r"\son[a-z]+\s*=", html)
     assert "javascript:" not in html
+
+
+def test_absolute_links_come_from_site_url_never_from_the_host_header(demo_region):
+    client = demo_region.test_client()
+    forged = client.get(
+        "/api/v1/nearby?lat=53.52&lng=-1.13", headers={"Host": "evil.example"}
+    ).get_data(as_text=True)
+    assert "evil.example" not in forged
+    assert demo_region.config["SITE_URL"] in forged
+    spec = client.get("/api/v1/openapi.json", headers={"Host": "evil.example"})
+    assert "evil.example" not in spec.get_data(as_text=True)
+
+
+def test_trusted_hosts_refuse_any_other_host(app):
+    app.config["TRUSTED_HOSTS"] = ["localhost", "hub.example.org"]
+    client = app.test_client()
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/healthz", headers={"Host": "hub.example.org"}).status_code == 200
+    assert client.get("/healthz", headers={"Host": "evil.example"}).status_code == 400
+
+
+def test_robots_txt_keeps_search_engines_out_of_staff_areas(client):
+    robots = client.get("/robots.txt").get_data(as_text=True)
+    for area in ("/manage/", "/admin/", "/referrals/", "/volunteers/", "/api/"):
+        assert f"Disallow: {area}" in robots

@@ -220,8 +220,10 @@ def test_turning_it_on_signs_out_other_devices(app, client, auth, make_user):
     assert signed_in(laptop)
 
     client.post("/account/two-step/start")
+    db.session.refresh(user)
+    secret = user.totp_pending_secret
     with client.session_transaction() as session:
-        secret = session["_second_factor_setup"]
+        assert secret not in str(dict(session))  # kept on the server, not in the cookie
     client.post("/account/two-step/setup", data={"code": code_for(secret)})
 
     assert signed_in(client)
@@ -234,11 +236,11 @@ def test_a_second_factor_cannot_be_replaced_without_the_old_one(client, enrolled
     client.post("/login", data={"code": code_for(secret)})
 
     client.post("/account/two-step/start")
-    with client.session_transaction() as session:
-        assert "_second_factor_setup" not in session
+    db.session.refresh(user)
+    assert user.totp_pending_secret is None
     sneaked = totp.new_secret()
-    with client.session_transaction() as session:
-        session["_second_factor_setup"] = sneaked
+    user.totp_pending_secret = sneaked  # even a pending secret cannot replace the one in use
+    db.session.commit()
     client.post("/account/two-step/setup", data={"code": code_for(sneaked)})
 
     db.session.refresh(user)

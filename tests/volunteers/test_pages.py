@@ -205,11 +205,25 @@ def test_record_a_dbs_check_and_mark_a_renewal(client, signed_in, make_volunteer
     assert (check.dbs_level, check.update_service) == ("enhanced", True)
     assert check.expires_on == TODAY + timedelta(days=1095)
 
+    # A check recorded today is not offered a renewal, and asking anyway is refused.
+    record_page = client.get(f"/volunteers/{volunteer.id}").get_data(True)
+    assert "Renewal in progress" not in record_page.split('id="checks-title"')[-1]
+    refused = client.post(
+        f"/volunteers/{volunteer.id}/checks/{check.id}/renewal", follow_redirects=True
+    )
+    assert "only just recorded" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Check, check.id).renewal_started_on is None
+
+    check = db.session.get(Check, check.id)
+    check.completed_on = TODAY - timedelta(days=1060)  # inside the renewal window now
+    check.expires_on = TODAY + timedelta(days=35)
+    db.session.commit()
+    assert "Renewal in progress" in client.get(f"/volunteers/{volunteer.id}").get_data(True)
     response = client.post(f"/volunteers/{volunteer.id}/checks/{check.id}/renewal")
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Check, check.id).renewal_started_on == TODAY
-    assert "Renewal in progress" in client.get(f"/volunteers/{volunteer.id}").get_data(True)
 
 
 # ---- who may see what ------------------------------------------------------------------------
@@ -270,3 +284,22 @@ def test_an_administrator_sees_every_organisation(
     auth.login(make_user("admin"))
     assert client.get(f"/volunteers/{theirs.id}").status_code == 200
     assert "Iolo" in client.get("/volunteers/people").get_data(as_text=True)
+
+
+def test_ready_to_place_means_every_requirement_of_a_role_is_current(
+    client, signed_in, make_volunteer, make_requirement
+):
+    dbs = make_requirement(code="dbs", name="Enhanced DBS check")
+    make_requirement(code="safeguarding", name="Safeguarding adults", kind="other")
+    # Nothing recorded at all: an applicant is not ready, and the page says what is missing.
+    make_volunteer(first_name="Bryony", stage=Stage.APPLICANT.value)
+    half = make_volunteer(first_name="Hana", stage=Stage.ACTIVE.value)
+    record(half, dbs, TODAY - timedelta(days=10))
+    html = client.get("/volunteers/").get_data(as_text=True)
+    ready = html.split('id="ready-title"')[1].split("</section>")[0]
+    waiting = html.split('id="waiting-title"')[1].split("</section>")[0]
+    assert "Bryony" not in ready and "Hana" not in ready
+    assert "Bryony" in waiting and "Enhanced DBS check: not recorded" in waiting
+    assert "Safeguarding adults: not recorded" in waiting
+    hana = waiting[waiting.index("Hana") :].split("</li>")[0]
+    assert "Safeguarding adults: not recorded" in hana and "DBS" not in hana
