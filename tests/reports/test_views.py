@@ -9,6 +9,8 @@ from flask_babel import refresh
 
 from tests.helpers import page
 from tests.reports.conftest import PERIOD
+from tests.security.test_fuzz_api import HOSTILE, SCRIPT
+from tests.security.test_fuzz_forms import EXPLAINED
 
 REPORTS = ("linkage", "pipeline", "community", "uptake")
 QUARTER = {"period": "2026-Q2"}  # April to June 2026: referrals 6 to 15
@@ -185,3 +187,22 @@ def test_public_dashboard_needs_no_sign_in_and_sets_no_cookie(client, world, tod
 
 def test_reports_link_in_the_navigation(client, commissioner):
     assert 'href="/reports/"' in page(client.get("/reports/public"))
+
+
+@pytest.mark.parametrize("role", ["commissioner", "worker"])
+def test_the_report_forms_survive_hostile_input(client, make_user, auth, world, today, role):
+    """The report filter forms are GET forms, which the fuzz walk (tests/security) leaves out:
+    every field with each hostile value answers a page or a 400 that explains itself."""
+    auth.login(make_user(role, organisation=world.a if role == "worker" else None))
+    for value in HOSTILE:
+        for field in ("period", "from", "to", "organisation", "area", "fellowship"):
+            for url in ("/reports/linkage", "/reports/pipeline.csv"):
+                query = {field: value, "table": "stages"}
+                response = client.get(url, query_string=query)
+                assert response.status_code in (200, 400, 403), (url, query)
+                body = response.get_data(as_text=True)
+                assert SCRIPT not in body
+                if response.status_code == 400 and url.endswith(".csv"):
+                    assert body.strip()
+                elif response.status_code == 400:
+                    assert any(sign in body for sign in EXPLAINED), (url, query)
