@@ -2,9 +2,9 @@
 
 The world: five quarters (July 2025 to September 2026) of a small region, drawn at random
 (fixed seed) so that most counts are small: referrals by three treatment services in two
-areas, a volunteer programme moving people along the pathway and placing them, meetings,
-peers and champions listed and closed. Today is 3 December 2026; suppressed reports start at
-2025-Q3.
+areas (some with BARC-10 scores at referral and at 90 days), a volunteer programme moving
+people along the pathway and placing them, meetings, peers and champions listed and closed.
+Today is 3 December 2026; suppressed reports start at 2025-Q3.
 
 The adversary:
 1. finds what a commissioner may choose: the quarters offered on the form, and nothing else
@@ -38,6 +38,7 @@ import pytest
 
 from community_hub.extensions import db
 from community_hub.people.models import PeerSupporter, RecoveryChampion
+from community_hub.referrals.models import RecoveryCapital
 from community_hub.reports import publication
 from community_hub.reports.periods import Quarter
 from community_hub.reports.suppression import Equation, Ref, protect
@@ -93,8 +94,9 @@ def region(make_org, make_meeting, make_fellowship, make_user, today):
             for _n in range(rng.randrange(most + 1)):
                 method = rng.choice(["signpost", "in_session_call", "warm_handover", "accompanied"])
                 attended = rng.random() < 0.6
-                add_referral(
-                    org, rng.choice(meetings), _day(rng, quarter.start, quarter.end), method,
+                made = _day(rng, quarter.start, quarter.end)
+                referral = add_referral(
+                    org, rng.choice(meetings), made, method,
                     made_by=rng.choice(["peer", "worker"]),
                     days=rng.randrange(40) if attended else None,
                     f30=(rng.random() < 0.5,) if rng.random() < 0.6 else None,
@@ -102,6 +104,12 @@ def region(make_org, make_meeting, make_fellowship, make_user, today):
                     status="engaged" if attended else "requested",
                     district=rng.choice(["DN1", "DN4", "HX1", ""]),
                 )  # fmt: skip
+                if rng.random() < 0.4:  # BARC-10 at referral and at 90 days
+                    for point in (0, 90):
+                        db.session.add(RecoveryCapital(
+                            referral_id=referral.id, point=point, total=rng.randrange(10, 61),
+                            taken_on=made + timedelta(days=point),
+                        ))  # fmt: skip
     # The last quarter is fixed: Doncaster's 15 are Don Valley's 12 and Mexborough's 3, which
     # the public figure for Doncaster would give away if Don Valley's were printed.
     for n, org in enumerate([don_a] * 12 + [don_c] * 3 + [cal_b] * 6):
@@ -281,6 +289,7 @@ def test_no_small_count_can_be_worked_out_from_everything_a_commissioner_can_see
     values, marks, equations = _everything(lambda pub, name: pub.marks_of(name), region)
     small = [r for r, v in values.items() if 0 < v < 5]
     assert len(small) > 200  # a world of small numbers, not a vacuous pass
+    assert any("recovery_capital" in r[0] for r in small)  # BARC-10 figures among them
     assert pinned(values, marks, equations) == []
 
 
