@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from typing import Any
 
 from flask import Flask
@@ -115,6 +116,10 @@ DEFAULTS: dict[str, Any] = {
     # Days after the planned first meeting when a referral is followed up.
     "FOLLOW_UP_OFFSETS_DAYS": (7, 30, 90),
     "LANGUAGES": {"en": "English", "cy": "Cymraeg"},
+    # Suppressed reports are published a calendar quarter at a time from this one, each quarter
+    # protected together with the quarters before it: set it once, before the first commissioner
+    # looks, and never move it (moving it could change figures already published).
+    "REPORTS_FIRST_QUARTER": "2024-Q1",
 }
 
 # Plain environment variables a deployer is most likely to set (also accepted with FLASK_ prefix).
@@ -141,6 +146,7 @@ ENV_KEYS = (
     "MAIL_USERNAME",
     "MAIL_PASSWORD",
     "MAIL_FROM",
+    "REPORTS_FIRST_QUARTER",
 )
 # Whole numbers a deployer may set in the environment (also accepted with FLASK_ prefix).
 INT_ENV_KEYS = (
@@ -201,6 +207,8 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
             "(for example: python -c 'import secrets; print(secrets.token_hex(32))'), "
             "or set APP_ENV=development for local use."
         )
+    if not re.fullmatch(r"\d{4}-Q[1-4]", str(app.config["REPORTS_FIRST_QUARTER"])):
+        raise ConfigError("REPORTS_FIRST_QUARTER must be a calendar quarter written like 2024-Q1.")
     if not app.config.get("SITE_URL"):
         if env == "production":
             raise ConfigError(

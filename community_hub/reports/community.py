@@ -3,7 +3,8 @@
 "Listed" means listed at the end of the period (created by then, not archived by then); new and
 closed count what was added or archived during it. Peers and champions count only people who
 agreed to be listed. For every row, listed at the start + new = listed at the end + closed,
-and that relation is declared so suppression also protects the unprinted start figure.
+and that relation is declared so suppression also protects the unprinted start figure, which
+is the figure listed at the end of the period before (declared with `carry`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from community_hub.meetings.models import Meeting
 from community_hub.people.models import ChampionLevel, PeerSupporter, RecoveryChampion
 from community_hub.referrals.models import StaffMeetingAttendance
 from community_hub.reports.filters import Filters
+from community_hub.reports.suppression import Ref
 from community_hub.reports.tables import PERCENT, Chart, Column, Report, Sheet, TableSheet
 
 LEVELS = (
@@ -69,12 +71,19 @@ def _flow_table(sheet: Sheet, key: str, title: Any, rows: list[Any], chart: bool
     total = tuple(sum(v[i] for v in found.values()) for i in range(4))
     for area, (start, end, new, closed) in [*sorted(found.items()), (TOTAL, total)]:
         row = table.row(area, str(_l("All areas")) if area == TOTAL else _area_label(area))
-        start_ref = table.ref(area, "start")
-        sheet.values[start_ref] = start
-        sheet.hidden.add(start_ref)
+        start_ref = _start(sheet, table, area, start)
         refs = [row.count(c, v) for c, v in (("listed", end), ("new", new), ("closed", closed))]
         sheet.balance((start_ref, refs[1]), (refs[0], refs[2]))
     _totals(sheet, table, list(found), ("start", "listed", "new", "closed"))
+
+
+def _start(sheet: Sheet, table: TableSheet, area: str, value: int) -> Ref:
+    """Listed at the start: never printed, but printed last period as listed at the end."""
+    ref = table.ref(area, "start")
+    sheet.values[ref] = value
+    sheet.hidden.add(ref)
+    sheet.carry(ref, table.ref(area, "listed"))
+    return ref
 
 
 def _totals(sheet: Sheet, table: TableSheet, areas: list[str], columns: tuple[str, ...]) -> None:
@@ -105,9 +114,7 @@ def _champions(sheet: Sheet, filters: Filters) -> None:
         levels = [row.count(level, got.get(level, 0)) for level, _x in LEVELS]
         listed = row.count("listed", sum(got.get(level, 0) for level, _x in LEVELS))
         sheet.total(listed, levels)
-        start_ref = table.ref(area, "start")
-        sheet.values[start_ref] = got["start"]
-        sheet.hidden.add(start_ref)
+        start_ref = _start(sheet, table, area, got["start"])
         sheet.balance((start_ref, row.count("new", got["new"])),
                       (listed, row.count("closed", got["closed"])))  # fmt: skip
     _totals(sheet, table, list(sums), ("start", "listed", "new", "closed",
@@ -154,9 +161,18 @@ def _staff(sheet: Sheet, filters: Filters) -> None:
     _totals(sheet, table, list(counts), ("staff", "attended", "visits"))
 
 
-def build(filters: Filters, suppress: bool) -> Report:
-    """The community map over time for these filters."""
-    sheet = Sheet()
+NOTES = (
+    _l("An area is the area of the organisation that keeps the listing."),
+    _l("Peers and champions are counted only if they agreed to be listed."),
+)
+
+
+def collect(filters: Filters, carried_only: bool = False) -> Sheet:
+    """Every figure of the community map and the relations between them.
+
+    `carried_only`: only the tables whose start is carried from the period before.
+    """
+    sheet = Sheet("community", _l("Community map over time"), NOTES)
     meeting_filter = [] if filters.fellowship_id is None else [
         Meeting.fellowship_id == filters.fellowship_id
     ]  # fmt: skip
@@ -164,9 +180,11 @@ def build(filters: Filters, suppress: bool) -> Report:
     peers = _stock(filters, PeerSupporter, PeerSupporter.consent_at.is_not(None))
     _flow_table(sheet, "peers", _l("Peer supporters"), peers)
     _champions(sheet, filters)
-    _staff(sheet, filters)
-    notes = [
-        _l("An area is the area of the organisation that keeps the listing."),
-        _l("Peers and champions are counted only if they agreed to be listed."),
-    ]
-    return sheet.resolve("community", _l("Community map over time"), suppress, notes)
+    if not carried_only:
+        _staff(sheet, filters)
+    return sheet
+
+
+def build(filters: Filters, suppress: bool) -> Report:
+    """The community map for these filters, protected on its own (see linkage.build)."""
+    return collect(filters).resolve(suppress)

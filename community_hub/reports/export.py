@@ -18,7 +18,8 @@ def _csv_cell(cell: Cell) -> str | Decimal:
 
 
 def table_csv(table: Table) -> str:
-    """The table's rows as CSV: suppressed figures read "fewer than 5" or "withheld"."""
+    """The table's rows as CSV: suppressed figures read "fewer than 5", "withheld" or
+    "not published"."""
     header = [_("Group"), *(str(c.label) for c in table.columns)]
     rows = [[row.label, *(_csv_cell(cell) for cell in row.cells)] for row in table.rows]
     return to_csv(header, rows)

@@ -70,6 +70,8 @@ def _summary(sheet: Sheet, data: Linkage) -> None:
     for part, of in PART_OF.items():
         sheet.complement(table.ref(of, "n"), table.ref(part, "n"))
     sheet.total(whole, (table.ref("assertive", "n"), table.ref("signposted", "n")))
+    sheet.measure(whole, "referrals")
+    sheet.measure(table.ref("attended", "n"), "attended")
 
 
 def _by_organisation(sheet: Sheet, data: Linkage) -> None:
@@ -96,6 +98,7 @@ def _by_organisation(sheet: Sheet, data: Linkage) -> None:
         signposted = data.signposted_by_organisation[org_id]
         row = table.row(str(org_id), names.get(org_id, "?"))
         whole = row.count("referrals", tally.referrals)
+        sheet.measure(whole, "referrals", "organisation", org_id)
         assertive = row.count("assertive", tally.referrals - signposted)
         sheet.total(whole, (assertive, row.count("signposted", signposted)))
         row.percent("assertive_pct", assertive, whole)
@@ -172,10 +175,21 @@ def _time_to_first(sheet: Sheet, data: Linkage) -> None:
     median.dependent("people", data.all.median_days, DAYS, on=attended)
 
 
-def build(filters: Filters, suppress: bool) -> Report:
-    """The linkage outcomes report for these filters."""
+NOTES = (
+    _l("Referrals made in the period, by the date they were made."),
+    _l(
+        "Shares are of all referrals in the group: a referral not yet followed up counts as"
+        " not known to be attending. For complete 90-day figures choose a period that ended"
+        " at least 90 days ago."
+    ),
+    _l("Attendance is what the client, peer or worker reported: fellowships keep no registers."),
+)
+
+
+def collect(filters: Filters, carried_only: bool = False) -> Sheet:
+    """Every figure of the linkage report and the relations between them (nothing carried)."""
     data = linkage(filters)
-    sheet = Sheet()
+    sheet = Sheet("linkage", _l("Linkage outcomes"), NOTES)
     _summary(sheet, data)
     _by_organisation(sheet, data)
     methods = [(k, str(label), data.by_method.get(k, Tally())) for k, label in METHODS]
@@ -186,15 +200,13 @@ def build(filters: Filters, suppress: bool) -> Report:
     _by_who(sheet, data)
     _time_to_first(sheet, data)
     linkage_capital.add_table(sheet, filters)
-    notes = [
-        _l("Referrals made in the period, by the date they were made."),
-        _l(
-            "Shares are of all referrals in the group: a referral not yet followed up counts as"
-            " not known to be attending. For complete 90-day figures choose a period that ended"
-            " at least 90 days ago."
-        ),
-        _l(
-            "Attendance is what the client, peer or worker reported: fellowships keep no registers."
-        ),
-    ]
-    return sheet.resolve("linkage", _l("Linkage outcomes"), suppress, notes)
+    return sheet
+
+
+def build(filters: Filters, suppress: bool) -> Report:
+    """The linkage outcomes report for these filters, protected on its own.
+
+    Viewers of suppressed figures get theirs from publication.py, protected with the other
+    reports of the same quarter and the quarters before it.
+    """
+    return collect(filters).resolve(suppress)

@@ -1,9 +1,16 @@
-"""Volunteer pipeline: stages and moves, courses, placements by host, hours, checks, graduates."""
+"""Volunteer pipeline: stages and moves, courses, placements by host, hours, checks, graduates.
+
+People at a stage at the end = at the start + moves in - moves out, and placements running at
+the end = running at the start + started - ended. Both are declared, so suppression protects
+a small move or stage that the others would give away; and the figures at the start are
+those at the end of the period before (`carry`), so quarters are protected together.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -40,6 +47,39 @@ def _counted(
     )
     refs = [table.row(k, label).count("n", n) for k, label, n in rows]
     sheet.total(table.row("total", str(_l("Total"))).count("n", sum(n for *_x, n in rows)), refs)
+
+
+def _stages(sheet: Sheet, filters: Filters) -> None:
+    """People at each stage at the start and end of the period, the moves between stages,
+    and each stage's balance (start + moves in = end + moves out)."""
+    start, end = q.stages_at(filters.start_at, filters), q.stages_at(filters.end_before, filters)
+    table = sheet.table(
+        "stages", _l("People at each stage at the start and end of the period"),
+        [Column("start", _l("At the start")), Column("end", _l("At the end"))],
+        chart=Chart(("start", "end")),
+    )  # fmt: skip
+    keys = [s.value for s in Stage]
+    for key, label in [*((s.value, STAGE_LABELS[s]) for s in Stage), ("total", _l("Total"))]:
+        row = table.row(key, str(label))
+        for column, found in (("start", start), ("end", end)):
+            value = sum(found.get(k, 0) for k in keys) if key == "total" else found.get(key, 0)
+            row.count(column, value)
+        sheet.carry(table.ref(key, "start"), table.ref(key, "end"))
+    for column in ("start", "end"):
+        sheet.total(table.ref("total", column), [table.ref(k, column) for k in keys])
+    moved = sorted(q.moves(filters).items())
+    moves = [
+        (f"{a}>{b}", f"{_stage(a) if a else _l('Joined')} → {_stage(b)}", n) for (a, b), n in moved
+    ]
+    _counted(sheet, "moves", _l("Moves between stages in the period"), moves,
+             note=_l("Each move is counted: one person can move more than once."))  # fmt: skip
+    for key in keys:
+        into = [("moves", f"{a}>{b}", "n") for (a, b), _n in moved if b == key]
+        out = [("moves", f"{a}>{b}", "n") for (a, b), _n in moved if a == key]
+        sheet.balance((table.ref(key, "start"), *into), (table.ref(key, "end"), *out))
+    # Their sum (moves between stages cancel out), which a reader can work out too.
+    joined = [("moves", f"{a}>{b}", "n") for (a, b), _n in moved if not a]
+    sheet.balance((table.ref("total", "start"), *joined), (table.ref("total", "end"),))
 
 
 def _courses(sheet: Sheet, filters: Filters) -> None:
@@ -84,11 +124,20 @@ def _placements(sheet: Sheet, filters: Filters) -> None:
                Column("ended", _l("Ended in the period"))]  # fmt: skip
     table = sheet.table("placements", _l("Placements by host"), columns, chart=Chart(("running",)))
     found.sort(key=lambda r: (names.get(r[0], ""), r[0]))
-    for host, *counts in [*found, (0, *(sum(r[i] for r in found) for i in (1, 2, 3)))]:
-        row = table.row(str(host) if host else "total", names.get(host) or str(_l("All hosts")))
-        for column, value in zip(("running", "started", "ended"), counts, strict=True):
+    sums = tuple(sum(r[i] for r in found) for i in (1, 2, 3, 4))
+    for host, before, *counts in [*found, (0, *sums)]:
+        key = str(host) if host else "total"
+        row = table.row(key, names.get(host) or str(_l("All hosts")))
+        running, started, ended = (
             row.count(column, value)
-    for column in ("running", "started", "ended"):
+            for column, value in zip(("running", "started", "ended"), counts, strict=True)
+        )
+        start = table.ref(key, "start")  # running at the start: never printed
+        sheet.values[start] = before
+        sheet.hidden.add(start)
+        sheet.carry(start, running)
+        sheet.balance((start, started), (running, ended))
+    for column in ("start", "running", "started", "ended"):
         sheet.total(table.ref("total", column), [table.ref(str(r[0]), column) for r in found])
 
 
@@ -100,7 +149,7 @@ def _hours(sheet: Sheet, filters: Filters) -> None:
         note=_l("Hours are shown only for months when at least 5 volunteers logged them."),
     )  # fmt: skip
     for month, volunteers, hours in q.hours_by_month(filters):
-        label = date.fromisoformat(month + "-01").strftime("%b %Y")
+        label = str(format_date(date.fromisoformat(month + "-01"), "LLLL y"))
         row = table.row(month, label)
         row.dependent("hours", hours, HOURS, on=row.count("volunteers", volunteers))
 
@@ -145,21 +194,23 @@ def _graduates(sheet: Sheet, filters: Filters) -> None:
     row.share("engaged_pct", "engaged", "graduates")
 
 
-def build(filters: Filters, suppress: bool) -> Report:
-    """The volunteer pipeline report for these filters."""
-    sheet = Sheet()
-    at_end = q.stages_at_end(filters)
-    stages = [(s.value, STAGE_LABELS[s], at_end.get(s.value, 0)) for s in Stage]
-    _counted(sheet, "stages", _l("People at each stage at the end of the period"), stages)
-    moved = sorted(q.moves(filters).items())
-    moves = [
-        (f"{a}>{b}", f"{_stage(a) if a else _l('Joined')} → {_stage(b)}", n) for (a, b), n in moved
-    ]
-    _counted(sheet, "moves", _l("Moves between stages in the period"), moves,
-             note=_l("Each move is counted: one person can move more than once."))  # fmt: skip
-    _courses(sheet, filters)
+def collect(filters: Filters, carried_only: bool = False) -> Sheet:
+    """Every figure of the volunteer pipeline and the relations between them.
+
+    `carried_only`: only the tables whose start is carried from the period before.
+    """
+    sheet = Sheet("pipeline", _l("Volunteer pipeline"))
+    _stages(sheet, filters)
+    if not carried_only:
+        _courses(sheet, filters)
     _placements(sheet, filters)
-    _hours(sheet, filters)
-    _checks(sheet, filters)
-    _graduates(sheet, filters)
-    return sheet.resolve("pipeline", str(_l("Volunteer pipeline")), suppress)
+    if not carried_only:
+        _hours(sheet, filters)
+        _checks(sheet, filters)
+        _graduates(sheet, filters)
+    return sheet
+
+
+def build(filters: Filters, suppress: bool) -> Report:
+    """The volunteer pipeline for these filters, protected on its own (see linkage.build)."""
+    return collect(filters).resolve(suppress)

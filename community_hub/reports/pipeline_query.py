@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, case, exists, func, literal, or_, select
@@ -30,8 +30,14 @@ def _rows(stmt: Any) -> list[Any]:
     return list(db.session.execute(stmt))
 
 
-def stages_at_end(filters: Filters) -> dict[str, int]:
-    """Volunteers at each stage at the end of the period, from their stage history."""
+def stages_at(moment: datetime, filters: Filters) -> dict[str, int]:
+    """Volunteers at each stage at a moment, from their stage history.
+
+    A volunteer is counted from their first change of stage (joining is one); a volunteer with
+    no history at all, from when their record was made, at the stage it holds now. So the
+    people at a stage at the end are exactly those at the start plus the moves in, less the
+    moves out.
+    """
     last = (
         select(
             StageChange.volunteer_id,
@@ -43,16 +49,17 @@ def stages_at_end(filters: Filters) -> dict[str, int]:
             )
             .label("n"),
         )
-        .where(StageChange.changed_at < filters.end_before)
+        .where(StageChange.changed_at < moment)
         .subquery()
     )
     stage = func.coalesce(last.c.to_stage, Volunteer.stage)
+    no_history = ~exists().where(StageChange.volunteer_id == Volunteer.id)
     stmt = (
         select(stage, func.count())
         .select_from(Volunteer)
         .outerjoin(last, and_(last.c.volunteer_id == Volunteer.id, last.c.n == 1))
         .where(
-            Volunteer.created_at < filters.end_before,
+            or_(last.c.volunteer_id.is_not(None), and_(no_history, Volunteer.created_at < moment)),
             filters.organisations(Volunteer.organisation_id),
         )
         .group_by(stage)
@@ -101,26 +108,38 @@ def courses(filters: Filters) -> list[tuple[int, str, str, int, int, int]]:
     return [(int(i), str(c), str(o), int(a), int(b), int(d)) for i, c, o, a, b, d in _rows(stmt)]
 
 
-def placements_by_host(filters: Filters) -> list[tuple[int, int, int, int]]:
-    """Per host: placements running at the end of the period, started in it, ended in it."""
+def placements_by_host(filters: Filters) -> list[tuple[int, int, int, int, int]]:
+    """Per host: placements running at the start (the day before) and at the end of the
+    period, started in it and ended in it.
+
+    Only an active placement starts and only a started one ends (placements.py), so running at
+    the start + started = running at the end + ended.
+    """
     p = Placement
     live = p.status != PlacementStatus.CANCELLED.value
-    running = and_(
-        live, p.started_on <= filters.end, or_(p.ended_on.is_(None), p.ended_on > filters.end)
-    )
+
+    def running(day: date) -> Any:
+        return and_(live, p.started_on <= day, or_(p.ended_on.is_(None), p.ended_on > day))
+
     started = and_(live, p.started_on.between(filters.start, filters.end))
     ended = and_(live, p.ended_on.between(filters.start, filters.end))
     stmt = (
         select(
             p.host_organisation_id,
-            func.sum(case((running, 1), else_=0)),
-            func.sum(case((started, 1), else_=0)),
-            func.sum(case((ended, 1), else_=0)),
+            *(
+                func.sum(case((condition, 1), else_=0))
+                for condition in (
+                    running(filters.start - timedelta(days=1)),
+                    running(filters.end),
+                    started,
+                    ended,
+                )
+            ),
         )
         .where(filters.organisations(p.organisation_id))
         .group_by(p.host_organisation_id)
     )
-    return [(int(h), int(a), int(b), int(c)) for h, a, b, c in _rows(stmt)]
+    return [(int(h), int(a), int(b), int(c), int(d)) for h, a, b, c, d in _rows(stmt)]
 
 
 def hours_by_month(filters: Filters) -> list[tuple[str, int, float]]:

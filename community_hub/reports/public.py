@@ -1,26 +1,32 @@
 """The public dashboard: area-level figures anyone can see, always with small numbers suppressed.
 
-The period is fixed to the twelve complete calendar months before this one, so the figures
-change once a month and cannot be narrowed by choosing nearby periods (a chosen period could be
-differenced against another to reveal a small count).
+Figures about people (referrals made, first meetings attended, volunteers trained) are for the
+last calendar quarter that has ended, so they change once a quarter. Quarters never overlap,
+so no two dashboards can be differenced: a rolling twelve months, published month after month,
+gave away how many referrals an area made in one month. The referral figures are the same
+counts commissioners see for that quarter, so they are protected together with the linkage and
+uptake reports (publication.py). Meetings and places that help are counted as listed today:
+they are public listings, which anyone can count in the finder.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 
 from community_hub.auth.models import Organisation
+from community_hub.dates import long_date
 from community_hub.extensions import db
 from community_hub.meetings.models import Attendance, Meeting
 from community_hub.referrals.models import Referral
 from community_hub.referrals.states import ClosedReason, Status
 from community_hub.reports.filters import Filters
-from community_hub.reports.tables import PERCENT, Chart, Column, Report, Sheet
+from community_hub.reports.periods import latest_complete
+from community_hub.reports.tables import PERCENT, Chart, Column, Sheet
 from community_hub.resources.models import PUBLIC_STATUSES, Service
 from community_hub.volunteers.course_models import Enrolment, EnrolmentStatus
 from community_hub.volunteers.models import Volunteer
@@ -30,10 +36,8 @@ MEASURES = ("meetings", "resources", "referrals", "attended", "trained")
 
 
 def public_period(today: date) -> Filters:
-    """The twelve complete calendar months before the current one."""
-    end = today.replace(day=1) - timedelta(days=1)
-    start = date(end.year - 1, end.month, 1) + timedelta(days=32)
-    return Filters(start.replace(day=1), end)
+    """The last calendar quarter that has ended."""
+    return latest_complete(today).filters()
 
 
 def _by_area(stmt: Any, model_org: Any) -> dict[str, list[int]]:
@@ -83,11 +87,18 @@ def figures(period: Filters) -> dict[str, dict[str, int]]:
     return dict(found)
 
 
-def build(today: date) -> Report:
-    """The public dashboard as of today."""
-    period = public_period(today)
+def collect(period: Filters, carried_only: bool = False) -> Sheet:
+    """The dashboard's figures for a period, and the relations between them."""
     found = figures(period)
-    sheet = Sheet()
+    notes = [
+        _l(
+            "From %(start)s to %(end)s. Any number from 1 to 4 is shown as \u201cfewer than"
+            " 5\u201d, and other numbers are withheld where they could be used to work one out.",
+            start=long_date(period.start),
+            end=long_date(period.end),
+        )
+    ]
+    sheet = Sheet("public", _l("Recovery in numbers"), notes)
     columns = [
         Column("meetings", _l("Meetings listed")),
         Column("resources", _l("Places that help listed")),
@@ -107,16 +118,10 @@ def build(today: date) -> Report:
         label = str(_l("All areas")) if area == TOTAL else area or str(_l("Area not recorded"))
         row = table.row(area, label)
         for measure in MEASURES:
-            row.count(measure, values[measure])
+            ref = row.count(measure, values[measure])
+            if measure in ("referrals", "attended"):
+                sheet.measure(ref, measure, *(() if area == TOTAL else ("area", area)))
         row.share("attended_pct", "attended", "referrals")
     for measure in MEASURES:
         sheet.total(table.ref(TOTAL, measure), [table.ref(a, measure) for a in found])
-    notes = [
-        _l(
-            "From %(start)s to %(end)s. Any number from 1 to 4 is shown as \u201cfewer than"
-            " 5\u201d, and other numbers are withheld where they could be used to work one out.",
-            start=period.start.strftime("%d %B %Y"),
-            end=period.end.strftime("%d %B %Y"),
-        )
-    ]
-    return sheet.resolve("public", _l("Recovery in numbers"), True, notes)
+    return sheet

@@ -10,13 +10,24 @@ parts, or a balance). `protect` then reasons as a reader would: it narrows what 
 figure could be from everything published, and while some small count is pinned to one value it
 withholds one more figure (the smallest count published beside it, a total as a last resort).
 A withheld figure is shown as "withheld", so a reader learns only that it is 5 or more.
+
+Those two lower bounds can pin a count on their own, where nothing is left to withhold: four
+"fewer than 5" adding up to a total of "fewer than 5" are each 1, and 6 listed at the start of
+a quarter, none added, "5 or more" listed at its end and "fewer than 5" closed means 1 closed.
+As a last resort `protect` then stops publishing a figure near the pinned one at all: it is
+shown as "not published", which says nothing about it, not even that it is more than 0.
+
+Figures published earlier (last quarter's figures, whose end is this quarter's start) cannot
+be taken back: `protect` takes their marks as `fixed` and withholds only new figures, until no
+count is pinned, old or new. `prior` is what a reader already knows from earlier figures (the
+bounds worked out when they were published): reasoning starts from there.
 """
 
 from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 THRESHOLD = 5
@@ -31,6 +42,7 @@ class Mark(enum.StrEnum):
     SHOWN = "shown"
     SMALL = "small"  # 1 to 4: "fewer than 5"
     WITHHELD = "withheld"  # 5 or more, withheld so that a small count cannot be worked out
+    UNPUBLISHED = "unpublished"  # could be anything: the last resort when nothing can be withheld
     HIDDEN = "hidden"  # never printed, but implied by others (e.g. "did not attend")
 
 
@@ -67,14 +79,28 @@ def _start(value: int, mark: Mark) -> tuple[float, float]:
         return (1, THRESHOLD - 1)
     if mark == Mark.WITHHELD:
         return (THRESHOLD, math.inf)
-    return (0, math.inf)
+    return (0, math.inf)  # hidden or not published: anything
+
+
+def _initial(
+    values: Mapping[Ref, int], marks: Mapping[Ref, Mark], prior: Bounds | None = None
+) -> Bounds:
+    """What a reader knows before reasoning: how each figure is printed, and what they knew."""
+    known = {ref: _start(values[ref], marks[ref]) for ref in values}
+    for ref, (lo, hi) in (prior or {}).items():
+        if ref in known:
+            known[ref] = (max(lo, known[ref][0]), min(hi, known[ref][1]))
+    return known
 
 
 def bounds(
-    values: Mapping[Ref, int], marks: Mapping[Ref, Mark], equations: Sequence[Equation]
+    values: Mapping[Ref, int],
+    marks: Mapping[Ref, Mark],
+    equations: Sequence[Equation],
+    prior: Bounds | None = None,
 ) -> Bounds:
     """The narrowest range a reader can deduce for each figure (interval reasoning)."""
-    known = {ref: _start(values[ref], marks[ref]) for ref in values}
+    known = _initial(values, marks, prior)
     for _round in range(MAX_ROUNDS):
         changed = False
         for equation in equations:
@@ -109,25 +135,42 @@ def _tighten(known: Bounds, side: tuple[Ref, ...], other: tuple[Ref, ...]) -> bo
 
 
 def disclosed(
-    values: Mapping[Ref, int], marks: Mapping[Ref, Mark], equations: Sequence[Equation]
+    values: Mapping[Ref, int],
+    marks: Mapping[Ref, Mark],
+    equations: Sequence[Equation],
+    prior: Bounds | None = None,
 ) -> list[Ref]:
-    """Small counts that a reader could work out exactly from the published figures."""
-    known = bounds(values, marks, equations)
+    """Small counts that a reader could work out exactly from the published figures.
+
+    A count the reader could already work out before (`prior`) is not listed: nothing
+    published now can hide it again.
+    """
+    known = bounds(values, marks, equations, prior)
+    lost = {ref for ref, (lo, hi) in (prior or {}).items() if lo == hi}
     return [
         ref
         for ref, mark in marks.items()
-        if mark != Mark.SHOWN and is_small(values[ref]) and known[ref][0] == known[ref][1]
+        if mark != Mark.SHOWN
+        and is_small(values[ref])
+        and known[ref][0] == known[ref][1]
+        and ref not in lost
     ]
 
 
-def _to_withhold(
-    exposed: Ref, values: Mapping[Ref, int], marks: Mapping[Ref, Mark], eqs: Sequence[Equation]
+def _nearest(
+    exposed: Ref,
+    values: Mapping[Ref, int],
+    eqs: Sequence[Equation],
+    usable: Callable[[Ref], bool],
 ) -> Ref | None:
-    """The smallest published count in a relation with the exposed one (parts before totals).
+    """The figure nearest the exposed one that `usable` accepts: the smallest count in a
+    relation with it (parts before totals).
 
-    If every figure beside it is already unpublished, the pin comes through a further relation:
-    look one relation further out each time, never at unrelated tables.
+    If no figure beside it will do, the pin comes through a further relation: look one
+    relation further out each time, never at unrelated tables.
     """
+    if usable(exposed):
+        return exposed
     reached, used = {exposed}, set()
     while True:
         related = [i for i, e in enumerate(eqs) if i not in used and reached & set(e.refs)]
@@ -139,7 +182,7 @@ def _to_withhold(
             total_side = eqs[i].left if len(eqs[i].left) == 1 else ()
             for ref in eqs[i].refs:
                 reached.add(ref)
-                if marks[ref] == Mark.SHOWN and values[ref] > 0:
+                if usable(ref):
                     candidates.append((ref in total_side, values[ref], ref))
         if candidates:
             return min(candidates)[2]
@@ -149,14 +192,35 @@ def protect(
     values: Mapping[Ref, int],
     equations: Sequence[Equation] = (),
     hidden: Collection[Ref] = (),
+    fixed: Mapping[Ref, Mark] | None = None,
+    prior: Bounds | None = None,
 ) -> dict[Ref, Mark]:
-    """How to print each figure so that no count of 1 to 4 can be seen or worked out."""
+    """How to print each figure so that no count of 1 to 4 can be seen or worked out.
+
+    `fixed`: figures already published, printed as they were and never withheld now.
+    `prior`: what a reader already knows about some figures (it must follow from `fixed`).
+    """
     marks = first_marks(values, hidden)
+    marks.update(fixed or {})
+    kept = fixed or {}
+
+    def can_withhold(ref: Ref) -> bool:
+        return marks[ref] == Mark.SHOWN and values[ref] > 0 and ref not in kept
+
+    def can_unpublish(ref: Ref) -> bool:
+        """Printed, and still saying something: a zero, "fewer than 5" or "withheld"."""
+        printed = marks[ref] in (Mark.SMALL, Mark.WITHHELD) or (
+            marks[ref] == Mark.SHOWN and values[ref] == 0
+        )
+        return printed and ref not in kept
+
     while True:
-        exposed = disclosed(values, marks, equations)
-        if not exposed:
+        exposed = disclosed(values, marks, equations, prior)
+        for usable, mark in ((can_withhold, Mark.WITHHELD), (can_unpublish, Mark.UNPUBLISHED)):
+            found = (_nearest(ref, values, equations, usable) for ref in exposed)
+            victim = next((v for v in found if v is not None), None)
+            if victim is not None:
+                marks[victim] = mark
+                break
+        else:  # nothing exposed, or nothing left that could be withheld or left out
             return marks
-        victim = _to_withhold(exposed[0], values, marks, equations)
-        if victim is None:  # nothing left that could be withheld
-            return marks
-        marks[victim] = Mark.WITHHELD

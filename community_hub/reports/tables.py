@@ -3,11 +3,15 @@ them into printable cells, suppressed or not.
 
 Every count has an address (table, row, column). Percentages, medians and hours are derived
 from counts and are only printed when the counts they come from are.
+
+Two kinds of relation reach beyond one sheet, and are declared here for publication.py: a
+stock at the start of the period is the same count as that stock at the end of the period
+before (`carry`), and a count printed by several reports is one count (`measure`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +38,8 @@ class Cell:
     def text(self, thousands: bool = True) -> str:
         if self.mark == Mark.SMALL:
             return _("fewer than 5")
+        if self.mark == Mark.UNPUBLISHED:
+            return _("not published")
         if self.mark != Mark.SHOWN:
             return _("withheld")
         if self.value is None:
@@ -186,11 +192,14 @@ class RowSheet:
 class Sheet:
     """Counts, the relations between them, and the tables that print them."""
 
-    def __init__(self) -> None:
+    def __init__(self, key: str = "", title: Any = "", notes: Sequence[Any] = ()) -> None:
+        self.key, self.title, self.notes = key, title, list(notes)
         self.values: dict[Ref, int] = {}
         self.hidden: set[Ref] = set()
         self.equations: list[Equation] = []
         self.tables: list[TableSheet] = []
+        self.carried: dict[Ref, Ref] = {}  # a stock at the start: the same at the end before
+        self.measures: dict[Ref, tuple[Any, ...]] = {}
 
     def table(self, key: str, title: str, columns: Sequence[Column], **kw: Any) -> TableSheet:
         built = TableSheet(self, key, title, columns, **kw)
@@ -202,7 +211,16 @@ class Sheet:
         self.equations.append(Equation((total,), tuple(parts)))
 
     def balance(self, left: Iterable[Ref], right: Iterable[Ref]) -> None:
-        self.equations.append(Equation(tuple(left), tuple(right)))
+        """Declare that the counts on the left add up to those on the right.
+
+        Declared only where the figures bear it out: records made outside the usual path (a
+        volunteer without stage history) can break a balance, and a reader who relied on a
+        broken one would only be misled.
+        """
+        equation = Equation(tuple(left), tuple(right))
+        values = self.values
+        if sum(values[r] for r in equation.left) == sum(values[r] for r in equation.right):
+            self.equations.append(equation)
 
     def complement(self, whole: Ref, part: Ref) -> Ref:
         """The implied rest of a whole (e.g. did not attend): never printed, still protected."""
@@ -213,15 +231,30 @@ class Sheet:
             self.total(whole, (part, rest))
         return rest
 
+    def carry(self, ref: Ref, previous: Ref) -> None:
+        """`ref`, a stock at the start of the period, is `previous` of the period before."""
+        self.carried[ref] = previous
+
+    def measure(self, ref: Ref, *key: Any) -> None:
+        """`ref` counts the measure `key`, such as ("referrals",) or ("referrals", "area", "X").
+
+        Another report printing the same measure for the same period prints the same count,
+        and an area's count is the sum of its organisations' counts.
+        """
+        self.measures[ref] = key
+
     def marks(self, suppress: bool) -> dict[Ref, Mark]:
         if suppress:
             return protect(self.values, self.equations, self.hidden)
         marks = first_marks(self.values, self.hidden)
         return {ref: Mark.HIDDEN if m == Mark.HIDDEN else Mark.SHOWN for ref, m in marks.items()}
 
-    def resolve(self, key: str, title: str, suppress: bool, notes: Sequence[str] = ()) -> Report:
-        """The finished report, with every figure suppressed as the viewer requires."""
-        marks = self.marks(suppress)
+    def resolve(self, suppress: bool, marks: Mapping[Ref, Mark] | None = None) -> Report:
+        """The finished report, with every figure suppressed as the viewer requires.
+
+        `marks`: worked out with other sheets (publication.py); by default this sheet alone.
+        """
+        marks = dict(marks) if marks is not None else self.marks(suppress)
         tables = []
         for spec in self.tables:
             rows = [
@@ -229,9 +262,9 @@ class Sheet:
                 for key, label, recipes in spec.rows
             ]
             tables.append(Table(spec.key, spec.title, spec.columns, rows, **spec.kw))
-        return Report(key, title, tables, list(notes), suppress)
+        return Report(self.key, self.title, tables, list(self.notes), suppress)
 
-    def _cell(self, recipe: Recipe | None, column: Column, marks: dict[Ref, Mark]) -> Cell:
+    def _cell(self, recipe: Recipe | None, column: Column, marks: Mapping[Ref, Mark]) -> Cell:
         if recipe is None:
             return Cell(None, Mark.SHOWN, column.kind)
         if isinstance(recipe, _Count):

@@ -103,7 +103,14 @@ def band_of(km: float | None) -> str:
     return next(str(lo) for lo, hi, _x in BANDS if hi is None or km < hi)
 
 
-def build(filters: Filters, suppress: bool) -> Report:
+NOTES = (
+    _l("A district is placed at the mean position of the venues and resource addresses we"
+       " hold in it; where we hold none, its distance is unknown."),
+    _l("Distance is to the nearest listed meeting with a physical place, in a straight line."),
+)  # fmt: skip
+
+
+def collect(filters: Filters, carried_only: bool = False) -> Sheet:
     """Referrals and attendance by postcode district and by distance to the nearest meeting."""
     counts = district_counts(filters)
     places = centroids()
@@ -111,7 +118,7 @@ def build(filters: Filters, suppress: bool) -> Report:
     for district in counts:
         at = places.get(district)
         distance[district] = None if at is None else nearest_meeting_km(*at, filters.fellowship_id)
-    sheet = Sheet()
+    sheet = Sheet("uptake", _l("Uptake by postcode district"), NOTES)
     columns = [
         Column("referrals", _l("Referrals")),
         Column("attended", _l("First meeting attended")),
@@ -140,6 +147,8 @@ def build(filters: Filters, suppress: bool) -> Report:
             whole = row.count(column, sum(counts[d][index] for d in members))
             if band != "~total":
                 sheet.total(whole, [table.ref(d, column) for d in members])
+            else:
+                sheet.measure(whole, column)
         row.share("attended_pct", "attended", "referrals")
     keys = [b for b, _x in labels] + [UNKNOWN]
     for column in ("referrals", "attended"):
@@ -150,9 +159,9 @@ def build(filters: Filters, suppress: bool) -> Report:
         row.count("referrals", counts[district][0])
         row.count("attended", counts[district][1])
         row.share("attended_pct", "attended", "referrals")
-    notes = [
-        _l("A district is placed at the mean position of the venues and resource addresses we"
-           " hold in it; where we hold none, its distance is unknown."),
-        _l("Distance is to the nearest listed meeting with a physical place, in a straight line."),
-    ]  # fmt: skip
-    return sheet.resolve("uptake", _l("Uptake by postcode district"), suppress, notes)
+    return sheet
+
+
+def build(filters: Filters, suppress: bool) -> Report:
+    """The uptake report for these filters, protected on its own (see linkage.build)."""
+    return collect(filters).resolve(suppress)

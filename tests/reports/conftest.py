@@ -130,6 +130,16 @@ def world(
     return World(a, b, aa, na)
 
 
+TODAY = date(2026, 12, 3)  # the demo's "today": 2026-Q3 is the latest quarter that has ended
+
+
+@pytest.fixture
+def today(monkeypatch):
+    """Pages believe it is TODAY, whatever the clock says."""
+    monkeypatch.setattr("community_hub.reports.views.today", lambda: TODAY)
+    return TODAY
+
+
 @pytest.fixture
 def ctx(app):
     """A request context, for reading figures' text (translated labels) outside a page."""

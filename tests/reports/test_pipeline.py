@@ -16,13 +16,16 @@ from decimal import Decimal
 import pytest
 
 from community_hub.extensions import db
-from community_hub.reports import pipeline
+from community_hub.reports import pipeline, publication
 from community_hub.reports.filters import parse_filters
+from community_hub.reports.periods import Quarter
+from community_hub.reports.suppression import Equation, Mark, is_small, protect
 from community_hub.volunteers.course_models import Course, Enrolment
 from community_hub.volunteers.models import StageChange, Volunteer
 from community_hub.volunteers.placement_models import HoursLog, Placement
 from community_hub.volunteers.requirement_models import Check, RequirementType
 from tests.reports.conftest import PERIOD
+from tests.reports.reader import possible_values
 
 HISTORY = {
     "Ann": [
@@ -137,14 +140,32 @@ def rows(report, table):
     return {row.key: [c.text() for c in row.cells] for row in report.table(table).rows}
 
 
-def test_stages_at_the_end_of_the_period_come_from_history(programme, ctx):
-    got = {k: v[0] for k, v in rows(build(programme), "stages").items()}
-    assert got == {
+def test_stages_at_the_start_and_end_of_the_period_come_from_history(programme, ctx):
+    got = rows(build(programme), "stages")
+    assert {k: v[1] for k, v in got.items()} == {
         "enquiry": "2", "applicant": "0", "in_training": "1", "active_volunteer": "1",
         "peer_mentor": "1", "recovery_champion": "0", "paid_work": "0", "left": "1", "total": "6",
     }  # fmt: skip
+    # On 1 January 2026: Ann in training, Cal active, Eve a peer mentor; the rest not yet joined.
+    assert {k: v[0] for k, v in got.items() if v[0] != "0"} == {
+        "in_training": "1", "active_volunteer": "1", "peer_mentor": "1", "total": "3",
+    }  # fmt: skip
     everyone = build(programme, own=False)
-    assert everyone.cell("stages", "enquiry", "n").text() == "3"  # and Gil, elsewhere
+    assert everyone.cell("stages", "enquiry", "end").text() == "3"  # and Gil, elsewhere
+
+
+def test_each_stage_balances_start_and_moves_with_the_end(programme, ctx):
+    """start + moves in = end + moves out, for every stage: declared for suppression."""
+    sheet = pipeline.collect(parse_filters(PERIOD, date(2027, 1, 15), programme.id))
+    balances = [e for e in sheet.equations if ("stages", "enquiry", "start") in e.left]
+    assert balances == [
+        Equation((("stages", "enquiry", "start"), ("moves", ">enquiry", "n")),
+                 (("stages", "enquiry", "end"), ("moves", "enquiry>applicant", "n")))
+    ]  # fmt: skip
+    assert sheet.carried[("stages", "enquiry", "start")] == ("stages", "enquiry", "end")
+    values = sheet.values
+    for e in sheet.equations:
+        assert sum(values[r] for r in e.left) == sum(values[r] for r in e.right), e
 
 
 def test_moves_between_stages(programme, ctx):
@@ -204,7 +225,52 @@ def test_suppressed(programme, ctx):
         "2026-04": ["fewer than 5", "withheld"],
         "2026-09": ["fewer than 5", "withheld"],
     }
-    assert report.cell("stages", "total", "n").text() == "6"
+    assert report.cell("stages", "total", "end").text() == "6"
     # Five stages are under 5 and three are 0: the total of 6 leaves them all uncertain.
-    assert report.cell("stages", "enquiry", "n").text() == "fewer than 5"
+    assert report.cell("stages", "enquiry", "end").text() == "fewer than 5"
     assert report.cell("graduates", "all", "engaged_pct").text() == "withheld"
+
+
+@pytest.fixture
+def first_quarter(make_org):
+    """Issue 19, item 3: a programme's first quarter (July to September 2026). Twelve people
+    join; 11 move on to applicant, 9 of those to training, 7 of those to active volunteering.
+    At the end: enquiry 1, applicant 2, in training 2, active 7."""
+    dream = make_org(name="DREAM", area="Doncaster")
+    for n in range(12):
+        path = [("2026-07-02", "enquiry"), ("2026-08-03", "applicant"),
+                ("2026-08-20", "in_training"), ("2026-09-10", "active_volunteer")]  # fmt: skip
+        _volunteer(dream, f"V{n}", path[: 1 + (n < 11) + (n < 9) + (n < 7)])
+    db.session.commit()
+    return Quarter(2026, 3)
+
+
+def _stages_and_moves(sheet, marks):
+    refs = {r for r in sheet.values if r[0] in ("stages", "moves")}
+    values = {r: sheet.values[r] for r in refs}
+    equations = [e for e in sheet.equations if set(e.refs) <= refs]
+    return values, {r: marks[r] for r in refs}, equations
+
+
+def test_stages_and_moves_cannot_be_differenced_brute_force(first_quarter, ctx):
+    """Every table of stages and moves a reader could think possible, given what is printed
+    and every balance: each count under 5 could still be more than one number."""
+    sheet = pipeline.collect(first_quarter.filters())
+    balances = [e for e in sheet.equations if len(e.left) > 1]
+    totals_only = [e for e in sheet.equations if e not in balances]
+    # Before: only the totals were declared, so the printed figures let a reader subtract.
+    before = protect(sheet.values, totals_only, sheet.hidden)
+    values, marks, equations = _stages_and_moves(sheet, before)
+    assert marks[("stages", "enquiry", "end")] == Mark.SMALL
+    assert possible_values(values, marks, equations, cap=40)[("stages", "enquiry", "end")] == {1}
+    # Now: published with the balances (first quarter, nothing before it).
+    published = publication.publish("pipeline", first_quarter, first_quarter)
+    values, marks, equations = _stages_and_moves(sheet, published.marks_of("pipeline"))
+    possible = possible_values(values, marks, equations, cap=40)
+    small = [r for r, v in values.items() if is_small(v)]
+    assert len(small) == 3  # enquiry 1, applicant 2, in training 2
+    for ref in small:
+        assert marks[ref] == Mark.SMALL and values[ref] in possible[ref]
+        assert len(possible[ref]) > 1, f"{ref} is pinned to {possible[ref]}"
+    for ref, mark in marks.items():  # nothing printed that a reader could not have seen
+        assert mark != Mark.SHOWN or possible[ref] == {values[ref]}

@@ -4,6 +4,7 @@ from itertools import product
 
 from community_hub.reports.suppression import Equation, Mark, bounds, disclosed, protect
 from community_hub.reports.tables import PERCENT, Column, Sheet
+from tests.reports.reader import possible_values
 
 
 def ref(name):
@@ -115,8 +116,60 @@ def test_a_percentage_of_a_suppressed_count_is_suppressed(ctx):
     other.count("n", 30)
     other.count("k", 12)
     other.share("pct", "k", "n")
-    report = sheet.resolve("r", "R", suppress=True)
+    report = sheet.resolve(suppress=True)
     assert report.cell("t", "a", "pct").text() == "withheld"
     assert report.cell("t", "b", "pct").text() == "40%"
-    unsuppressed = sheet.resolve("r", "R", suppress=False)
+    unsuppressed = sheet.resolve(suppress=False)
     assert unsuppressed.cell("t", "a", "pct").text() == "10%"
+
+
+def test_four_fewer_than_5_adding_up_to_a_total_under_5_are_not_all_printed():
+    """4 = 1 + 1 + 1 + 1 + 0: printed as five "fewer than 5" and a 0, each would have to be 1.
+    Nothing is left to withhold, so one figure is not published at all."""
+    counts, eqs = parts({"a": 1, "b": 1, "c": 1, "d": 1, "e": 0}, total=4)
+    primary_only = {r: Mark.SHOWN if counts[r] == 0 else Mark.SMALL for r in counts}
+    assert len(disclosed(counts, primary_only, eqs)) == 5  # the attack works without more
+    marks = protect(counts, eqs)
+    assert Mark.UNPUBLISHED in marks.values() and Mark.WITHHELD not in marks.values()
+    assert disclosed(counts, marks, eqs) == []
+    possible = possible_values(counts, marks, eqs, cap=10)
+    assert all(len(possible[r]) > 1 for r, v in counts.items() if v)
+
+
+def test_figures_published_before_are_kept_and_only_new_ones_withheld():
+    """Last quarter ended with 20 listed, printed. This quarter: 22 listed, 0 closed, so the 2
+    new ones would be pinned; the start cannot be taken back, so the end is withheld."""
+    counts = {ref("start"): 20, ref("new"): 2, ref("end"): 22, ref("closed"): 0}
+    eqs = [Equation((ref("start"), ref("new")), (ref("end"), ref("closed")))]
+    marks = protect(counts, eqs, fixed={ref("start"): Mark.SHOWN})
+    assert readable(marks) == {"start": "shown", "new": "small", "end": "withheld",
+                               "closed": "shown"}  # fmt: skip
+    assert disclosed(counts, marks, eqs) == []
+
+
+def test_a_later_figure_cannot_pin_a_count_published_earlier():
+    """Earlier: 9 people, 7 at enquiry (withheld) and 2 applicants, so a reader knew enquiry was
+    5 to 8. Now nobody moved: printing the 7 still at enquiry would give the 2 applicants."""
+    before = {ref("all"): 9, ref("enquiry"): 7, ref("applicant"): 2}
+    earlier = [Equation((ref("all"),), (ref("enquiry"), ref("applicant")))]
+    fixed = {ref("all"): Mark.SHOWN, ref("enquiry"): Mark.WITHHELD, ref("applicant"): Mark.SMALL}
+    prior = bounds(before, fixed, earlier)
+    assert prior[ref("enquiry")] == (5, 8)
+    now = {ref("still"): 7, ref("joined"): 0, ref("left"): 0}
+    eqs = [*earlier, Equation((ref("enquiry"), ref("joined")), (ref("still"), ref("left")))]
+    marks = protect({**before, **now}, eqs, fixed=fixed, prior=prior)
+    assert all(marks[r] == m for r, m in fixed.items())  # printed before: kept as they were
+    assert marks[ref("still")] == Mark.WITHHELD
+    assert disclosed({**before, **now}, marks, eqs, prior) == []
+
+
+def test_when_a_zero_and_the_bounds_of_withheld_figures_pin_a_count_it_is_not_published():
+    """6 listed at the start (printed last quarter), none new, 5 listed at the end (withheld,
+    so 5 or more) and 1 closed ("fewer than 5", so 1 or more): 6 = 5 + 1 exactly."""
+    counts = {ref("start"): 6, ref("new"): 0, ref("end"): 5, ref("closed"): 1}
+    eqs = [Equation((ref("start"), ref("new")), (ref("end"), ref("closed")))]
+    marks = protect(counts, eqs, fixed={ref("start"): Mark.SHOWN})
+    assert marks[ref("end")] == Mark.WITHHELD  # withheld first; not enough on its own
+    assert marks[ref("closed")] == Mark.UNPUBLISHED
+    assert disclosed(counts, marks, eqs) == []
+    assert possible_values(counts, marks, eqs, cap=20)[ref("closed")] == {0, 1}
