@@ -30,11 +30,13 @@ install: $(VENV)/.installed
 # this Python on this platform, and records every version with the hashes of its files.
 # Versions already in the lock stay unless pyproject.toml needs otherwise; to move packages
 # to their newest allowed release: `make lock UPGRADE="flask sqlalchemy"`, or UPGRADE_ALL=1.
+# Extras stay in the lock (pydantic[email]): pip's hash-checking mode refuses a dependency
+# that asks for an extra the lock does not name.
 PIP_TOOLS_VERSION := 7.6.2
 lock: | $(BIN)/python
 	$(BIN)/python -m pip install --quiet pip-tools==$(PIP_TOOLS_VERSION)
 	CUSTOM_COMPILE_COMMAND='make lock' $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe \
-		--extra dev --strip-extras --build-deps-for editable --no-emit-index-url --no-emit-find-links \
+		--extra dev --no-strip-extras --build-deps-for editable --no-emit-index-url --no-emit-find-links \
 		$(if $(UPGRADE_ALL),--upgrade) $(foreach p,$(UPGRADE),--upgrade-package $(p)) \
 		-o requirements.lock pyproject.toml
 
