@@ -188,10 +188,11 @@ def _database_unavailable(error: Exception) -> Any:
 
 def _template_globals() -> dict[str, Any]:
     from community_hub.accounts.acting import acting_organisation
+    from community_hub.core.crisis import crisis_lines
 
     return {
         "acting_for": acting_organisation,
-        "crisis_lines": current_app.config["CRISIS_LINES"],
+        "crisis_lines": crisis_lines(),
         "site_name": current_app.config["SITE_NAME"],
         "languages": current_app.config["LANGUAGES"],
         "now_utc": datetime.now(UTC),
@@ -220,7 +221,12 @@ def init_app(app: Flask) -> None:
     from community_hub.urls import site_url
 
     app.add_template_global(site_url, "site_url")
-    from community_hub.people.vocab import LANGUAGES, label
+    from community_hub.geo.params import radius_label
+
+    app.add_template_global(radius_label, "radius_label")
+    from community_hub.people.vocab import LANGUAGES, gender_name, label
+
+    app.add_template_global(gender_name, "gender_name")
 
     # A language code as people read it, in their language: "pl" -> "Polish" / "Pwyleg".
     app.add_template_global(lambda code: label(LANGUAGES, code), "language_name")

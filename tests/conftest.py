@@ -111,6 +111,7 @@ def app(database_url: str, app_config: dict[str, Any]) -> Iterator[Flask]:
         # Requests share the test's app context, and so `g`: do not let Flask-Login's cached
         # user leak from one request (or client) into the next.
         g.pop("_login_user", None)
+        g.pop("_flask_babel", None)  # the language is chosen afresh for each request too
 
     with app.app_context():
         if database_url.startswith("sqlite"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.datastructures import MultiDict
 
 from community_hub.geo.geocode import geocode
@@ -12,6 +13,16 @@ from community_hub.meetings.params import RADIUS_CHOICES
 
 # Distances offered on pages that show everything within a radius (not "the N nearest").
 RADII = [choice for choice in RADIUS_CHOICES if choice != "nearest"]
+
+
+def radius_label(choice: str) -> str:
+    """'10mi' -> 'Within 10 miles' ('O fewn 10 milltir'), '1mi' -> 'Within 1 mile'."""
+    if choice == "nearest":
+        return _("The 20 nearest")
+    number = int(choice[:-2]) if choice[:-2].isdigit() else 0
+    if choice.endswith("mi"):
+        return ngettext("Within %(num)d mile", "Within %(num)d miles", number)
+    return _("Within %(num)d km", num=number)
 
 
 def _coordinate(args: MultiDict[str, str], name: str) -> float | None:

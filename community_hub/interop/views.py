@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, render_template, stream_with_context
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
@@ -57,12 +58,12 @@ def meetings_csv() -> Response:
 
 class ImportForm(FlaskForm):
     feed = FileField(
-        _("Meeting Guide feed (.json) or meetings spreadsheet (.csv)"),
-        validators=[FileRequired(_("Choose a file."))],
+        _l("Meeting Guide feed (.json) or meetings spreadsheet (.csv)"),
+        validators=[FileRequired(_l("Choose a file."))],
     )
-    organisation_id = SelectField(_("Organisation that keeps these meetings"), coerce=int)
-    fellowship_id = SelectField(_("Fellowship"), coerce=int)
-    apply = BooleanField(_("Apply the changes (leave unticked to see what would change)"))
+    organisation_id = SelectField(_l("Organisation that keeps these meetings"), coerce=int)
+    fellowship_id = SelectField(_l("Fellowship"), coerce=int)
+    apply = BooleanField(_l("Apply the changes (leave unticked to see what would change)"))
 
 
 @bp.route("/manage/import", methods=["GET", "POST"])
@@ -75,7 +76,7 @@ def import_page() -> Any:
         for o in db.session.scalars(select(Organisation).order_by(Organisation.name))
     ]
     form.fellowship_id.choices = [
-        SelectChoice(f.id, f.name)
+        SelectChoice(f.id, f.shown_name)
         for f in db.session.scalars(select(Fellowship).order_by(Fellowship.name))
     ]
     report: ImportReport | None = None

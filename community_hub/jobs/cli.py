@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 
 from community_hub.jobs.daily import run_daily
 from community_hub.jobs.outbox import Delivery, deliver_due
+from community_hub.volunteers.hold_reasons import describe as describe_hold
 from community_hub.volunteers.reminders import DEFAULT_OFFSETS, parse_offsets
 
 
@@ -54,7 +55,7 @@ def reminders_command(today_text: str) -> None:
     for placement in report.held:
         click.echo(
             f"On hold: {placement.volunteer.first_name} at {placement.host.name} "
-            f"({placement.hold_reason})"
+            f"({describe_hold(placement.hold_reason)})"
         )
     for message in report.queued:
         click.echo(f"Queued: {message.recipient}: {message.subject}")

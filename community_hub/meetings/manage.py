@@ -47,7 +47,7 @@ def _organisation() -> Organisation:
 
 def _fill_choices(form: MeetingForm, organisation_id: int | None) -> None:
     fellowships = db.session.scalars(select(Fellowship).order_by(Fellowship.name)).all()
-    form.fellowship_id.choices = [SelectChoice(f.id, f.name) for f in fellowships]
+    form.fellowship_id.choices = [SelectChoice(f.id, f.shown_name) for f in fellowships]
     venues = db.session.scalars(
         select(Venue)
         .where(or_(Venue.organisation_id == organisation_id, Venue.organisation_id.is_(None)))

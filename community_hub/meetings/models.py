@@ -6,6 +6,7 @@ import enum
 from datetime import date, datetime, time
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, String, Text, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -43,6 +44,12 @@ class Attendance(enum.StrEnum):
     INACTIVE = "inactive"  # temporarily closed (TC) with no online option
 
 
+# Fellowships whose names describe rather than name them, so they are translated.
+_GENERIC_NAMES = {
+    "local": (_l("Local recovery groups and recovery cafés"), _l("Local")),
+}
+
+
 class Fellowship(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(40), unique=True)
@@ -52,6 +59,17 @@ class Fellowship(Model):
     type_codes: Mapped[str] = mapped_column(Text, default="")
     description: Mapped[str] = mapped_column(Text, default="")
     website: Mapped[str] = mapped_column(String(300), default="")
+
+    @property
+    def shown_name(self) -> str:
+        """The name in the reader's language where it is a description, not a proper name."""
+        return str(_GENERIC_NAMES[self.slug][0]) if self.slug in _GENERIC_NAMES else self.name
+
+    @property
+    def shown_short_name(self) -> str:
+        if self.slug in _GENERIC_NAMES:
+            return str(_GENERIC_NAMES[self.slug][1])
+        return self.short_name
 
     @property
     def allowed_types(self) -> list[str]:
@@ -141,6 +159,14 @@ class Meeting(Model):
             sqlite_where=text("archived_at IS NULL"),
         ),
     )
+
+    @property
+    def shown_name(self) -> str:
+        """The meeting's name in the reader's language, when the group gave a Welsh one."""
+        from flask_babel import get_locale
+
+        welsh = self.name_cy and str(get_locale() or "en") == "cy"
+        return self.name_cy if welsh else self.name
 
     @property
     def type_list(self) -> list[str]:

@@ -23,7 +23,8 @@ from community_hub.publicforms import PublicForm
 
 
 def choices(vocabulary: Mapping[str, object]) -> list[SelectChoice]:
-    return [SelectChoice(code, str(label)) for code, label in vocabulary.items()]
+    # Labels stay lazy: a form built at import must still speak the reader's language.
+    return [SelectChoice(code, label) for code, label in vocabulary.items()]
 
 
 class ErrorsMixin:

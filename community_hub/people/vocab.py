@@ -59,6 +59,22 @@ def language_code(text: str) -> str:
     return word if word in LANGUAGES else LANGUAGE_WORDS.get(word, word)
 
 
+# How people most often describe their gender, so a Welsh reader sees Welsh; anything else is
+# shown in the person's own words.
+GENDER_WORDS = {
+    "man": _l("Man"),
+    "woman": _l("Woman"),
+    "male": _l("Male"),
+    "female": _l("Female"),
+    "non-binary": _l("Non-binary"),
+}
+
+
+def gender_name(described: str) -> str:
+    known = GENDER_WORDS.get(described.strip().lower())
+    return str(known) if known is not None else described
+
+
 LEVELS = {
     "strategic": _l("Strategic: changing the system"),
     "therapeutic": _l("Therapeutic: supporting people in services"),

@@ -20,6 +20,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from community_hub.referrals.consent import METHODS
 from community_hub.referrals.labels import (
     CLOSED_LABELS,
+    CONSENT_METHOD_LABELS,
     CONTACT_LABELS,
     GOAL_LABELS,
     LINK_LABELS,
@@ -38,7 +39,7 @@ YES_NO = [
 
 def _choices(labels: dict[str, object], blank: str | None = None) -> list[SelectChoice]:
     head = [SelectChoice("", blank)] if blank is not None else []
-    return head + [SelectChoice(k, str(v)) for k, v in labels.items()]
+    return head + [SelectChoice(k, v) for k, v in labels.items()]
 
 
 class ClientFields:
@@ -94,7 +95,7 @@ class ConsentChoices:
     consent_method = SelectField(
         _l("How consent was given"),
         default=METHODS[0],
-        choices=[SelectChoice(m, m.capitalize()) for m in METHODS],
+        choices=_choices(CONSENT_METHOD_LABELS),
     )
 
 
@@ -135,9 +136,7 @@ class ReferralForm(ClientFields, ConsentChoices, ServiceErrors, FlaskForm):
 class ConsentForm(ServiceErrors, FlaskForm):
     purpose = SelectField(_l("Consent to"), choices=_choices(PURPOSE_LABELS))
     given_on = DateField(_l("Date given"), validators=[InputRequired(_l("Enter the date."))])
-    method = SelectField(
-        _l("How it was given"), choices=[SelectChoice(m, m.capitalize()) for m in METHODS]
-    )
+    method = SelectField(_l("How it was given"), choices=_choices(CONSENT_METHOD_LABELS))
     expires_on = DateField(_l("Expires on (optional)"), validators=[Optional()])
 
 

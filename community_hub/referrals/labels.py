@@ -69,3 +69,11 @@ def all_labels() -> dict[str, object]:
         "goal_labels": GOAL_LABELS,
         "follow_up_labels": FOLLOW_UP_LABELS,
     }
+
+
+CONSENT_METHOD_LABELS = {
+    "verbal in session": _l("Verbal in session"),
+    "written form": _l("Written form"),
+    "phone call": _l("Phone call"),
+    "online form": _l("Online form"),
+}

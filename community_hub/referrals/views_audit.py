@@ -53,7 +53,7 @@ def staff_meetings() -> Any:
     org, day = organisation_id(), today()
     form = StaffAttendanceForm()
     fellowships = db.session.scalars(select(Fellowship).order_by(Fellowship.name)).all()
-    form.fellowship_id.choices = [SelectChoice(f.id, f.name) for f in fellowships]
+    form.fellowship_id.choices = [SelectChoice(f.id, f.shown_name) for f in fellowships]
     if not form.is_submitted():
         form.attended_on.data = day
     if form.validate_on_submit():

@@ -35,7 +35,7 @@ CHECK_KINDS = {
 
 
 def _stage(code: str) -> str:
-    return STAGE_LABELS[Stage(code)] if code in {s.value for s in Stage} else code
+    return str(STAGE_LABELS[Stage(code)]) if code in {s.value for s in Stage} else code
 
 
 def _counted(

@@ -79,9 +79,10 @@ def _choices(own: int | None) -> dict[str, Any]:
     organisations = [] if own is not None else list(
         db.session.execute(select(Organisation.id, Organisation.name).order_by(Organisation.name))
     )  # fmt: skip
-    fellowships = list(
-        db.session.execute(select(Fellowship.slug, Fellowship.name).order_by(Fellowship.name))
-    )
+    fellowships = [
+        (f.slug, f.shown_name)
+        for f in db.session.scalars(select(Fellowship).order_by(Fellowship.name))
+    ]
     areas = [] if own is not None else known_areas()
     return {"organisations": organisations, "areas": areas, "fellowships": fellowships}
 

@@ -50,7 +50,7 @@ def _organisation() -> Organisation:
 
 def _fill_choices(form: ResourceForm, service: Service | None) -> None:
     form.category.choices = [SelectChoice("", _("Choose one"))] + [
-        SelectChoice(t.code, t.term) for t in services.taxonomy_terms()
+        SelectChoice(t.code, t.shown_term) for t in services.taxonomy_terms()
     ]
     # Keep codes set by an import or the seed that the form does not offer.
     extra = [c for c in (service.language_list if service else []) if c not in LANGUAGES]

@@ -61,6 +61,14 @@ class TaxonomyTerm(Model):
         """HSDS 3 calls the term `name`."""
         return self.term
 
+    @property
+    def shown_term(self) -> str:
+        """The term in the reader's language, where it is one of ours; else as stored."""
+        from community_hub.resources.labels import CATEGORY_NAMES
+
+        known = CATEGORY_NAMES.get(self.code)
+        return str(known) if known is not None else self.term
+
     def __repr__(self) -> str:
         return f"<TaxonomyTerm {self.code}>"
 
@@ -106,6 +114,14 @@ class Service(Model):
     phones: Mapped[list[Phone]] = relationship(
         back_populates="service", cascade="all, delete-orphan", order_by="Phone.position"
     )
+
+    @property
+    def shown_pathways_welcome(self) -> str:
+        """Who is welcome, in the reader's language where it is a sentence we know."""
+        from community_hub.resources.labels import PATHWAYS_WELCOME
+
+        known = PATHWAYS_WELCOME.get(self.pathways_welcome.strip())
+        return str(known) if known is not None else self.pathways_welcome
 
     @property
     def location(self) -> Location | None:

@@ -35,7 +35,7 @@ def _fill_choices(form: OpportunityForm, organisation_id: int) -> None:
         SelectChoice(o.id, o.name) for o in services.host_choices()
     ]
     form.requirement_ids.choices = [
-        SelectChoice(r.id, r.name) for r in services.requirement_choices(organisation_id)
+        SelectChoice(r.id, r.shown_name) for r in services.requirement_choices(organisation_id)
     ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -34,14 +35,14 @@ class Source(enum.StrEnum):
 
 
 STAGE_LABELS = {
-    Stage.ENQUIRY: "Enquiry",
-    Stage.APPLICANT: "Applicant",
-    Stage.IN_TRAINING: "In training",
-    Stage.ACTIVE: "Active volunteer",
-    Stage.PEER_MENTOR: "Peer mentor",
-    Stage.RECOVERY_CHAMPION: "Recovery champion",
-    Stage.PAID_WORK: "Moved on to paid work",
-    Stage.LEFT: "Left",
+    Stage.ENQUIRY: _l("Enquiry"),
+    Stage.APPLICANT: _l("Applicant"),
+    Stage.IN_TRAINING: _l("In training"),
+    Stage.ACTIVE: _l("Active volunteer"),
+    Stage.PEER_MENTOR: _l("Peer mentor"),
+    Stage.RECOVERY_CHAMPION: _l("Recovery champion"),
+    Stage.PAID_WORK: _l("Moved on to paid work"),
+    Stage.LEFT: _l("Left"),
 }
 
 
@@ -80,7 +81,7 @@ class Volunteer(Model):
 
     @property
     def stage_label(self) -> str:
-        return STAGE_LABELS.get(Stage(self.stage), self.stage)
+        return str(STAGE_LABELS.get(Stage(self.stage), self.stage))
 
     @property
     def language_list(self) -> list[str]:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from community_hub.auth.models import User
 from community_hub.extensions import db
+from community_hub.volunteers import hold_reasons
 from community_hub.volunteers.placement_models import (
     EndReason,
     Placement,
@@ -102,13 +102,8 @@ def move(
 def hold_uncleared(today: date, organisation_id: int | None = None) -> list[Placement]:
     """Put active placements on hold where a required check or course is missing or expired.
 
-    The reason is stored with the placement, so it is written in English whoever asks.
+    The reason is stored as a code (hold_reasons.py) and put into words for each reader.
     """
-    with force_locale("en"):
-        return _hold_uncleared(today, organisation_id)
-
-
-def _hold_uncleared(today: date, organisation_id: int | None) -> list[Placement]:
     stmt = select(Placement).where(Placement.status == S.ACTIVE.value)
     if organisation_id is not None:
         stmt = stmt.where(Placement.organisation_id == organisation_id)
@@ -116,9 +111,9 @@ def _hold_uncleared(today: date, organisation_id: int | None) -> list[Placement]
     for placement in db.session.scalars(stmt).all():
         missing = gaps(placement.volunteer, placement.role, placement.host_organisation_id, today)
         if placement.volunteer.is_paused:
-            reason = "Volunteer paused."
+            reason = hold_reasons.PAUSED
         elif missing:
-            reason = "Automatic hold: " + "; ".join(g.describe() for g in missing) + "."
+            reason = hold_reasons.for_gaps(missing)
         else:
             continue
         move(placement, S.ON_HOLD, None, today, reason=reason)

@@ -84,7 +84,7 @@ def due_for(volunteer: Volunteer, today: date, horizon: int = EXPIRY_HORIZON_DAY
     items = []
     for check in latest_checks(volunteer.id).values():
         if check.expires_on is not None and check.expires_on <= today + timedelta(days=horizon):
-            name = check.requirement_type.name
+            name = check.requirement_type.shown_name
             items.append(Due(name, check.expires_on, check.expires_on < today))
     placements = db.session.scalars(
         select(Placement).where(

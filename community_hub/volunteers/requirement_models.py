@@ -44,6 +44,11 @@ class RequirementType(Model):
 
     organisation: Mapped[Organisation] = relationship()
 
+    @property
+    def shown_name(self) -> str:
+        """The name in the reader's language, for the usual requirements; else as written."""
+        return shown_requirement_name(self.name)
+
 
 class RoleRequirement(Model):
     """A requirement that applies to a volunteer role, a host organisation, or both.
@@ -105,3 +110,29 @@ class Check(Model):
     def valid_on(self, today: date) -> bool:
         """Still valid: a renewal in flight does not make an expired check valid again."""
         return self.expires_on is None or self.expires_on >= today
+
+
+def _known_requirement_names() -> dict[str, object]:
+    from flask_babel import lazy_gettext as _l
+
+    return {
+        "Accredited peer support course (Open College Network)": _l(
+            "Accredited peer support course (Open College Network)"
+        ),
+        "Enhanced DBS check": _l("Enhanced DBS check"),
+        "DBS check": _l("DBS check"),
+        "Two references": _l("Two references"),
+        "ID seen": _l("ID seen"),
+        "Signed volunteer agreement": _l("Signed volunteer agreement"),
+        "Safeguarding adults": _l("Safeguarding adults"),
+        "Safeguarding children": _l("Safeguarding children"),
+        "Naloxone training": _l("Naloxone training"),
+        "First aid": _l("First aid"),
+        "Boundaries": _l("Boundaries"),
+    }
+
+
+def shown_requirement_name(name: str) -> str:
+    """A requirement's name in the reader's language when it is one of the usual ones."""
+    known = _known_requirement_names().get(name)
+    return str(known) if known is not None else name

@@ -62,11 +62,11 @@ class Gap:
 
     def describe(self) -> str:
         if self.status == CheckStatus.MISSING:
-            return _("%(requirement)s: not recorded", requirement=self.requirement.name)
+            return _("%(requirement)s: not recorded", requirement=self.requirement.shown_name)
         assert self.check is not None and self.check.expires_on is not None
         return _(
             "%(requirement)s: expired on %(date)s",
-            requirement=self.requirement.name,
+            requirement=self.requirement.shown_name,
             date=long_date(self.check.expires_on),
         )
 

@@ -35,14 +35,17 @@ from community_hub.volunteers.forms import (
     END_REASON_LABELS,
     SUPERVISION_KINDS,
 )
+from community_hub.volunteers.hold_reasons import describe as describe_hold
 from community_hub.volunteers.manage import known_roles
-from community_hub.volunteers.models import STAGE_LABELS, Volunteer
+from community_hub.volunteers.models import STAGE_LABELS, Stage, Volunteer
 from community_hub.volunteers.placement_models import HoursStatus, Placement
 from community_hub.volunteers.placements import LABELS as PLACEMENT_LABELS
 from community_hub.volunteers.placements import hold_uncleared
 from community_hub.volunteers.requirement_models import CheckStatus
 
 bp = Blueprint("volunteers", __name__, url_prefix="/volunteers")
+# Roles the programme names that are not stages of the pathway.
+ROLE_NAMES = {"accompanying": _l("Going with clients to meetings")}
 MANAGERS = (Role.COORDINATOR.value, Role.ADMIN.value)
 CHECK_STATUS_LABELS = {
     CheckStatus.CURRENT: _l("Current"),
@@ -91,9 +94,16 @@ def owned(model: type[Owned], object_id: int) -> Owned:
     return found
 
 
+bp.add_app_template_filter(describe_hold, "hold_reason")
+
+
 @bp.app_template_filter("role_name")
 def role_name(role: str) -> str:
-    """A role as people read it: 'peer_mentor' -> 'Peer mentor'."""
+    """A role as people read it, in their language: 'peer_mentor' -> 'Peer mentor'."""
+    if role in {s.value for s in Stage}:  # roles usually share the pathway's names
+        return str(STAGE_LABELS[Stage(role)])
+    if role in ROLE_NAMES:
+        return str(ROLE_NAMES[role])
     return role.replace("_", " ").strip().capitalize()
 
 
@@ -123,7 +133,7 @@ def dashboard() -> Any:
             "Put on hold: %(name)s at %(host)s. %(reason)s",
             name=placement.volunteer.first_name,
             host=placement.host.name,
-            reason=placement.hold_reason,
+            reason=describe_hold(placement.hold_reason),
         )
         flash(message, "info")
     db.session.commit()

@@ -115,7 +115,7 @@ def edit_volunteer(volunteer_id: int) -> Any:
 def _render_volunteer(volunteer: Volunteer, status: int = 200, **forms: Any) -> Any:
     check_form = forms.pop("check_form", None) or CheckForm(prefix="check", formdata=None)
     check_form.requirement_type_id.choices = [
-        SelectChoice(r.id, r.name) for r in board.requirement_types(volunteer.organisation_id)
+        SelectChoice(r.id, r.shown_name) for r in board.requirement_types(volunteer.organisation_id)
     ]
     if check_form.completed_on.data is None and not check_form.errors:
         check_form.completed_on.data = today()
@@ -251,5 +251,7 @@ def start_renewal(volunteer_id: int, check_id: int) -> Any:
             flash(message, "error")
     else:
         db.session.commit()
-        flash(_("Renewal in progress: %(name)s.", name=check.requirement_type.name), "success")
+        flash(
+            _("Renewal in progress: %(name)s.", name=check.requirement_type.shown_name), "success"
+        )
     return redirect(url_for("volunteers.volunteer", volunteer_id=volunteer.id))

@@ -160,7 +160,10 @@ def test_active_placement_goes_on_hold_automatically_when_a_check_expires(
     held = placements.hold_uncleared(later)
     assert held == [placement]
     assert placement.status == S.ON_HOLD.value
-    assert "Automatic hold" in placement.hold_reason
+    from community_hub.volunteers.hold_reasons import describe
+
+    assert placement.hold_reason.startswith("code:gaps:")  # a code, put in words per reader
+    assert describe(placement.hold_reason).startswith("Automatic hold: ")
     assert placement.history[-1].changed_by is None
     assert placements.hold_uncleared(later) == []  # already on hold: nothing more
 

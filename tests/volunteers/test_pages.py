@@ -68,9 +68,13 @@ def test_dashboard_puts_uncleared_placements_on_hold_and_says_so(
     db.session.expire_all()
     assert db.session.get(Placement, placement.id).status == S.ON_HOLD.value
     change = db.session.scalar(db.select(PlacementChange))
-    assert change.changed_by_id is None and "Automatic hold" in change.reason
-    # The history shows it as automatic.
-    assert "automatic" in client.get(f"/volunteers/placements/{placement.id}").get_data(True)
+    assert change.changed_by_id is None and change.reason.startswith("code:gaps:")
+    # The history shows it as automatic, with the reason in words.
+    history = client.get(f"/volunteers/placements/{placement.id}").get_data(True)
+    assert "automatic" in history and "Automatic hold: " in history
+    client.set_cookie("lang", "cy")
+    welsh = client.get(f"/volunteers/placements/{placement.id}").get_data(True)
+    assert "Automatic hold" not in welsh  # the stored code is read in Welsh too
 
 
 def test_every_page_renders(
