@@ -53,6 +53,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from community_hub.interop.hsds_views import bp as hsds_bp
     from community_hub.interop.resources_csv import bp as resources_csv_bp
     from community_hub.interop.views import bp as interop_bp
+    from community_hub.listings.views import bp as listings_bp
+    from community_hub.meetings import manage_changes  # noqa: F401 - adds one-off change routes
     from community_hub.meetings import manage_venues  # noqa: F401 - adds venue routes to manage_bp
     from community_hub.meetings.api import bp as api_bp
     from community_hub.meetings.manage import bp as manage_bp
@@ -74,6 +76,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         admin_bp,
         meetings_bp,
         manage_bp,
+        listings_bp,
         api_bp,
         people_bp,
         manage_people_bp,

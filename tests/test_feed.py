@@ -87,9 +87,10 @@ def test_export_follows_the_meeting_guide_format(client, listed):
 
 
 def test_archived_meetings_are_not_exported(client, listed):
-    from community_hub.meetings.services import archive_meeting
+    from community_hub.listings.lifecycle import archive
+    from community_hub.listings.registry import KINDS
 
-    archive_meeting(listed[0])
+    archive(KINDS["meetings"], listed[0])
     db.session.commit()
     assert "in-person" not in {r["slug"] for r in feed(client)}
 
