@@ -52,6 +52,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from community_hub.directory.views import bp as directory_bp
     from community_hub.interop.hsds_views import bp as hsds_bp
     from community_hub.interop.resources_csv import bp as resources_csv_bp
+    from community_hub.interop.subscription_views import bp as feeds_bp
     from community_hub.interop.views import bp as interop_bp
     from community_hub.listings.views import bp as listings_bp
     from community_hub.meetings import manage_changes  # noqa: F401 - adds one-off change routes
@@ -86,6 +87,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         volunteering_bp,
         manage_volunteering_bp,
         interop_bp,
+        feeds_bp,
         hsds_bp,
         resources_csv_bp,
         directory_bp,

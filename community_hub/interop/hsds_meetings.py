@@ -60,7 +60,7 @@ def _venue_location(meeting: Meeting, venue: Venue) -> Record:
         {
             "id": location_id,
             "location_type": "physical",
-            "name": venue.name,
+            "name": venue.label,
             "description": venue.location_notes,
             "latitude": latitude,
             "longitude": longitude,

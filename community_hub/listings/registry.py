@@ -200,8 +200,11 @@ CONTACT_DETAILS = frozenset(
 )  # fmt: skip
 PERSON_PRIVATE = frozenset({"private_phone", "private_email", "consent_note"})
 MEETING_DERIVED = frozenset(
-    {"attendance", "latitude", "longitude", "region", "changes_until", "source_missing"}
-)
+    {
+        "attendance", "latitude", "longitude", "region", "changes_until", "source_missing",
+        "source_id", "source_slug",
+    }
+)  # fmt: skip
 
 KINDS: dict[str, Kind] = {
     "meetings": Kind(

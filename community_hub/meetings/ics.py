@@ -46,7 +46,7 @@ def recurrence(meeting: Meeting) -> vRecur:
 
 def _place(event: Event, venue: Venue | None) -> None:
     if venue is not None and not venue.approximate:
-        event.add("location", f"{venue.name}, {venue.formatted_address}")
+        event.add("location", f"{venue.label}, {venue.formatted_address}")
         if venue.located:
             event.add("geo", (venue.latitude, venue.longitude))
 

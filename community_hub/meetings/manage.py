@@ -57,7 +57,7 @@ def _fill_choices(form: MeetingForm, organisation_id: int | None, current: int |
         .order_by(Venue.city, Venue.name)
     ).all()
     form.venue_id.choices = [SelectChoice(0, _("No venue: online only"))] + [
-        SelectChoice(v.id, f"{v.name}, {v.city}") for v in venues
+        SelectChoice(v.id, v.display_name) for v in venues
     ]
     codes = sorted({c for f in fellowships for c in f.allowed_types} & set(vocabulary()))
     form.types.choices = [SelectChoice(c, f"{type_name(c)} ({c})") for c in codes]

@@ -101,8 +101,16 @@ class Venue(Model):
         return self.latitude is not None and self.longitude is not None
 
     @property
+    def label(self) -> str:
+        """Its name; an imported place without one goes by the start of its address."""
+        first = self.full_address.split(",")[0].strip() if self.full_address else ""
+        return self.name or first or self.address or self.city
+
+    @property
     def display_name(self) -> str:
-        return f"{self.name}, {self.city}" if self.city else self.name
+        if self.city and self.city != self.label:
+            return f"{self.label}, {self.city}"
+        return self.label
 
 
 class Meeting(Model):
