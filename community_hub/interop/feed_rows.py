@@ -20,6 +20,8 @@ from html.parser import HTMLParser
 from typing import Any
 
 from community_hub.geo.privacy import coarse
+from community_hub.interop.meeting_guide import DIAL_IN_NOISE as DIAL_NOISE
+from community_hub.interop.meeting_guide import dial_in
 from community_hub.meetings.models import encode_types, format_address
 from community_hub.meetings.schedule import is_valid_timezone
 from community_hub.meetings.types import canonical, is_known
@@ -40,8 +42,10 @@ UPDATED_FORMATS = (
 # gave them and published again with the meeting.
 ENTITY_FIELDS = (
     "entity", "entity_email", "entity_phone", "entity_location", "entity_logo",
-    "entity_url", "entity_website_url", "entity_feedback_emails", "feedback_emails",
+    "entity_website_url", "entity_feedback_emails", "feedback_emails",
 )  # fmt: skip
+# Older names some feeds still use, read as the spec's.
+ENTITY_ALIASES = {"entity_url": "entity_website_url"}
 CONTACT_FIELDS = tuple(
     f"contact_{n}_{part}" for n in (1, 2, 3) for part in ("name", "email", "phone")
 )
@@ -226,6 +230,12 @@ def read_row(position: int, row: Any, default_timezone: str) -> Read:
     if len(conference_phone) > DIAL_IN_LIMIT:
         warn("conference_phone", f"longer than {DIAL_IN_LIMIT} characters: left out")
         conference_phone = ""
+    elif conference_phone and len(dial_in(conference_phone)) < len(DIAL_NOISE.sub("", conference_phone).rstrip(",")):
+        warn(
+            "conference_phone",
+            "holds characters a phone cannot dial: kept whole on our page, and fed to "
+            "readers up to them",
+        )
     if read.errors:
         return read
 
@@ -277,6 +287,9 @@ def _entity(row: dict[str, Any]) -> dict[str, Any] | None:
     found = {}
     for name in ENTITY_FIELDS:
         value = row.get(name)
+        for alias, spec_name in ENTITY_ALIASES.items():
+            if spec_name == name and value in (None, ""):
+                value = row.get(alias)
         if isinstance(value, list):
             value = [plain(v) for v in value if plain(v)]
         else:

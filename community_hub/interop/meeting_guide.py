@@ -35,6 +35,7 @@ from community_hub.meetings.models import Meeting
 
 BATCH = 1000
 DIAL_IN_NOISE = re.compile(r"[\s().\-]")
+DIALABLE = re.compile(r"^\+?[0-9][0-9,*#]*")
 
 
 @cache
@@ -49,8 +50,13 @@ def _empty(value: Any) -> bool:
 
 
 def dial_in(number: str) -> str:
-    """A dial-in number as the spec asks: digits, a leading +, and , * # for one-tap."""
-    return DIAL_IN_NOISE.sub("", number)
+    """A dial-in number as the spec asks: digits, a leading +, and , * # for one-tap.
+
+    Spaces, dashes, dots and brackets go; anything a phone cannot dial (a passcode written
+    in letters) ends it, with the pauses before it. Our own page shows the number whole.
+    """
+    found = DIALABLE.match(DIAL_IN_NOISE.sub("", number))
+    return found.group(0).rstrip(",") if found else ""
 
 
 class Places:

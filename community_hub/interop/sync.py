@@ -22,6 +22,8 @@ from community_hub.interop.feed_import import FeedError, ImportReport, import_fe
 from community_hub.interop.fetch import FetchFailed, fetch
 from community_hub.interop.models import FeedSource
 from community_hub.jobs import emails
+from community_hub.listings import history
+from community_hub.meetings.models import Meeting
 from community_hub.jobs.outbox import notify_organisation
 from community_hub.urls import site_url
 
@@ -46,7 +48,8 @@ class SyncResult:
         if self.failed:
             return f"{self.key}: FAILED, nothing changed: {self.error} ({success})"
         if self.status == "unchanged":
-            return f"{self.key}: unchanged since the last fetch (304) ({success})"
+            archived = (self.counts or {}).get("archived", 0)
+            return f"{self.key}: unchanged since the last fetch (304), archived {archived} ({success})"
         counts = self.counts or {}
         parts = ", ".join(f"{name} {counts.get(name, 0)}" for name in REPORTED)
         return f"{self.key}: {parts} ({success})"
@@ -76,10 +79,12 @@ def sync_source(source: FeedSource) -> SyncResult:
     try:
         fetched = fetch(source.url, source.etag, source.last_modified)
         if fetched.not_modified:
-            source.last_fetched_at = utcnow()
+            archived = _still_missing(source)
+            source.last_fetched_at = source.last_success_at = utcnow()
             source.last_status, source.last_error, source.failures = "unchanged", "", 0
+            source.last_report = dict.fromkeys(REPORTED, 0) | {"archived": archived}
             db.session.commit()
-            return SyncResult(key, "unchanged", last_success=_when(source))
+            return SyncResult(key, "unchanged", source.last_report, last_success=_when(source))
         rows = read_upload(source.url.split("?")[0], fetched.body)
         report = import_feed(
             rows,
@@ -101,6 +106,25 @@ def sync_source(source: FeedSource) -> SyncResult:
     source.last_report = report.counts()
     db.session.commit()
     return SyncResult(key, "ok", report.counts(), last_success=_when(source))
+
+
+def _still_missing(source: FeedSource) -> int:
+    """A 304 is a fetch too: meetings the feed left out last time are still left out."""
+    missing = db.session.scalars(
+        select(Meeting).where(
+            Meeting.source_id == source.id,
+            Meeting.source_missing > 0,
+            Meeting.archived_at.is_(None),
+        )
+    ).all()
+    archived = 0
+    with history.recorded_as("sync", source.name):
+        for meeting in missing:
+            meeting.source_missing += 1
+            if meeting.source_missing >= MISSES_TO_ARCHIVE:
+                meeting.archived_at = utcnow()
+                archived += 1
+    return archived
 
 
 def _when(source: FeedSource) -> str:
