@@ -218,6 +218,9 @@ def _part_text(obj: Any, committed: bool) -> str:
     return " ".join(str(v) for v in values if v).strip()
 
 
+PENDING = "listing_history_rows"  # this transaction's rows: (kind, id) -> (row id, entry)
+
+
 @event.listens_for(Session, "after_flush")
 def _record(session: Session, _flush_context: Any) -> None:
     entries = _entries(session)
@@ -225,39 +228,70 @@ def _record(session: Session, _flush_context: Any) -> None:
         return
     context = _context(session)
     stamp = utcnow()
-    rows = [
-        {
-            "kind": item.kind.name,
-            "listing_id": item.listing_id,
-            "organisation_id": item.organisation_id,
-            "user_id": context.user_id,
-            "source": context.source,
-            "source_name": context.source_name,
-            "suggestion_id": context.suggestion_id,
-            "action": _action(item.created, item.changes),
-            "changes": {} if item.created and context.source in BULKY else item.changes,
-            "created_at": stamp,
-        }
-        for item in entries.values()
-    ]
+    pending: dict[tuple[str, str], tuple[int, _Entry]] = session.info.setdefault(PENDING, {})
     connection = session.connection()
-    connection.execute(insert(ListingChange), rows)
+    fresh = []
+    for key, item in entries.items():
+        if key in pending:  # a second flush in the same save: one change, merged
+            row_id, earlier = pending[key]
+            _merge(earlier, item)
+            connection.execute(
+                update(ListingChange)
+                .where(ListingChange.id == row_id)
+                .values(action=_action(earlier.created, earlier.changes), changes=_kept(earlier, context))
+            )
+        else:
+            fresh.append((key, item))
+    if fresh:
+        rows = [
+            {
+                "kind": item.kind.name,
+                "listing_id": item.listing_id,
+                "organisation_id": item.organisation_id,
+                "user_id": context.user_id,
+                "source": context.source,
+                "source_name": context.source_name,
+                "suggestion_id": context.suggestion_id,
+                "action": _action(item.created, item.changes),
+                "changes": _kept(item, context),
+                "created_at": stamp,
+            }
+            for _key, item in fresh
+        ]
+        ids = connection.execute(
+            insert(ListingChange).returning(ListingChange.id, sort_by_parameter_order=True), rows
+        ).scalars().all()
+        for (key, item), row_id in zip(fresh, ids, strict=True):
+            pending[key] = (row_id, item)
     if context.reverting is not None:
-        item = next(iter(entries.values()))
-        latest = (
-            select(func.max(ListingChange.id))
-            .where(ListingChange.kind == item.kind.name)
-            .where(ListingChange.listing_id == item.listing_id)
-            .scalar_subquery()
-        )
+        key = next(iter(entries))
         connection.execute(
             update(ListingChange)
             .where(ListingChange.id == context.reverting)
-            .values(reverted_by_id=latest)
+            .values(reverted_by_id=pending[key][0])
         )
     if context.suggestion_id is not None:
         _applied(connection, context, stamp)
         session.info[CONTEXT] = replace(context, suggestion_id=None)  # resolved once
+
+
+def _merge(earlier: _Entry, later: _Entry) -> None:
+    """Fold a later flush's changes into the first: the first old value, the last new one."""
+    for name, (old, new) in later.changes.items():
+        first_old = earlier.changes[name][0] if name in earlier.changes else old
+        earlier.changes[name] = [first_old, new]
+        if first_old == new and not earlier.created and name not in earlier.kind.private:
+            del earlier.changes[name]
+
+
+def _kept(item: _Entry, context: Context) -> dict[str, list]:
+    return {} if item.created and context.source in BULKY else item.changes
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _transaction_over(session: Session) -> None:
+    session.info.pop(PENDING, None)
 
 
 # An import adds thousands of rows at once: their history says who added them, and the

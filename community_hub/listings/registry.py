@@ -85,6 +85,8 @@ class Kind:
     def label_for(self, name: str) -> str:
         """A field's label: its form's, else one of ours, else its own name."""
         prefix, _dot, column = name.rpartition(".")
+        if prefix in ("schedules", "phones"):  # "schedules.2": the second opening time
+            return f"{EXTRA_LABELS[prefix]} {column}"
         form = self.form() if self.form else None
         form_name = "location_name" if name == "location.name" else column
         unbound = getattr(form, form_name, None) if form is not None else None
