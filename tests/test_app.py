@@ -107,6 +107,7 @@ def test_every_route_is_public_or_needs_sign_in(app: Flask, client):
         "core.home",
         "core.language",
         "core.leaflet",
+        "core.robots",
         "auth.login",
         "accounts.accept",
         "accounts.forgot",
