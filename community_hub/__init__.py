@@ -55,8 +55,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from community_hub.interop.subscription_views import bp as feeds_bp
     from community_hub.interop.views import bp as interop_bp
     from community_hub.listings.views import bp as listings_bp
-    from community_hub.meetings import manage_changes  # noqa: F401 - adds one-off change routes
-    from community_hub.meetings import manage_venues  # noqa: F401 - adds venue routes to manage_bp
+    from community_hub.meetings import (
+        manage_changes,  # noqa: F401 - adds one-off change routes
+        manage_venues,  # noqa: F401 - adds venue routes to manage_bp
+    )
     from community_hub.meetings.api import bp as api_bp
     from community_hub.meetings.manage import bp as manage_bp
     from community_hub.meetings.views import bp as meetings_bp

@@ -3,8 +3,8 @@
 from community_hub.accounts import models as account_models
 from community_hub.auth import models as auth_models
 from community_hub.interop import models as interop_models
-from community_hub.listings import models as listing_models
 from community_hub.jobs import models as job_models
+from community_hub.listings import models as listing_models
 from community_hub.meetings import models as meeting_models
 from community_hub.meetings import one_offs
 from community_hub.people import models as people_models
@@ -21,12 +21,12 @@ from community_hub.volunteers import models as volunteer_models
 __all__ = [
     "account_models",
     "auth_models",
-    "interop_models",
-    "listing_models",
-    "one_offs",
     "course_models",
+    "interop_models",
     "job_models",
+    "listing_models",
     "meeting_models",
+    "one_offs",
     "people_models",
     "placement_models",
     "referral_models",
@@ -37,4 +37,4 @@ __all__ = [
 ]
 
 # Last, once every model is mapped: the change history watches the listings' columns.
-from community_hub.listings import history  # noqa: E402, F401
+from community_hub.listings import history  # noqa: F401

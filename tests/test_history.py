@@ -28,7 +28,10 @@ def mine(coordinator, make_meeting, form, **fields):  # noqa: F811
 
 
 def test_a_form_edit_is_recorded_shown_as_a_diff_and_reverted(
-    client, coordinator, make_meeting, form  # noqa: F811
+    client,
+    coordinator,
+    make_meeting,
+    form,  # noqa: F811
 ):
     meeting = mine(coordinator, make_meeting, form, name="Monday Night Big Book")
     client.post(f"/manage/meetings/{meeting.id}/edit", data=form(name="Monday Night Steps"))
@@ -45,7 +48,8 @@ def test_a_form_edit_is_recorded_shown_as_a_diff_and_reverted(
     assert reload(meeting).name == "Monday Night Big Book"
     revert = changes("meetings", meeting.id)[-1]
     assert (revert.source, revert.changes["name"]) == (
-        "revert", ["Monday Night Steps", "Monday Night Big Book"]
+        "revert",
+        ["Monday Night Steps", "Monday Night Big Book"],
     )
     assert reload(last).reverted_by_id == revert.id
     again = client.post(f"/manage/listings/meetings/{meeting.id}/history/{last.id}/revert")
@@ -53,12 +57,15 @@ def test_a_form_edit_is_recorded_shown_as_a_diff_and_reverted(
 
 
 def test_a_change_overtaken_by_a_later_one_is_not_reverted(
-    client, coordinator, make_meeting, form  # noqa: F811
+    client,
+    coordinator,
+    make_meeting,
+    form,  # noqa: F811
 ):
     meeting = mine(coordinator, make_meeting, form, name="First")
     client.post(f"/manage/meetings/{meeting.id}/edit", data=form(name="Second"))
     client.post(f"/manage/meetings/{meeting.id}/edit", data=form(name="Third"))
-    first_edit = [c for c in changes("meetings", meeting.id) if c.action == "changed"][0]
+    first_edit = next(c for c in changes("meetings", meeting.id) if c.action == "changed")
     client.post(f"/manage/listings/meetings/{meeting.id}/history/{first_edit.id}/revert")
     assert reload(meeting).name == "Third"
     html = page(client.get(f"/manage/listings/meetings/{meeting.id}/history"))
@@ -66,7 +73,10 @@ def test_a_change_overtaken_by_a_later_one_is_not_reverted(
 
 
 def test_private_contact_details_are_recorded_as_changed_without_their_values(
-    client, coordinator, make_meeting, form  # noqa: F811
+    client,
+    coordinator,
+    make_meeting,
+    form,  # noqa: F811
 ):
     meeting = mine(coordinator, make_meeting, form)
     client.post(
@@ -93,7 +103,10 @@ def test_lifecycle_buttons_are_one_mechanism_and_recorded(client, coordinator, m
 
 
 def test_a_venue_in_use_is_not_archived_and_its_history_moves_its_meetings(
-    client, coordinator, make_meeting, form  # noqa: F811
+    client,
+    coordinator,
+    make_meeting,
+    form,  # noqa: F811
 ):
     meeting = mine(coordinator, make_meeting, form)
     venue = form.venue
@@ -117,20 +130,35 @@ def test_a_venue_in_use_is_not_archived_and_its_history_moves_its_meetings(
 def test_imports_are_recorded_as_imports(make_org, make_fellowship, make_user):
     admin = make_user("admin")
     org, aa = make_org(name="Intergroup"), make_fellowship("aa")
-    row = {"slug": "x", "name": "X", "day": 1, "time": "19:00", "conference_url": "https://zoom.us/j/1"}
+    row = {
+        "slug": "x",
+        "name": "X",
+        "day": 1,
+        "time": "19:00",
+        "conference_url": "https://zoom.us/j/1",
+    }
     import_feed([row], org, aa, apply=True, user=admin)
     import_feed([row | {"name": "X renamed"}], org, aa, apply=True, user=admin)
     db.session.commit()
     meeting = db.session.scalar(select(Meeting))
     created, changed = changes("meetings", meeting.id)
-    assert (created.action, created.source, created.source_name) == ("created", "import", "Intergroup")
+    assert (created.action, created.source, created.source_name) == (
+        "created",
+        "import",
+        "Intergroup",
+    )
     assert (changed.source, changed.user_id, changed.changes["name"]) == (
-        "import", admin.id, ["X", "X renamed"]
+        "import",
+        admin.id,
+        ["X", "X renamed"],
     )
 
 
 def test_an_accepted_suggestion_is_in_the_history_and_marked_applied(
-    client, coordinator, make_meeting, form  # noqa: F811
+    client,
+    coordinator,
+    make_meeting,
+    form,  # noqa: F811
 ):
     meeting = mine(coordinator, make_meeting, form, name="Tuesday")
     suggestion = ChangeSuggestion(meeting=meeting, kind="time", message="It is on Wednesdays now")
@@ -141,9 +169,15 @@ def test_an_accepted_suggestion_is_in_the_history_and_marked_applied(
     assert link in review
     assert client.post(link, data=form(name="Tuesday", day="3")).status_code == 302
     last = changes("meetings", meeting.id)[-1]
-    assert (last.source, last.suggestion_id, last.changes["day"]) == ("suggestion", suggestion.id, [1, 3])
+    assert (last.source, last.suggestion_id, last.changes["day"]) == (
+        "suggestion",
+        suggestion.id,
+        [1, 3],
+    )
     assert reload(suggestion).status == "applied"
-    assert "From a public suggestion" in page(client.get(f"/manage/listings/meetings/{meeting.id}/history"))
+    assert "From a public suggestion" in page(
+        client.get(f"/manage/listings/meetings/{meeting.id}/history")
+    )
 
 
 def test_another_organisations_history_is_not_found(client, coordinator, make_meeting):

@@ -114,7 +114,11 @@ def test_a_real_feed_round_trips_with_every_spec_field(path, make_org, make_fell
     for source in rows:
         days_of = source["day"] if isinstance(source["day"], list) else [source["day"]]
         for day in days_of:
-            key = f"{source['slug']}-{day}" if isinstance(source["day"], list) else str(source["slug"])
+            key = (
+                f"{source['slug']}-{day}"
+                if isinstance(source["day"], list)
+                else str(source["slug"])
+            )
             row = out[by_source_slug[key]]
             for field, value in expected(source, int(day), zone).items():
                 if row.get(field) != value:

@@ -152,7 +152,10 @@ def test_a_late_meeting_is_happening_now_after_midnight(make_meeting):
 def test_a_late_meeting_in_the_calendar_ends_the_next_day_across_dst(client, make_meeting):
     meeting = make_meeting(day=6, start_time=time(23), end_time=time(0, 30))
     cal = calendar(client, meeting)
-    for first, last in ((date(2027, 3, 13), date(2027, 4, 11)), (date(2027, 10, 16), date(2027, 11, 14))):
+    for first, last in (
+        (date(2027, 3, 13), date(2027, 4, 11)),
+        (date(2027, 10, 16), date(2027, 11, 14)),
+    ):
         found = recurring_ical_events.of(cal).between(first, last)
         assert len(found) == 5  # Saturdays either side of the clock change
         for occurrence in found:
@@ -167,7 +170,9 @@ def test_a_late_meeting_in_the_calendar_ends_the_next_day_across_dst(client, mak
 
 
 def cancel(meeting, on: date, note: str = "Christmas Day", **more) -> None:
-    add_change(meeting, ChangeData("cancelled", on, note=note, **more), None, on - timedelta(days=7))
+    add_change(
+        meeting, ChangeData("cancelled", on, note=note, **more), None, on - timedelta(days=7)
+    )
     db.session.commit()
 
 
@@ -188,7 +193,9 @@ def test_a_cancelled_date_is_skipped_everywhere(client, make_meeting):
     assert f"No meeting on {friday.day} {friday:%B %Y} (Christmas Day)" in html
 
     cal = calendar(client, meeting)
-    events = recurring_ical_events.of(cal).between(friday - timedelta(days=7), friday + timedelta(days=8))
+    events = recurring_ical_events.of(cal).between(
+        friday - timedelta(days=7), friday + timedelta(days=8)
+    )
     by_day = {local(e).date(): e for e in events}
     assert str(by_day[friday]["STATUS"]) == "CANCELLED"
     assert "STATUS" not in by_day[friday + timedelta(days=7)]
@@ -220,7 +227,9 @@ def test_a_temporary_closure_leaves_its_dates_out_and_says_so(client, make_meeti
     (master,) = [e for e in cal.walk("VEVENT") if "RRULE" in e]
     said = f"Closed from {first.day} {first:%B %Y}; meets again on {reopens.day} {reopens:%B %Y}"
     assert said in str(master["DESCRIPTION"])
-    window = recurring_ical_events.of(cal).between(first - timedelta(days=7), reopens + timedelta(days=8))
+    window = recurring_ical_events.of(cal).between(
+        first - timedelta(days=7), reopens + timedelta(days=8)
+    )
     days = [local(e).date() for e in window]
     assert days == [first - timedelta(days=7), reopens, reopens + timedelta(days=7)]
 
@@ -240,7 +249,9 @@ def test_a_moved_time_and_venue_for_one_date(client, make_meeting, make_venue):
     )
     assert [r.meeting.name for r in found.now_running] == ["Saturday group"]
     cal = calendar(client, meeting)
-    events = recurring_ical_events.of(cal).between(saturday - timedelta(days=1), saturday + timedelta(days=2))
+    events = recurring_ical_events.of(cal).between(
+        saturday - timedelta(days=1), saturday + timedelta(days=2)
+    )
     moved = next(e for e in events if local(e).date() == saturday)
     assert local(moved).time() == time(17) and "Church Hall" in str(moved["LOCATION"])
 
@@ -260,9 +271,13 @@ def test_coordinators_enter_and_remove_one_off_changes(client, coordinator, make
     friday = ahead(5)
     url = f"/manage/meetings/{meeting.id}/changes"
     assert client.get(url).status_code == 200
-    bad = client.post(url, data={"kind": "cancelled", "on_date": (friday + timedelta(days=1)).isoformat()})
+    bad = client.post(
+        url, data={"kind": "cancelled", "on_date": (friday + timedelta(days=1)).isoformat()}
+    )
     assert bad.status_code == 400 and "not held on that date" in page(bad)
-    saved = client.post(url, data={"kind": "cancelled", "on_date": friday.isoformat(), "note": "Hall booked"})
+    saved = client.post(
+        url, data={"kind": "cancelled", "on_date": friday.isoformat(), "note": "Hall booked"}
+    )
     assert saved.status_code == 302
     db.session.refresh(meeting)
     (change,) = meeting.one_offs

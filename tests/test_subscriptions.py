@@ -8,7 +8,6 @@ import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -39,7 +38,7 @@ def server() -> Iterator[tuple[str, Feeds]]:
     feeds = Feeds()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+        def do_GET(self) -> None:
             sent = self.headers.get("If-None-Match", "")
             feeds.requests.append((self.path, sent))
             status, body, etag = feeds.answers.get(self.path, (404, b"not here", ""))
@@ -102,9 +101,13 @@ def count(org, **where: Any) -> int:
 
 
 def test_subscriptions_sync_per_source_with_conditional_get(subscribed):
-    org, sources, feeds = subscribed
+    org, _sources, feeds = subscribed
     first = {r.key: r for r in sync_all()}
-    assert {k: r.status for k, r in first.items()} == {"kc": "ok", "changing": "ok", "failing": "ok"}
+    assert {k: r.status for k, r in first.items()} == {
+        "kc": "ok",
+        "changing": "ok",
+        "failing": "ok",
+    }
     assert first["changing"].counts["added"] == 3 and first["kc"].counts["added"] == 206
     assert count(org, archived_at=None) == 206 + 3 + 1
     # The history says each meeting came from the subscription.
@@ -116,15 +119,18 @@ def test_subscriptions_sync_per_source_with_conditional_get(subscribed):
     assert sync_rows == 210
 
     # The next night: kc has not changed (304); one meeting changed, one vanished, one is new.
-    feeds.answers["/changing.json"] = (
-        200, body([meeting("a", "Alpha", time="20:00"), meeting("c", "Gamma"), meeting("d", "Delta")]),
-        '"v2"',
-    )  # fmt: skip
+    changed = [meeting("a", "Alpha", time="20:00"), meeting("c", "Gamma"), meeting("d", "Delta")]
+    feeds.answers["/changing.json"] = (200, body(changed), '"v2"')
     second = {r.key: r for r in sync_all()}
     assert second["kc"].status == "unchanged"
     assert ("/kc.json", '"kc-1"') in feeds.requests
     counts = second["changing"].counts
-    assert (counts["added"], counts["changed"], counts["missing"], counts["archived"]) == (1, 1, 1, 0)
+    assert (counts["added"], counts["changed"], counts["missing"], counts["archived"]) == (
+        1,
+        1,
+        1,
+        0,
+    )
     beta = db.session.scalar(select(Meeting).where(Meeting.source_slug == "b"))
     assert beta.archived_at is None and beta.source_missing == 1  # once is not enough
 
@@ -135,19 +141,20 @@ def test_subscriptions_sync_per_source_with_conditional_get(subscribed):
     assert beta.archived_at is not None
     assert "archived 1" in third["changing"].line() and "last success" in third["changing"].line()
     history = db.session.scalars(
-        select(ListingChange).where(
-            ListingChange.kind == "meetings", ListingChange.listing_id == str(beta.id)
-        ).order_by(ListingChange.id)
+        select(ListingChange)
+        .where(ListingChange.kind == "meetings", ListingChange.listing_id == str(beta.id))
+        .order_by(ListingChange.id)
     ).all()
     assert [(c.action, c.source, c.source_name) for c in history] == [
-        ("created", "sync", "Changing"), ("archived", "sync", "Changing")
+        ("created", "sync", "Changing"),
+        ("archived", "sync", "Changing"),
     ]
 
 
 def test_a_failing_source_changes_nothing_and_the_coordinator_is_told_once(
     subscribed, client, auth
 ):
-    org, sources, feeds = subscribed
+    _org, sources, feeds = subscribed
     sync_all()
     before = {m.slug: (m.name, m.archived_at) for m in db.session.scalars(select(Meeting))}
     feeds.answers["/failing.json"] = (500, b"Internal Server Error", "")
@@ -172,9 +179,12 @@ def test_a_failing_source_changes_nothing_and_the_coordinator_is_told_once(
         assert result.failed, garbage
     db.session.refresh(zulu)
     assert (zulu.name, zulu.archived_at) == before[zulu.slug]
-    assert db.session.scalar(
-        select(func.count(OutboxMessage.id)).where(OutboxMessage.kind == "feed_sync_failed")
-    ) == 1
+    assert (
+        db.session.scalar(
+            select(func.count(OutboxMessage.id)).where(OutboxMessage.kind == "feed_sync_failed")
+        )
+        == 1
+    )
 
     # The coordinator sees the error on the subscriptions page.
     auth.login(db.session.scalar(select(User).where(User.email == "listings@example.org")))
@@ -189,7 +199,7 @@ def test_a_failing_source_changes_nothing_and_the_coordinator_is_told_once(
 
 
 def test_the_cli_reports_each_source_and_exits_1_on_failure(subscribed, runner):
-    org, sources, feeds = subscribed
+    _org, _sources, feeds = subscribed
     feeds.answers["/failing.json"] = (503, b"down", "")
     result = runner.invoke(args=["sync-feeds"])
     assert result.exit_code == 1
@@ -202,7 +212,11 @@ def test_a_coordinator_subscribes_and_stops_a_feed(client, coordinator, make_fel
     db.session.commit()
     response = client.post(
         "/manage/feeds/",
-        data={"name": "Kansas City", "url": "https://example.org/feed.json", "fellowship_id": aa.id},
+        data={
+            "name": "Kansas City",
+            "url": "https://example.org/feed.json",
+            "fellowship_id": aa.id,
+        },
     )
     assert response.status_code == 302
     source = db.session.scalar(select(FeedSource).where(FeedSource.url != ""))

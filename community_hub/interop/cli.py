@@ -72,7 +72,9 @@ def import_feed_command(
     click.echo(describe(report))
     if report.applied:
         db.session.commit()
-        click.echo("Applied." if report.ok else "Applied the good rows; the rejected rows were skipped.")
+        click.echo(
+            "Applied." if report.ok else "Applied the good rows; the rejected rows were skipped."
+        )
     else:
         db.session.rollback()
         if strict and report.errors:

@@ -63,7 +63,9 @@ class RowProblem:
 
     def __str__(self) -> str:
         where = f"row {self.row} ({self.slug or 'no slug'})"
-        return f"{where}, {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return (
+            f"{where}, {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
 
 
 @dataclass
@@ -218,8 +220,12 @@ def read_row(position: int, row: Any, default_timezone: str) -> Read:
     lat, lng = _coordinate(row.get("latitude")), _coordinate(row.get("longitude"))
     if (lat is None) != (lng is None):
         reject("latitude", "give both latitude and longitude, or neither")
-    elif lat is not None and lng is not None and not (
-        math.isfinite(lat) and math.isfinite(lng) and -90 <= lat <= 90 and -180 <= lng <= 180
+    elif (
+        lat is not None
+        and lng is not None
+        and not (
+            math.isfinite(lat) and math.isfinite(lng) and -90 <= lat <= 90 and -180 <= lng <= 180
+        )
     ):
         reject("latitude", f"{row.get('latitude')!r}, {row.get('longitude')!r} is not on Earth")
     conference_url = plain(row.get("conference_url"))
@@ -230,7 +236,9 @@ def read_row(position: int, row: Any, default_timezone: str) -> Read:
     if len(conference_phone) > DIAL_IN_LIMIT:
         warn("conference_phone", f"longer than {DIAL_IN_LIMIT} characters: left out")
         conference_phone = ""
-    elif conference_phone and len(dial_in(conference_phone)) < len(DIAL_NOISE.sub("", conference_phone).rstrip(",")):
+    elif conference_phone and len(dial_in(conference_phone)) < len(
+        DIAL_NOISE.sub("", conference_phone).rstrip(",")
+    ):
         warn(
             "conference_phone",
             "holds characters a phone cannot dial: kept whole on our page, and fed to "
@@ -290,10 +298,7 @@ def _entity(row: dict[str, Any]) -> dict[str, Any] | None:
         for alias, spec_name in ENTITY_ALIASES.items():
             if spec_name == name and value in (None, ""):
                 value = row.get(alias)
-        if isinstance(value, list):
-            value = [plain(v) for v in value if plain(v)]
-        else:
-            value = plain(value)
+        value = [plain(v) for v in value if plain(v)] if isinstance(value, list) else plain(value)
         if value:
             found[name] = value
     return found or None

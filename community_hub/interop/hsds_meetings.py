@@ -7,6 +7,7 @@ rounded to about a kilometre.
 
 from __future__ import annotations
 
+from community_hub.auth.models import utcnow
 from community_hub.geo.countries import country_code
 from community_hub.geo.privacy import shown
 from community_hub.interop.hsds import (
@@ -20,7 +21,6 @@ from community_hub.interop.hsds import (
     stable_id,
     utc_offset,
 )
-from community_hub.auth.models import utcnow
 from community_hub.meetings.models import Attendance, Meeting, Venue
 from community_hub.meetings.one_offs import closed_on
 from community_hub.meetings.types import type_name

@@ -168,7 +168,11 @@ def feed_row(
     if meeting.contact_public:
         for n, (name, email, phone) in enumerate(meeting.contacts, start=1):
             row.update(
-                {f"contact_{n}_name": name, f"contact_{n}_email": email, f"contact_{n}_phone": phone}
+                {
+                    f"contact_{n}_name": name,
+                    f"contact_{n}_email": email,
+                    f"contact_{n}_phone": phone,
+                }
             )
     row.update(_entity(meeting))
     return {key: value for key, value in row.items() if not _empty(value)}

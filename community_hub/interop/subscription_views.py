@@ -20,7 +20,12 @@ from community_hub.auth.models import Role
 from community_hub.auth.services import can_manage_organisation
 from community_hub.extensions import db
 from community_hub.interop.models import FeedSource
-from community_hub.interop.subscriptions import SubscriptionData, subscribe, subscriptions_of, switch
+from community_hub.interop.subscriptions import (
+    SubscriptionData,
+    subscribe,
+    subscriptions_of,
+    switch,
+)
 from community_hub.meetings.models import Fellowship
 from community_hub.meetings.services import ValidationFailed
 
@@ -33,7 +38,9 @@ class SubscriptionForm(FlaskForm):
     url = StringField(
         _l("Feed address"),
         validators=[Length(max=500)],
-        description=_l("The Meeting Guide feed's web address, for example https://example.org/wp-admin/admin-ajax.php?action=meetings"),
+        description=_l(
+            "The Meeting Guide feed's web address, for example https://example.org/wp-admin/admin-ajax.php?action=meetings"
+        ),
     )
     fellowship_id = SelectField(_l("Fellowship of its meetings"), coerce=int)
     timezone = StringField(
@@ -68,7 +75,13 @@ def subscriptions() -> Any:
                 getattr(form, name).errors = [message]
         else:
             db.session.commit()
-            flash(_("Subscribed to %(name)s. Its meetings arrive at the next fetch.", name=source.name), "success")
+            flash(
+                _(
+                    "Subscribed to %(name)s. Its meetings arrive at the next fetch.",
+                    name=source.name,
+                ),
+                "success",
+            )
             return redirect(url_for("feeds.subscriptions"))
     return render_template(
         "interop/subscriptions.html",
@@ -83,12 +96,19 @@ def subscriptions() -> Any:
 def switch_subscription(source_id: int, action: str) -> Any:
     """Stop fetching a feed (its meetings stay as they are), or start again."""
     source = db.session.get(FeedSource, source_id)
-    if source is None or not source.url or not can_manage_organisation(current_user, source.organisation_id):
+    if (
+        source is None
+        or not source.url
+        or not can_manage_organisation(current_user, source.organisation_id)
+    ):
         abort(404)
     switch(source, action == "start")
     db.session.commit()
     if action == "start":
         flash(_("Fetching %(name)s again at the next run.", name=source.name), "success")
     else:
-        flash(_("Stopped fetching %(name)s. Its meetings stay as they are.", name=source.name), "success")
+        flash(
+            _("Stopped fetching %(name)s. Its meetings stay as they are.", name=source.name),
+            "success",
+        )
     return redirect(url_for("feeds.subscriptions"))

@@ -45,7 +45,9 @@ def subscribe(organisation: Organisation, data: SubscriptionData) -> FeedSource:
     if fellowship is None:
         errors["fellowship_id"] = "Choose the fellowship of the feed's meetings."
     if timezone and not is_valid_timezone(timezone):
-        errors["timezone"] = f"“{timezone[:64]}” is not a time zone we know. Use a name like America/Chicago."
+        errors["timezone"] = (
+            f"“{timezone[:64]}” is not a time zone we know. Use a name like America/Chicago."
+        )
     if errors:
         raise ValidationFailed(errors)
     source = FeedSource(

@@ -22,9 +22,9 @@ from community_hub.interop.feed_import import FeedError, ImportReport, import_fe
 from community_hub.interop.fetch import FetchFailed, fetch
 from community_hub.interop.models import FeedSource
 from community_hub.jobs import emails
+from community_hub.jobs.outbox import notify_organisation
 from community_hub.listings import history
 from community_hub.meetings.models import Meeting
-from community_hub.jobs.outbox import notify_organisation
 from community_hub.urls import site_url
 
 MISSES_TO_ARCHIVE = 2
@@ -49,7 +49,9 @@ class SyncResult:
             return f"{self.key}: FAILED, nothing changed: {self.error} ({success})"
         if self.status == "unchanged":
             archived = (self.counts or {}).get("archived", 0)
-            return f"{self.key}: unchanged since the last fetch (304), archived {archived} ({success})"
+            return (
+                f"{self.key}: unchanged since the last fetch (304), archived {archived} ({success})"
+            )
         counts = self.counts or {}
         parts = ", ".join(f"{name} {counts.get(name, 0)}" for name in REPORTED)
         return f"{self.key}: {parts} ({success})"

@@ -11,8 +11,8 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
 from wtforms import BooleanField, SelectField, StringField
-from wtforms.validators import Length
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length
 
 from community_hub.auth.decorators import roles_required
 from community_hub.auth.models import Organisation
@@ -101,7 +101,9 @@ def import_page() -> Any:
         else:
             zone = (form.timezone.data or "").strip()
             if zone and not is_valid_timezone(zone):
-                form.timezone.errors = [_("Enter a time zone like America/Chicago, or leave it empty.")]
+                form.timezone.errors = [
+                    _("Enter a time zone like America/Chicago, or leave it empty.")
+                ]
                 return render_template("interop/import.html", form=form, report=None), 400
             report = import_feed(
                 rows, organisation, fellowship, apply=bool(form.apply.data),

@@ -17,7 +17,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from flask import has_request_context
-from sqlalchemy import event, func, insert, inspect, select, update
+from sqlalchemy import event, insert, inspect, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import get_history
 
@@ -40,7 +40,9 @@ class Context:
 
 
 @contextmanager
-def recorded_as(source: str, source_name: str = "", user: Any = None, **more: Any) -> Iterator[None]:
+def recorded_as(
+    source: str, source_name: str = "", user: Any = None, **more: Any
+) -> Iterator[None]:
     """Record the changes made inside as coming from `source` (flushed before leaving)."""
     info = db.session.info
     previous = info.get(CONTEXT)
@@ -61,7 +63,7 @@ def set_context(context: Context) -> None:
 def _context(session: Session) -> Context:
     context = session.info.get(CONTEXT)
     if context is not None:
-        return context  # type: ignore[no-any-return]
+        return context
     if has_request_context():
         from flask_login import current_user
 
@@ -162,7 +164,9 @@ def _entries(session: Session) -> dict[tuple[str, str], _Entry]:
             item = entry(kind, obj.id, getattr(obj, "organisation_id", None))
             item.created = item.created or created
             item.changes.update(changes)
-    if any(type(o).__name__ in _PART_TYPES for o in (*session.new, *session.dirty, *session.deleted)):
+    if any(
+        type(o).__name__ in _PART_TYPES for o in (*session.new, *session.dirty, *session.deleted)
+    ):
         _resource_parts(session, entry)
     return {key: item for key, item in entries.items() if item.changes or item.created}
 
@@ -177,8 +181,8 @@ def _resource_parts(session: Session, entry: Any) -> None:
         for o in [*session.identity_map.values(), *session.new]
         if isinstance(o, ServiceAtLocation)
     }
-    touched = [(o, True) for o in session.new] + [(o, False) for o in session.dirty]
-    touched += [(o, None) for o in session.deleted]
+    touched: list[tuple[Any, bool | None]] = [(o, True) for o in session.new]
+    touched += [(o, False) for o in session.dirty] + [(o, None) for o in session.deleted]
     for obj, created in touched:
         if isinstance(obj, Location) and created is not None:
             service_id = links.get(obj.id)
@@ -204,7 +208,7 @@ def _part_text(obj: Any, committed: bool) -> str:
     """An opening time or a phone number in a few words, as it was or as it is."""
     from community_hub.resources.models import Schedule
 
-    names = ("byday", "opens_at", "closes_at", "description")
+    names: tuple[str, ...] = ("byday", "opens_at", "closes_at", "description")
     if not isinstance(obj, Schedule):
         names = ("number", "description")
     values = []
@@ -238,7 +242,10 @@ def _record(session: Session, _flush_context: Any) -> None:
             connection.execute(
                 update(ListingChange)
                 .where(ListingChange.id == row_id)
-                .values(action=_action(earlier.created, earlier.changes), changes=_kept(earlier, context))
+                .values(
+                    action=_action(earlier.created, earlier.changes),
+                    changes=_kept(earlier, context),
+                )
             )
         else:
             fresh.append((key, item))
@@ -258,9 +265,14 @@ def _record(session: Session, _flush_context: Any) -> None:
             }
             for _key, item in fresh
         ]
-        ids = connection.execute(
-            insert(ListingChange).returning(ListingChange.id, sort_by_parameter_order=True), rows
-        ).scalars().all()
+        ids = (
+            connection.execute(
+                insert(ListingChange).returning(ListingChange.id, sort_by_parameter_order=True),
+                rows,
+            )
+            .scalars()
+            .all()
+        )
         for (key, item), row_id in zip(fresh, ids, strict=True):
             pending[key] = (row_id, item)
     if context.reverting is not None:
@@ -321,7 +333,7 @@ def record_bulk(kind_name: str, listing_ids: list[Any], organisation_id: int | N
         return
     context = _context(db.session())
     stamp = utcnow()
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "kind": kind_name, "listing_id": str(listing_id),
             "organisation_id": organisation_id, "user_id": context.user_id,

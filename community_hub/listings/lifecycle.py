@@ -107,7 +107,7 @@ def revert_problems(change: ListingChange, listing: Any) -> list[str]:
 
 def _column_type(holder: Any, column: str) -> type:
     try:
-        return inspect(type(holder)).columns[column].type.python_type  # type: ignore[no-any-return]
+        return inspect(type(holder)).columns[column].type.python_type
     except NotImplementedError:  # JSON columns
         return object
 

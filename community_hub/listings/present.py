@@ -14,6 +14,7 @@ from community_hub.extensions import db
 from community_hub.listings.models import ListingChange
 from community_hub.listings.registry import Kind
 
+
 @dataclass
 class Row:
     label: str
@@ -33,7 +34,7 @@ def _column_type(kind: Kind, name: str) -> type | None:
     if column not in columns:
         return None
     try:
-        return columns[column].type.python_type  # type: ignore[no-any-return]
+        return columns[column].type.python_type
     except NotImplementedError:
         return None
 

@@ -99,7 +99,8 @@ class Kind:
 @cache
 def _tracked(kind_name: str) -> list[str]:
     kind = KINDS[kind_name]
-    names = [c.key for c in inspect(kind.model()).column_attrs]
+    mapper: Any = inspect(kind.model())
+    names: list[str] = [column.key for column in mapper.column_attrs]
     return [n for n in names if n not in NEVER_TRACKED and n not in kind.untracked]
 
 

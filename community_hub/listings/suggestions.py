@@ -18,7 +18,12 @@ from community_hub.meetings.services import ValidationFailed
 from community_hub.meetings.suggestions import suggest_change
 
 # ChangeSuggestion's name for each kind it can be about.
-KIND_OF_TARGET = {"meeting": "meetings", "peer": "peers", "champion": "champions", "service": "resources"}
+KIND_OF_TARGET = {
+    "meeting": "meetings",
+    "peer": "peers",
+    "champion": "champions",
+    "service": "resources",
+}
 # The edit pages a coordinator reaches from a suggestion, and how their URLs name the listing.
 EDIT_PAGES = {
     "manage.edit_meeting": lambda args: ("meetings", args.get("meeting_id")),

@@ -96,5 +96,11 @@ def revert(kind: str, listing_id: str, change_id: int) -> Any:
             flash(problem, "error")
     else:
         db.session.commit()
-        flash(_("Reverted: %(name)s is back as it was before that change.", name=found.title(listing)), "success")
+        flash(
+            _(
+                "Reverted: %(name)s is back as it was before that change.",
+                name=found.title(listing),
+            ),
+            "success",
+        )
     return redirect(url_for("listings.listing_history", kind=found.name, listing_id=listing.id))

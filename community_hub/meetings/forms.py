@@ -7,9 +7,9 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    RadioField,
     EmailField,
     FloatField,
+    RadioField,
     SelectField,
     SelectMultipleField,
     StringField,

@@ -17,12 +17,12 @@ from community_hub.auth.models import Organisation, Role
 from community_hub.auth.services import can_manage_organisation
 from community_hub.extensions import db
 from community_hub.freshness import is_stale
+from community_hub.listings.suggestions import edit_url_for
 from community_hub.meetings import services
+from community_hub.meetings.conference import host_of, recognised
 from community_hub.meetings.forms import MeetingForm, ResolveForm
 from community_hub.meetings.models import ChangeSuggestion, Fellowship, Meeting, Venue
 from community_hub.meetings.services import MeetingData, ValidationFailed
-from community_hub.listings.suggestions import edit_url_for
-from community_hub.meetings.conference import host_of, recognised
 from community_hub.meetings.suggestions import pending_for, resolve
 from community_hub.meetings.types import type_name, vocabulary
 
@@ -47,7 +47,9 @@ def _organisation() -> Organisation:
     return working_organisation()
 
 
-def _fill_choices(form: MeetingForm, organisation_id: int | None, current: int | None = None) -> None:
+def _fill_choices(
+    form: MeetingForm, organisation_id: int | None, current: int | None = None
+) -> None:
     fellowships = db.session.scalars(select(Fellowship).order_by(Fellowship.name)).all()
     form.fellowship_id.choices = [SelectChoice(f.id, f.name) for f in fellowships]
     venues = db.session.scalars(

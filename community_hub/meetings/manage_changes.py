@@ -37,7 +37,9 @@ def meeting_changes(meeting_id: int) -> Any:
     form = OneOffForm()
     venues = db.session.scalars(
         select(Venue)
-        .where(or_(Venue.organisation_id == meeting.organisation_id, Venue.organisation_id.is_(None)))
+        .where(
+            or_(Venue.organisation_id == meeting.organisation_id, Venue.organisation_id.is_(None))
+        )
         .where(Venue.archived_at.is_(None))
         .order_by(Venue.city, Venue.name)
     ).all()

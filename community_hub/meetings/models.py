@@ -256,7 +256,9 @@ class Meeting(Model):
         self.attendance = self.derive_attendance().value
         if self.venue is not None:
             self.latitude, self.longitude = self.venue.latitude, self.venue.longitude
-            self.lat_band = lat_band(self.venue.latitude) if self.venue.latitude is not None else None
+            self.lat_band = (
+                lat_band(self.venue.latitude) if self.venue.latitude is not None else None
+            )
             self.region = self.venue.region or self.venue.city
             if not self.timezone:
                 self.timezone = self.venue.timezone

@@ -133,9 +133,7 @@ def validate_change(meeting: Meeting, data: ChangeData, today: date) -> Venue | 
 def _clashes(meeting: Meeting, data: ChangeData) -> bool:
     assert data.on_date is not None
     last = data.until_date - timedelta(days=1) if data.until_date else data.on_date
-    return any(
-        not (c.last_date < data.on_date or c.on_date > last) for c in meeting.one_offs
-    )
+    return any(not (c.last_date < data.on_date or c.on_date > last) for c in meeting.one_offs)
 
 
 def add_change(meeting: Meeting, data: ChangeData, by: User | None, today: date) -> OneOffChange:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time
+from typing import Any
 
 from sqlalchemy import select
 
@@ -68,10 +69,13 @@ class MeetingData:
 def data_of(meeting: Meeting) -> MeetingData:
     """A meeting's details as the form would send them (to check them again)."""
     names = [f.name for f in fields(MeetingData)]
-    values = {name: getattr(meeting, name, None) for name in names}
+    values: dict[str, Any] = {name: getattr(meeting, name, None) for name in names}
     values["types"] = meeting.type_list
     values["venue_id"] = meeting.venue_id
-    return MeetingData(**{k: ("" if v is None and k not in _OPTIONAL else v) for k, v in values.items()})
+    filled: dict[str, Any] = {
+        k: ("" if v is None and k not in _OPTIONAL else v) for k, v in values.items()
+    }
+    return MeetingData(**filled)
 
 
 _OPTIONAL = {"fellowship_id", "day", "start_time", "end_time", "venue_id", "monthly_week"}

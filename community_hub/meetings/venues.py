@@ -66,7 +66,9 @@ def save_venue(venue: Venue | None, data: VenueData, organisation: Organisation)
         venue = Venue(organisation=organisation, latitude=located[0], longitude=located[1])
         db.session.add(venue)
     if (venue.address, venue.city, venue.postcode) != (
-        data.address.strip(), data.city.strip(), normalise_postcode(data.postcode)
+        data.address.strip(),
+        data.city.strip(),
+        normalise_postcode(data.postcode),
     ):
         venue.full_address = ""  # an imported address as given no longer says where it is
     venue.name = data.name.strip()

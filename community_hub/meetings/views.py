@@ -23,9 +23,9 @@ from community_hub.geo.geocode import geocode
 from community_hub.meetings import present
 from community_hub.meetings.ics import calendar_for
 from community_hub.meetings.models import Fellowship, Meeting
-from community_hub.meetings.params import RADIUS_CHOICES, parse_search
 from community_hub.meetings.occurrences import next_held, rule_of
 from community_hub.meetings.one_offs import upcoming_changes
+from community_hub.meetings.params import RADIUS_CHOICES, parse_search
 from community_hub.meetings.search import MAX_LIMIT, MeetingQuery, search_meetings
 from community_hub.meetings.services import get_by_slug
 from community_hub.meetings.types import COMMON_FILTERS, type_name

@@ -218,8 +218,7 @@ ACTIONS = {
 
 
 @bp.route(
-    "/<any(peers, champions):kind>/<int:listing_id>/"
-    "<any(hide, show, withdraw):action>",
+    "/<any(peers, champions):kind>/<int:listing_id>/<any(hide, show, withdraw):action>",
     methods=["POST"],
 )
 @roles_required(*MANAGERS)

@@ -6,10 +6,10 @@ from __future__ import annotations
 from html import unescape
 
 from community_hub.extensions import db
-from community_hub.people import services
-from community_hub.people.models import PeerSupporter
 from community_hub.listings import lifecycle
 from community_hub.listings.registry import KINDS
+from community_hub.people import services
+from community_hub.people.models import PeerSupporter
 
 from .conftest import TOWNS
 

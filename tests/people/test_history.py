@@ -10,9 +10,7 @@ from community_hub.listings.models import ListingChange
 from community_hub.listings.registry import KINDS
 
 
-def test_a_peers_change_is_recorded_without_private_contact_and_reverts(
-    make_peer, make_user
-):
+def test_a_peers_change_is_recorded_without_private_contact_and_reverts(make_peer, make_user):
     peer = make_peer(bio="Ten years in recovery.")
     coordinator = make_user("coordinator", organisation=peer.organisation)
     with history.recorded_as("form", user=coordinator):

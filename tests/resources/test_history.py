@@ -26,4 +26,3 @@ def test_a_resources_place_is_in_its_history_and_reverts(client, auth, coordinat
     assert change.changes["schedules.1"] == ["MO,FR 10:00 16:00", "MO,FR 09:00 16:00"]
     html = page(client.get(f"/manage/listings/resources/{service.id}/history"))
     assert "Opening times" in html and "cannot be reverted here" in html
-

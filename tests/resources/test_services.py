@@ -8,6 +8,8 @@ import pytest
 
 from community_hub.extensions import db
 from community_hub.freshness import is_stale
+from community_hub.listings import lifecycle
+from community_hub.listings.registry import KINDS
 from community_hub.resources import services
 from community_hub.resources.models import (
     Location,
@@ -17,8 +19,6 @@ from community_hub.resources.models import (
     ServiceAtLocation,
 )
 from community_hub.resources.services import PhoneData, ScheduleData, ValidationFailed
-from community_hub.listings import lifecycle
-from community_hub.listings.registry import KINDS
 
 from .conftest import TODAY, resource_data
 

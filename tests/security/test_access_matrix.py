@@ -23,8 +23,8 @@ from community_hub.extensions import db
 from community_hub.interop.models import FeedSource
 from community_hub.listings import history
 from community_hub.listings.models import ListingChange
-from community_hub.meetings.one_offs import ChangeData, add_change
 from community_hub.meetings.models import ChangeSuggestion, Meeting, Venue
+from community_hub.meetings.one_offs import ChangeData, add_change
 from community_hub.people.models import ContactRequest, PeerSupporter, RecoveryChampion
 from community_hub.referrals.models import Referral
 from community_hub.resources.models import Service
@@ -241,15 +241,23 @@ def ids(app: Flask) -> dict[str, Any]:
     with history.recorded_as("form"):
         peer.bio = peer.bio + " (checked)"  # a change to revert
     change_id = db.session.scalar(
-        select(ListingChange.id).where(
-            ListingChange.kind == "peers", ListingChange.listing_id == str(peer.id)
-        ).order_by(ListingChange.id.desc())
+        select(ListingChange.id)
+        .where(ListingChange.kind == "peers", ListingChange.listing_id == str(peer.id))
+        .order_by(ListingChange.id.desc())
     )
-    friday = next(d for d in (date.today() + timedelta(days=n) for n in range(1, 40))
-                  if (d.weekday() + 1) % 7 == meeting.day)
+    friday = next(
+        d
+        for d in (date.today() + timedelta(days=n) for n in range(1, 40))
+        if (d.weekday() + 1) % 7 == meeting.day
+    )
     one_off = add_change(meeting, ChangeData("cancelled", friday), None, date.today())
-    source = FeedSource(organisation_id=a.id, key="matrix", name="Matrix", url="https://example.org/f.json",
-                        fellowship_id=meeting.fellowship_id)
+    source = FeedSource(
+        organisation_id=a.id,
+        key="matrix",
+        name="Matrix",
+        url="https://example.org/f.json",
+        fellowship_id=meeting.fellowship_id,
+    )
     db.session.add(source)
     request = ContactRequest(
         peer_id=peer.id, organisation_id=a.id, first_name="Sam", contact_method="phone",
