@@ -139,3 +139,23 @@ def test_two_feeds_with_the_same_slug_both_import(make_org, make_fellowship):
     db.session.commit()
     assert (first.added, second.added) == (["kc-369"], ["atl-369"])
     assert first.ok and second.ok
+
+
+def test_the_demo_regions_feed_is_valid_and_whole_for_every_reader(demo_region, client):
+    """Every demo meeting: the spec's rules, a place for each, spec codes only, weekly only."""
+    rows = client.get("/api/meetings.json").get_json()
+    weekly = db.session.scalars(
+        select(Meeting).where(Meeting.archived_at.is_(None), Meeting.monthly_week.is_(None))
+    ).all()
+    assert sorted(r["slug"] for r in rows) == sorted(m.slug for m in weekly)
+    invalid = {r["slug"]: problems(r) for r in rows if problems(r)}
+    assert invalid == {}
+    local = {"HL", "MAR", "BSL", "CY"}
+    assert not [r["slug"] for r in rows if local & set(r.get("types", []))]
+    online = [r for r in rows if "location" not in r]
+    assert online and all(r["approximate"] == "yes" and r["country"] for r in online)
+    for row in online:  # the organisation's area, or a town on the meeting's own clock
+        expected = {"Europe/London": "GB", "Europe/Dublin": "IE", "America/New_York": "US"}
+        assert row["country"] == expected[row["timezone"]] and ", " in row["formatted_address"], row
+    late = next(r for r in rows if r["slug"] == "na-online-late-night-saturday")
+    assert (late["time"], late["end_time"]) == ("23:00", "00:30")  # readers: past midnight

@@ -86,7 +86,8 @@ def slugify(text: str) -> str:
 
 
 def unique_slug(*parts: str) -> str:
-    return slugs.unique_slug(Meeting.slug, *parts, fallback="meeting")
+    # The Meeting Guide spec keeps slugs to 64 characters: room for a "-99" after 60.
+    return slugs.unique_slug(Meeting.slug, *parts, fallback="meeting", limit=60)
 
 
 def validate_meeting(
