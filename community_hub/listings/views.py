@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -46,16 +47,24 @@ def _owned(kind_name: str, listing_id: str) -> tuple[Kind, Any]:
 def act(kind: str, listing_id: str, action: str) -> Any:
     """One click: the listing is still right, or off the public pages, or back on them."""
     found, listing = _owned(kind, listing_id)
+    _save(
+        lambda: lifecycle.act(found, listing, action, datetime.now(UTC).date()),
+        str(DONE[action]) % {"name": found.title(listing)},
+    )
+    return redirect(url_for(found.list_endpoint))
+
+
+def _save(change: Callable[[], object], done: str) -> None:
+    """Make the change in one transaction and say so, or undo it and say why not."""
     try:
-        lifecycle.act(found, listing, action, datetime.now(UTC).date())
+        change()
     except ValidationFailed as failed:
         db.session.rollback()
         for problem in failed.errors.values():
             flash(problem, "error")
     else:
         db.session.commit()
-        flash(str(DONE[action]) % {"name": found.title(listing)}, "success")
-    return redirect(url_for(found.list_endpoint))
+        flash(done, "success")
 
 
 @bp.route(LISTING + "/history")
@@ -88,19 +97,6 @@ def revert(kind: str, listing_id: str, change_id: int) -> Any:
     change = db.session.get(ListingChange, change_id)
     if change is None or change.kind != found.name or change.listing_id != str(listing.id):
         abort(404)
-    try:
-        lifecycle.revert(change, current_user)
-    except ValidationFailed as failed:
-        db.session.rollback()
-        for problem in failed.errors.values():
-            flash(problem, "error")
-    else:
-        db.session.commit()
-        flash(
-            _(
-                "Reverted: %(name)s is back as it was before that change.",
-                name=found.title(listing),
-            ),
-            "success",
-        )
+    done = _("Reverted: %(name)s is back as it was before that change.", name=found.title(listing))
+    _save(lambda: lifecycle.revert(change, current_user), done)
     return redirect(url_for("listings.listing_history", kind=found.name, listing_id=listing.id))

@@ -29,7 +29,20 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class MeetingForm(FlaskForm):
+class FieldErrors:
+    """Put a service's message on the field it names (or above the form)."""
+
+    form_errors: list[str]
+
+    def set_error(self, field_name: str, message: str) -> None:
+        field = getattr(self, field_name, None)
+        if field is not None:
+            field.errors = [*list(field.errors), message]
+        else:
+            self.form_errors.append(message)
+
+
+class MeetingForm(FieldErrors, FlaskForm):
     name = StringField(_l("Meeting name"), validators=[Length(max=200)])
     name_cy = StringField(_l("Name in Welsh (optional)"), validators=[Length(max=200)])
     fellowship_id = SelectField(_l("Fellowship"), coerce=int, validators=[InputRequired()])
@@ -100,13 +113,6 @@ class MeetingForm(FlaskForm):
     square = StringField(_l("Cash App (optional, e.g. $GroupName)"), validators=[Length(max=120)])
     paypal = StringField(_l("PayPal.me name (optional)"), validators=[Length(max=120)])
 
-    def set_error(self, field_name: str, message: str) -> None:
-        field = getattr(self, field_name, None)
-        if field is not None:
-            field.errors = [*list(field.errors), message]
-        else:
-            self.form_errors.append(message)
-
 
 class SuggestionForm(PublicForm):
     kind = SelectField(
@@ -157,7 +163,7 @@ class VenueForm(FlaskForm):
     )
 
 
-class OneOffForm(FlaskForm):
+class OneOffForm(FieldErrors, FlaskForm):
     """A one-off change to a meeting's dates."""
 
     kind = RadioField(
@@ -187,10 +193,3 @@ class OneOffForm(FlaskForm):
         validators=[Length(max=200)],
         description=_l("For example: Christmas Day; the hall is being repainted."),
     )
-
-    def set_error(self, field_name: str, message: str) -> None:
-        field = getattr(self, field_name, None)
-        if field is not None:
-            field.errors = [*list(field.errors), message]
-        else:
-            self.form_errors.append(message)

@@ -228,6 +228,6 @@ def search_ics() -> Any:
 def suggest(slug: str) -> Any:
     """Anyone can tell the coordinator that a listing is wrong."""
     item = _public_meeting(slug)
-    from community_hub.directory.suggest import handle_suggestion
+    from community_hub.listings.suggestions import handle_suggestion
 
     return handle_suggestion(item, item.name, url_for("meetings.meeting", slug=item.slug))
