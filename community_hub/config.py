@@ -115,6 +115,9 @@ DEFAULTS: dict[str, Any] = {
     # Days after the planned first meeting when a referral is followed up.
     "FOLLOW_UP_OFFSETS_DAYS": (7, 30, 90),
     "LANGUAGES": {"en": "English", "cy": "Cymraeg"},
+    # Feed subscriptions may fetch from loopback, private and link-local addresses only when
+    # this is on: a coordinator must not be able to make the server read its own network.
+    "FEED_PRIVATE_ADDRESSES": False,
 }
 
 # Plain environment variables a deployer is most likely to set (also accepted with FLASK_ prefix).

@@ -25,6 +25,12 @@ from tests.helpers import page
 from tests.test_real_feeds import FEEDS
 
 
+@pytest.fixture
+def app_config() -> dict[str, Any]:
+    """The test feeds are served on this machine, which production refuses (see below)."""
+    return {"FEED_PRIVATE_ADDRESSES": True}
+
+
 class Feeds:
     """What the local server answers at each path: (status, body, ETag), changeable mid-test."""
 
@@ -226,3 +232,10 @@ def test_a_coordinator_subscribes_and_stops_a_feed(client, coordinator, make_fel
     assert client.post(f"/manage/feeds/{source.id}/stop").status_code == 302
     db.session.refresh(source)
     assert not source.active
+
+
+def test_a_feed_on_a_private_address_is_refused_by_default(app, subscribed):
+    app.config["FEED_PRIVATE_ADDRESSES"] = False
+    results = sync_all("kc")
+    assert results[0].failed and "private network" in results[0].error
+    assert db.session.scalar(select(func.count(Meeting.id))) == 0

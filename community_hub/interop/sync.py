@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -79,7 +80,12 @@ def sync_source(source: FeedSource) -> SyncResult:
     """Fetch and apply one source in its own transaction; on any failure, change nothing."""
     source_id, key = source.id, source.key
     try:
-        fetched = fetch(source.url, source.etag, source.last_modified)
+        fetched = fetch(
+            source.url,
+            source.etag,
+            source.last_modified,
+            allow_private=bool(current_app.config["FEED_PRIVATE_ADDRESSES"]),
+        )
         if fetched.not_modified:
             archived = _still_missing(source)
             source.last_fetched_at = source.last_success_at = utcnow()
