@@ -195,6 +195,16 @@ def _meeting_rules(meeting: Any, fields: set[str]) -> None:
             raise ValidationFailed(relevant) from failed
 
 
+def _placed_again(listing: Any) -> None:
+    """Keep the spatial index's band in step with a position put back by a revert."""
+    listing.place_at(listing.latitude, listing.longitude)
+
+
+def _resource_placed_again(service: Any) -> None:
+    if service.location is not None:
+        _placed_again(service.location)
+
+
 CONTACT_DETAILS = frozenset(
     {
         "contact_email", "contact_phone", "contact_2_email", "contact_2_phone",
@@ -223,17 +233,17 @@ KINDS: dict[str, Kind] = {
     "resources": Kind(
         "resources", _service_model, _l("resource"), "manage_resources.index",
         lambda s: url_for("manage_resources.edit", service_id=s.id), _resource_form,
-        parts={"location.": lambda s: s.location},
+        parts={"location.": lambda s: s.location}, after_change=_resource_placed_again,
     ),
     "peers": Kind(
         "peers", _peer_model, _l("peer supporter"), "manage_people.dashboard",
         lambda p: url_for("manage_people.edit", kind="peers", listing_id=p.id), _peer_form,
-        private=PERSON_PRIVATE,
+        private=PERSON_PRIVATE, after_change=_placed_again,
     ),
     "champions": Kind(
         "champions", _champion_model, _l("recovery champion"), "manage_people.dashboard",
         lambda c: url_for("manage_people.edit", kind="champions", listing_id=c.id),
-        _champion_form, private=PERSON_PRIVATE,
+        _champion_form, private=PERSON_PRIVATE, after_change=_placed_again,
     ),
 }  # fmt: skip
 
