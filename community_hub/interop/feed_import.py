@@ -12,8 +12,6 @@ Re-importing the same feed changes nothing. Every change is in the listings' his
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,16 +20,20 @@ from sqlalchemy import insert, or_, select
 
 from community_hub.auth.models import Organisation, utcnow
 from community_hub.extensions import db
-from community_hub.geo.countries import country_code
-from community_hub.geo.geocode import FULL_POSTCODE, geocode, normalise_postcode
-from community_hub.interop.feed_rows import SLUG_RE, Planned, RowProblem, address_text, read_row
+from community_hub.interop.feed_files import FeedError, parse_feed, read_upload, too_deep
+from community_hub.interop.feed_places import VENUE_FIELDS, Venues, place_venues, venue_matches
+from community_hub.interop.feed_rows import SLUG_RE, Planned, RowProblem, read_row
 from community_hub.interop.feed_rows import TIME_24 as TIME_RE
 from community_hub.interop.meeting_guide import dial_in
 from community_hub.interop.models import FeedSource
+from community_hub.interop.sources import SLUG_BATCH, direct_source, public_slugs
 from community_hub.listings import history
 from community_hub.meetings.models import Fellowship, Meeting, Venue
 
-__all__ = ["SLUG_RE", "TIME_RE", "FeedError", "ImportReport", "RowError", "import_feed"]
+__all__ = [
+    "SLUG_RE", "TIME_RE", "FeedError", "ImportReport", "RowError", "import_feed",
+    "parse_feed", "read_upload", "too_deep",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -44,10 +46,6 @@ class RowError:
 
     def __str__(self) -> str:
         return f"row {self.row} ({self.slug or 'no slug'}): {self.message}"
-
-
-class FeedError(ValueError):
-    """The file is not a Meeting Guide feed at all (not JSON, not a list)."""
 
 
 @dataclass
@@ -82,138 +80,9 @@ class ImportReport:
         }
 
 
-# A Meeting Guide feed nests four levels at most (list, meeting, types, ...): anything much
-# deeper is not a feed, and parsing it would exhaust the stack.
-MAX_DEPTH = 32
-_JSON_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
-
-
-def too_deep(content: bytes, limit: int = MAX_DEPTH) -> bool:
-    """Whether JSON nests deeper than `limit`, found without parsing it (strings skipped)."""
-    depth = 0
-    for token in _JSON_TOKEN.finditer(content):
-        bracket = token.group(0)
-        if bracket in (b"[", b"{"):
-            depth += 1
-            if depth > limit:
-                return True
-        elif bracket in (b"]", b"}"):
-            depth -= 1
-    return False
-
-
-def parse_feed(text: str | bytes) -> list[dict[str, Any]]:
-    content = text.encode() if isinstance(text, str) else text
-    if too_deep(content):
-        raise FeedError(
-            f"The file nests more than {MAX_DEPTH} levels deep, so it is not a Meeting Guide "
-            "feed: a feed is a list of meetings."
-        )
-    try:
-        data = json.loads(content.decode("utf-8-sig"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise FeedError(f"The file is not valid JSON: {error}") from error
-    except RecursionError as error:  # belt and braces: never a 500 for a hostile file
-        raise FeedError("The file nests too deeply to be a Meeting Guide feed.") from error
-    if not isinstance(data, list):
-        raise FeedError("A Meeting Guide feed is a JSON list of meetings.")
-    return data
-
-
-def read_upload(filename: str, content: bytes) -> list[dict[str, Any]]:
-    """Rows from an uploaded .json feed or .csv spreadsheet."""
-    from community_hub.interop.csv_format import feed_rows_from_csv
-
-    if filename.lower().endswith(".csv"):
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise FeedError("The spreadsheet is not UTF-8 text: save it as CSV UTF-8.") from error
-        return feed_rows_from_csv(text)
-    return parse_feed(content)
-
-
-# ---- sources and slugs -----------------------------------------------------------------------
-
-
-def direct_source(organisation: Organisation, fellowship: Fellowship) -> FeedSource:
-    """The source of files an organisation imports by hand (made on first use)."""
-    found = db.session.scalar(
-        select(FeedSource).where(
-            FeedSource.organisation_id == organisation.id, FeedSource.url == ""
-        )
-    )
-    if found is None:
-        found = FeedSource(
-            organisation=organisation,
-            key=_free_key(organisation.slug),
-            name=organisation.name,
-            fellowship=fellowship,
-        )
-        db.session.add(found)
-        db.session.flush()
-    return found
-
-
-def _free_key(wanted: str) -> str:
-    base = re.sub(r"[^a-z0-9]+", "-", wanted.lower()).strip("-")[:30] or "feed"
-    key, n = base, 1
-    while db.session.scalar(select(FeedSource.id).where(FeedSource.key == key)) is not None:
-        n += 1
-        key = f"{base}-{n}"
-    return key
-
-
-SPEC_SLUG_LENGTH = 64
-READABLE = re.compile(r"^[a-z0-9][a-z0-9_.\-]*$")
-
-
-def _taken(slugs: list[str]) -> set[str]:
-    found: set[str] = set()
-    for start in range(0, len(slugs), SLUG_BATCH):
-        batch = slugs[start : start + SLUG_BATCH]
-        found.update(db.session.scalars(select(Meeting.slug).where(Meeting.slug.in_(batch))))
-    return found
-
-
-def _prefixed(source: FeedSource, slug: str) -> str:
-    return f"{source.key}-{slug.lower()}"[:SPEC_SLUG_LENGTH].rstrip("-.")
-
-
-def public_slugs(source: FeedSource, source_slugs: list[str]) -> dict[str, str]:
-    """Our slug for each new meeting: the source's if free and readable, else prefixed with
-    the source's key (integer slugs always are), unique across the site, 64 characters at most.
-    """
-    wanted = {}
-    for s in source_slugs:
-        readable = READABLE.match(s) and not s.isdigit() and len(s) <= SPEC_SLUG_LENGTH
-        wanted[s] = s if readable else _prefixed(source, s)
-    taken = _taken(sorted(set(wanted.values())))
-    chosen: dict[str, str] = {}
-    for s in source_slugs:
-        slug = wanted[s]
-        if slug in taken and slug == s:  # another meeting has it: this source's own
-            slug = _prefixed(source, s)
-            taken |= _taken([slug])
-        base, n = slug, 1
-        while slug in taken:  # rare: one query per clash
-            n += 1
-            slug = f"{base[: SPEC_SLUG_LENGTH - 1 - len(str(n))]}-{n}"
-            taken |= _taken([slug])
-        taken.add(slug)
-        chosen[s] = slug
-    return chosen
-
-
 # ---- matching --------------------------------------------------------------------------------
 
-SLUG_BATCH = 5000
 INSERT_BATCH = 5000
-VENUE_FIELDS = (
-    "name", "address", "city", "state", "postcode", "country", "full_address", "region",
-    "latitude", "longitude", "timezone", "approximate", "location_notes",
-)  # fmt: skip
-PLACE_FIELDS = tuple(f for f in VENUE_FIELDS if f not in ("latitude", "longitude"))
 
 
 def _existing(source: FeedSource, organisation: Organisation, slugs: list[str]) -> dict:
@@ -255,52 +124,6 @@ def _key_of(meeting: Meeting) -> str:
     return meeting.source_slug if meeting.source_id is not None else meeting.slug
 
 
-def _venue_matches(venue: Venue, planned: dict[str, Any]) -> bool:
-    names = PLACE_FIELDS if planned["latitude"] is None else VENUE_FIELDS
-    return all(getattr(venue, name) == planned[name] for name in names)
-
-
-class Venues:
-    """The organisation's venues by their whole place, read once rather than once a row.
-
-    A place is everything a row says about it: two rows that give it differently get two
-    venues, so importing again never moves a meeting back and forth. A row without
-    coordinates matches a venue with the same address whatever its position, so a position
-    a coordinator added stays.
-    """
-
-    def __init__(self, organisation: Organisation) -> None:
-        self.organisation = organisation
-        self.exact: dict[tuple, Venue] = {}
-        self.by_place: dict[tuple, Venue] = {}
-        for venue in db.session.scalars(
-            select(Venue).where(Venue.organisation_id == organisation.id).order_by(Venue.id)
-        ):
-            self._index(venue)
-
-    def _index(self, venue: Venue) -> None:
-        self.exact.setdefault(tuple(getattr(venue, f) for f in VENUE_FIELDS), venue)
-        place = tuple(getattr(venue, f) for f in PLACE_FIELDS)
-        held = self.by_place.get(place)
-        if held is None or (venue.located and not held.located):
-            self.by_place[place] = venue
-
-    def find(self, data: dict[str, Any]) -> Venue | None:
-        if data["latitude"] is None:
-            return self.by_place.get(tuple(data[f] for f in PLACE_FIELDS))
-        return self.exact.get(tuple(data[f] for f in VENUE_FIELDS))
-
-    def get(self, data: dict[str, Any]) -> Venue:
-        """The venue with exactly this place, or a new one."""
-        found = self.find(data)
-        if found is None:
-            found = Venue(organisation=self.organisation, **data)
-            db.session.add(found)
-            self._index(found)
-        found.archived_at = None
-        return found
-
-
 def _same(key: str, held: Any, given: Any) -> bool:
     if key == "updated_at" and held is not None and given is not None:
         return bool(held.replace(microsecond=0) == given)  # feeds give whole seconds
@@ -316,57 +139,7 @@ def _matches(meeting: Meeting, planned: Planned) -> bool:
         return False
     if (meeting.venue is None) != (planned.venue is None):
         return False
-    return meeting.venue is None or _venue_matches(meeting.venue, planned.venue or {})
-
-
-# ---- placing addresses -----------------------------------------------------------------------
-
-
-class Places:
-    """Addresses without coordinates, placed through the configured geocoder (once each)."""
-
-    def __init__(self) -> None:
-        self.found: dict[str, tuple[float, float] | None] = {}
-
-    def place(self, venue: dict[str, Any]) -> tuple[float, float] | None:
-        text = address_text(venue)
-        if text not in self.found:
-            self.found[text] = self._look_up(venue, text)
-        return self.found[text]
-
-    @staticmethod
-    def _look_up(venue: dict[str, Any], text: str) -> tuple[float, float] | None:
-        found = geocode(text)
-        uk = country_code(venue["country"]) in ("", "GB")
-        postcode = normalise_postcode(venue["postcode"])
-        if found is None and uk and FULL_POSTCODE.match(postcode.replace(" ", "")):
-            found = geocode(postcode)
-        return (found.latitude, found.longitude) if found else None
-
-
-def _place_venues(plans: list[Planned], report: ImportReport, known: Venues) -> None:
-    """In-person rows without coordinates: a venue we hold, the geocoder, or flagged."""
-    places = Places()
-    for item in plans:
-        venue = item.venue
-        if venue is None or venue["latitude"] is not None or venue["approximate"]:
-            continue
-        held = known.find(venue)
-        if held is not None and held.located:
-            continue  # matched on its address: the position a coordinator gave it stays
-        position = places.place(venue)
-        if position is None:
-            report.warnings.append(
-                RowProblem(item.row, item.slug, "latitude",
-                           "no coordinates and the geocoder could not place the address: "
-                           "kept without a position and flagged for a coordinator")
-            )  # fmt: skip
-        else:
-            venue["latitude"], venue["longitude"] = position
-            report.warnings.append(
-                RowProblem(item.row, item.slug, "latitude",
-                           "no coordinates: placed from the address by the geocoder")
-            )  # fmt: skip
+    return meeting.venue is None or venue_matches(meeting.venue, planned.venue or {})
 
 
 # ---- the import ------------------------------------------------------------------------------
@@ -412,7 +185,7 @@ def import_feed(
             progress(1)
     existing = _existing(source, organisation, sorted(seen))
     venues = Venues(organisation)
-    _place_venues(plans, report, venues)
+    place_venues(plans, report.warnings, venues)
     added: list[Planned] = []
     changed: list[Planned] = []
     unchanged: list[Planned] = []

@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from community_hub.auth.models import Organisation
 from community_hub.extensions import db
-from community_hub.interop.feed_import import _free_key
 from community_hub.interop.fetch import MAX_BYTES
 from community_hub.interop.models import FeedSource
+from community_hub.interop.sources import free_key
 from community_hub.meetings.models import Fellowship
 from community_hub.meetings.schedule import is_valid_timezone
 from community_hub.meetings.services import URL_RE, ValidationFailed
@@ -52,7 +52,7 @@ def subscribe(organisation: Organisation, data: SubscriptionData) -> FeedSource:
         raise ValidationFailed(errors)
     source = FeedSource(
         organisation=organisation,
-        key=_free_key(name),
+        key=free_key(name),
         name=name,
         url=url,
         fellowship=fellowship,
