@@ -60,10 +60,9 @@ T = TypeVar("T")
 
 def scan_search(query: MeetingQuery, fellowship_id: int) -> list[int]:
     """The search without the index: read every candidate row, rank in Python."""
-    stmt = select(
-        Meeting.id, Meeting.latitude, Meeting.longitude, Meeting.day,
-        Meeting.start_time, Meeting.end_time, Meeting.timezone,
-    ).where(
+    from community_hub.meetings.search import _CANDIDATE_COLUMNS
+
+    stmt = select(*_CANDIDATE_COLUMNS).where(
         Meeting.archived_at.is_(None),
         Meeting.attendance.in_(
             [Attendance.IN_PERSON.value, Attendance.HYBRID.value, Attendance.ONLINE.value]

@@ -52,8 +52,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from community_hub.directory.views import bp as directory_bp
     from community_hub.interop.hsds_views import bp as hsds_bp
     from community_hub.interop.resources_csv import bp as resources_csv_bp
+    from community_hub.interop.subscription_views import bp as feeds_bp
     from community_hub.interop.views import bp as interop_bp
-    from community_hub.meetings import manage_venues  # noqa: F401 - adds venue routes to manage_bp
+    from community_hub.listings.views import bp as listings_bp
+    from community_hub.meetings import (
+        manage_changes,  # noqa: F401 - adds one-off change routes
+        manage_venues,  # noqa: F401 - adds venue routes to manage_bp
+    )
     from community_hub.meetings.api import bp as api_bp
     from community_hub.meetings.manage import bp as manage_bp
     from community_hub.meetings.views import bp as meetings_bp
@@ -74,6 +79,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         admin_bp,
         meetings_bp,
         manage_bp,
+        listings_bp,
         api_bp,
         people_bp,
         manage_people_bp,
@@ -83,6 +89,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         volunteering_bp,
         manage_volunteering_bp,
         interop_bp,
+        feeds_bp,
         hsds_bp,
         resources_csv_bp,
         directory_bp,

@@ -65,39 +65,6 @@ def gazetteer_build(country: str, min_population: int) -> None:
     click.echo(f"Wrote {path}")
 
 
-@click.command("import-feed")
-@click.argument("source")
-@click.option("--organisation", "organisation_slug", required=True, help="Organisation slug.")
-@click.option("--fellowship", "fellowship_slug", default="aa", show_default=True)
-@click.option("--apply", is_flag=True, help="Save the changes (default: a dry run).")
-def import_feed_command(
-    source: str, organisation_slug: str, fellowship_slug: str, apply: bool
-) -> None:
-    """Import a Meeting Guide feed (.json) or meetings CSV from a FILE or URL (dry run default)."""
-    from community_hub.interop.feed_import import FeedError, import_feed, read_upload
-    from community_hub.meetings.models import Fellowship
-
-    organisation = db.session.scalar(
-        select(Organisation).where(Organisation.slug == organisation_slug)
-    )
-    fellowship = db.session.scalar(select(Fellowship).where(Fellowship.slug == fellowship_slug))
-    if organisation is None or fellowship is None:
-        raise click.UsageError("Unknown organisation or fellowship slug.")
-    try:
-        rows = read_upload(source, _read_source(source))
-    except (FeedError, OSError) as error:
-        raise click.ClickException(str(error)) from error
-    with click.progressbar(length=len(rows), label="Checking rows") as bar:
-        report = import_feed(rows, organisation, fellowship, apply=apply, progress=bar.update)
-    for problem in report.errors:
-        click.echo(f"  {problem}", err=True)
-    click.echo(
-        f"add {len(report.added)}, change {len(report.changed)}, "
-        f"archive {len(report.removed)}, unchanged {report.unchanged}, errors {len(report.errors)}"
-    )
-    finish_import(bool(report.errors), report.applied)
-
-
 def finish_import(has_errors: bool, applied: bool) -> None:
     """How every import command ends: nothing saved on any error; else saved, or a dry run."""
     if has_errors:
@@ -111,21 +78,11 @@ def finish_import(has_errors: bool, applied: bool) -> None:
         click.echo("Dry run: nothing saved. Add --apply to save.")
 
 
-def _read_source(source: str) -> bytes:
-    if source.startswith(("https://", "http://")):
-        from urllib.request import urlopen
-
-        # Only http(s) reaches here (checked above), never file:// or custom schemes.
-        with urlopen(source, timeout=30) as response:  # noqa: S310  # nosec B310
-            return bytes(response.read(50 * 1024 * 1024))
-    with open(source, "rb") as handle:
-        return handle.read()
-
-
 def init_app(app: Flask) -> None:
     from community_hub.accounts.cli import init_site_command
     from community_hub.auth.cli import reset_2fa_command
     from community_hub.backup_cli import backup_command, restore_command
+    from community_hub.interop.cli import import_feed_command, sync_feeds_command
     from community_hub.interop.resources_csv import import_resources_command
     from community_hub.jobs.cli import reminders_command, send_mail_command
     from community_hub.people.retention import purge_contact_requests_command
@@ -137,6 +94,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(import_resources_command)
     app.cli.add_command(import_volunteers_command)
     app.cli.add_command(import_feed_command)
+    app.cli.add_command(sync_feeds_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(gazetteer_group)
     app.cli.add_command(seed_command)

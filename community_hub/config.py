@@ -120,6 +120,9 @@ DEFAULTS: dict[str, Any] = {
     # protected together with the quarters before it: set it once, before the first commissioner
     # looks, and never move it (moving it could change figures already published).
     "REPORTS_FIRST_QUARTER": "2024-Q1",
+    # Feed subscriptions may fetch from loopback, private and link-local addresses only when
+    # this is on: a coordinator must not be able to make the server read its own network.
+    "FEED_PRIVATE_ADDRESSES": False,
 }
 
 # Plain environment variables a deployer is most likely to set (also accepted with FLASK_ prefix).

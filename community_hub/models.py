@@ -2,8 +2,11 @@
 
 from community_hub.accounts import models as account_models
 from community_hub.auth import models as auth_models
+from community_hub.interop import models as interop_models
 from community_hub.jobs import models as job_models
+from community_hub.listings import models as listing_models
 from community_hub.meetings import models as meeting_models
+from community_hub.meetings import one_offs
 from community_hub.people import models as people_models
 from community_hub.referrals import models as referral_models
 from community_hub.resources import models as resource_models
@@ -19,8 +22,11 @@ __all__ = [
     "account_models",
     "auth_models",
     "course_models",
+    "interop_models",
     "job_models",
+    "listing_models",
     "meeting_models",
+    "one_offs",
     "people_models",
     "placement_models",
     "referral_models",
@@ -29,3 +35,6 @@ __all__ = [
     "volunteer_models",
     "volunteering_models",
 ]
+
+# Last, once every model is mapped: the change history watches the listings' columns.
+from community_hub.listings import history  # noqa: F401

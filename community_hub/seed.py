@@ -200,7 +200,34 @@ def _load_meetings(
         confirmed = record.get("last_confirmed")
         meeting.last_confirmed = shifted_date(confirmed, today) if confirmed else None
         meeting.contact_public = bool(record.get("contact_public", False))
+        week = record.get("monthly_week")
+        meeting.monthly_week = int(week) if week is not None else None
         meeting.refresh_derived()
+        _load_one_offs(meeting, record.get("one_offs", []), today)
+
+
+def _load_one_offs(meeting: Meeting, records: list[Record], today: date) -> None:
+    """One-off changes, placed on the meeting's nth date from today, so they stay ahead."""
+    from datetime import timedelta
+
+    from community_hub.meetings.one_offs import ChangeData, add_change, remove_change
+    from community_hub.meetings.schedule import regular_dates
+
+    for change in list(meeting.one_offs):
+        remove_change(change)
+    for record in records:
+        dates = regular_dates(meeting.day, meeting.monthly_week, today + timedelta(days=1))
+        on = [next(dates) for _ in range(int(record["occurrence"]))][-1]
+        start, end = record.get("start_time"), record.get("end_time")
+        data = ChangeData(
+            kind=record["kind"],
+            on_date=on,
+            until_date=on + timedelta(weeks=int(record["weeks"])) if "weeks" in record else None,
+            start_time=time.fromisoformat(start) if start else None,
+            end_time=time.fromisoformat(end) if end else None,
+            note=record.get("note", ""),
+        )
+        add_change(meeting, data, None, today)
 
 
 def load_seed(directory: str | None = None, today: date | None = None) -> dict[str, int]:

@@ -157,14 +157,20 @@ def detail(client, service_id: str) -> dict[str, Any]:
     return response.get_json()
 
 
-def test_meetings_become_weekly_services_with_places(demo_region, client):
+def test_meetings_become_weekly_or_monthly_services_with_places(demo_region, client):
     meetings = db.session.scalars(select(Meeting).where(Meeting.archived_at.is_(None))).all()
     kinds = set()
     for meeting in meetings:
         record = detail(client, str(uuid.uuid5(NAMESPACE, f"meeting:{meeting.slug}")))
         (schedule,) = record["schedules"]
-        assert schedule["freq"] == "WEEKLY"
-        assert schedule["byday"] == ("SU", "MO", "TU", "WE", "TH", "FR", "SA")[meeting.day]
+        day = ("SU", "MO", "TU", "WE", "TH", "FR", "SA")[meeting.day]
+        if meeting.monthly_week is None:
+            assert (schedule["freq"], schedule["byday"]) == ("WEEKLY", day)
+        else:  # the demo's first-Saturday speaker night: BYDAY=1SA
+            assert (schedule["freq"], schedule["byday"]) == (
+                "MONTHLY",
+                f"{meeting.monthly_week}{day}",
+            )
         assert schedule["opens_at"] == meeting.start_time.strftime("%H:%M")
         if meeting.end_time:
             assert schedule["closes_at"] == meeting.end_time.strftime("%H:%M")

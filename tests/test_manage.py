@@ -134,8 +134,8 @@ def test_same_name_gets_a_different_slug(client, coordinator, form):
     [
         ({"name": ""}, "Enter the meeting's name, as members know it."),
         ({"name": "   "}, "Enter the meeting's name, as members know it."),
-        ({"end_time": "19:00"}, "The end time must be after the start time."),
-        ({"end_time": "19:30"}, "The end time must be after the start time."),
+        ({"end_time": "19:30"}, "The end time cannot be the same as the start time."),
+        ({"monthly_week": "5"}, "Not a valid choice."),
         ({"timezone": "Mars/Olympus"}, "“Mars/Olympus” is not a time zone we know."),
         (
             {"venue_id": "0"},
@@ -152,7 +152,7 @@ def test_same_name_gets_a_different_slug(client, coordinator, form):
         ),
         (
             {"conference_phone": "call me maybe"},
-            "The dial-in number may only hold digits, spaces and + ( ) - #",
+            "The dial-in number may only hold digits, spaces and + ( ) - # * ,",
         ),
         ({"contact_email": "not-an-email"}, "Enter the contact email like name@example.org."),
         ({"start_time": ""}, "Enter the start time, for example 19:30."),
@@ -171,13 +171,13 @@ def test_invalid_meeting_is_explained_and_not_saved(client, coordinator, form, f
 def test_every_problem_is_reported_at_once(client, coordinator, form):
     response = client.post(
         "/manage/meetings/new",
-        data=form(name="", end_time="18:00", timezone="Nowhere/Special", types=["O", "C"]),
+        data=form(name="", end_time="19:30", timezone="Nowhere/Special", types=["O", "C"]),
     )
 
     assert response.status_code == 400
     html = page(response)
     assert "Enter the meeting's name" in html
-    assert "The end time must be after the start time." in html
+    assert "The end time cannot be the same as the start time." in html
     assert "“Nowhere/Special” is not a time zone we know." in html
     assert "A meeting cannot be both open and closed" in html
     assert meeting_count() == 0
@@ -247,7 +247,7 @@ def test_other_organisations_meeting_actions_are_404(client, coordinator, theirs
 
 def test_missing_meeting_is_404(client, coordinator):
     assert client.get("/manage/meetings/999999/edit").status_code == 404
-    assert client.post("/manage/meetings/999999/confirm").status_code == 404
+    assert client.post("/manage/listings/meetings/999999/confirm").status_code == 404
 
 
 def test_coordinator_edits_own_meeting(client, coordinator, make_meeting, form):
@@ -275,11 +275,11 @@ def test_failed_edit_changes_nothing(client, coordinator, make_meeting, form):
     mine = make_meeting(organisation=coordinator.organisation, venue=form.venue, name="Kept")
 
     response = client.post(
-        f"/manage/meetings/{mine.id}/edit", data=form(name="Lost", end_time="07:00")
+        f"/manage/meetings/{mine.id}/edit", data=form(name="Lost", end_time="19:30")
     )
 
     assert response.status_code == 400
-    assert "The end time must be after the start time." in page(response)
+    assert "The end time cannot be the same as the start time." in page(response)
     assert reload(mine).name == "Kept"
 
 
@@ -295,5 +295,5 @@ def test_admin_can_edit_any_meeting(client, auth, make_user, theirs, form):
     after = reload(theirs)
     assert after.name == "Fixed by admin"
     assert after.organisation_id == theirs.organisation_id  # still theirs
-    assert client.post(f"/manage/meetings/{theirs.id}/confirm").status_code == 302
+    assert client.post(f"/manage/listings/meetings/{theirs.id}/confirm").status_code == 302
     assert reload(theirs).last_confirmed == today()

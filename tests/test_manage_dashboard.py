@@ -15,7 +15,7 @@ def test_confirm_sets_last_confirmed_to_today(client, coordinator, make_meeting)
         organisation=coordinator.organisation, last_confirmed=today() - timedelta(days=120)
     )
 
-    response = client.post(f"/manage/meetings/{mine.id}/confirm")
+    response = client.post(f"/manage/listings/meetings/{mine.id}/confirm")
 
     assert response.status_code == 302
     assert reload(mine).last_confirmed == today()
@@ -24,7 +24,7 @@ def test_confirm_sets_last_confirmed_to_today(client, coordinator, make_meeting)
 def test_confirm_is_post_only(client, coordinator, make_meeting):
     mine = make_meeting(organisation=coordinator.organisation)
 
-    assert client.get(f"/manage/meetings/{mine.id}/confirm").status_code == 405
+    assert client.get(f"/manage/listings/meetings/{mine.id}/confirm").status_code == 405
 
 
 def test_archive_hides_a_meeting_and_restore_brings_it_back(client, coordinator, make_meeting):
@@ -34,7 +34,7 @@ def test_archive_hides_a_meeting_and_restore_brings_it_back(client, coordinator,
     assert link in page(client.get(finder))
     assert client.get(link).status_code == 200
 
-    assert client.post(f"/manage/meetings/{mine.id}/archive").status_code == 302
+    assert client.post(f"/manage/listings/meetings/{mine.id}/archive").status_code == 302
 
     assert reload(mine).archived_at is not None
     assert link not in page(client.get(finder))
@@ -43,7 +43,7 @@ def test_archive_hides_a_meeting_and_restore_brings_it_back(client, coordinator,
     dashboard = page(client.get("/manage/"))
     assert "Sunrise Group" in dashboard and "(archived)" in dashboard
 
-    assert client.post(f"/manage/meetings/{mine.id}/restore").status_code == 302
+    assert client.post(f"/manage/listings/meetings/{mine.id}/restore").status_code == 302
 
     assert reload(mine).archived_at is None
     assert link in page(client.get(finder))
@@ -80,7 +80,7 @@ def test_dashboard_lists_stale_meetings_first(client, coordinator, make_meeting)
     assert "(2)" in stale_list
     for listed in (stale, never):
         assert listed.name in stale_list
-        assert f"/manage/meetings/{listed.id}/confirm" in stale_list
+        assert f"/manage/listings/meetings/{listed.id}/confirm" in stale_list
     for not_listed in (fresh, edge, archived):
         assert not_listed.name not in stale_list
     everything = html[html.index('id="all-title"') :]
@@ -96,7 +96,7 @@ def test_confirming_takes_a_meeting_off_the_stale_list(client, coordinator, make
     )
     assert mine.name in section(page(client.get("/manage/")), "stale-title", "all-title")
 
-    client.post(f"/manage/meetings/{mine.id}/confirm")
+    client.post(f"/manage/listings/meetings/{mine.id}/confirm")
 
     assert mine.name not in section(page(client.get("/manage/")), "stale-title", "all-title")
 

@@ -1,39 +1,21 @@
-"""The public's "suggest a change" on peers, champions and resources (meetings have their own)."""
+"""The public's "suggest a change" pages for peers, champions and resources.
+
+Meetings have theirs at /meetings/<slug>/suggest; all use listings/suggestions.py.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, render_template, url_for
+from flask import abort, url_for
 
 from community_hub.directory.views import bp
 from community_hub.extensions import db, limiter
-from community_hub.meetings.forms import SuggestionForm
-from community_hub.meetings.services import ValidationFailed
-from community_hub.meetings.suggestions import suggest_change
+from community_hub.listings.suggestions import handle_suggestion
 from community_hub.people.models import PeerSupporter, RecoveryChampion
 from community_hub.publicforms import public_form
 from community_hub.resources.services import public_resource
 from community_hub.web import public
-
-
-def handle_suggestion(target: Any, name: str, back_url: str) -> Any:
-    """Validate the form, queue the suggestion for the listing's organisation, thank them."""
-    form = SuggestionForm()
-    if form.validate_on_submit():
-        try:
-            suggest_change(
-                target, form.kind.data or "", form.message.data or "", form.reply_email.data or ""
-            )
-        except ValidationFailed as failed:
-            for field, message in failed.errors.items():
-                getattr(form, field).errors = [message]
-        else:
-            db.session.commit()
-            # A page, not a flash: a flash would need a cookie, and public pages set none.
-            return render_template("meetings/suggest_sent.html", name=name, back_url=back_url)
-    status = 400 if form.errors else 200
-    return render_template("meetings/suggest.html", name=name, back_url=back_url, form=form), status
 
 
 @bp.route("/peers/<int:peer_id>/suggest", methods=["GET", "POST"])

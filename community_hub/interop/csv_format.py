@@ -13,13 +13,19 @@ from typing import Any
 
 MEETING_COLUMNS = (
     "slug", "name", "day", "time", "end_time", "timezone", "types",
-    "location", "address", "city", "postal_code", "country", "region",
+    "location", "formatted_address", "address", "city", "state", "postal_code", "country",
+    "region", "sub_region", "regions", "district",
     "latitude", "longitude", "approximate", "location_notes",
-    "group", "notes",
+    "group", "group_notes", "notes",
     "conference_url", "conference_url_notes", "conference_phone", "conference_phone_notes",
     "contact_1_name", "contact_1_email", "contact_1_phone",
+    "contact_2_name", "contact_2_email", "contact_2_phone",
+    "contact_3_name", "contact_3_email", "contact_3_phone",
+    "venmo", "square", "paypal",
     "updated", "url",
 )  # fmt: skip
+# Lists in a cell: types separated by spaces, regions from general to specific by " > ".
+LIST_SEPARATORS = {"regions": " > "}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -52,7 +58,7 @@ def csv_lines(rows: Iterable[dict[str, Any]], columns: tuple[str, ...]) -> Itera
         for column in columns:
             value = row.get(column)
             if isinstance(value, list):
-                value = " ".join(str(v) for v in value)
+                value = LIST_SEPARATORS.get(column, " ").join(str(v) for v in value)
             values.append(safe_cell(value))
         writer.writerow(values)
         yield buffer.getvalue()

@@ -7,6 +7,8 @@ rounded to about a kilometre.
 
 from __future__ import annotations
 
+from community_hub.auth.models import utcnow
+from community_hub.geo.countries import country_code
 from community_hub.geo.privacy import shown
 from community_hub.interop.hsds import (
     Record,
@@ -20,6 +22,7 @@ from community_hub.interop.hsds import (
     utc_offset,
 )
 from community_hub.meetings.models import Attendance, Meeting, Venue
+from community_hub.meetings.one_offs import closed_on
 from community_hub.meetings.types import type_name
 from community_hub.people.models import PeerSupporter
 from community_hub.people.vocab import LANGUAGES as PEER_LANGUAGES
@@ -47,9 +50,9 @@ def _venue_location(meeting: Meeting, venue: Venue) -> Record:
         "location_id": location_id,
         "address_1": venue.address,
         "city": venue.city,
-        "state_province": venue.region or venue.city,
+        "state_province": venue.state or venue.region or venue.city,
         "postal_code": venue.postcode,
-        "country": venue.country,
+        "country": country_code(venue.country),
         "address_type": "physical",
     }
     latitude, longitude = shown(venue.latitude, venue.longitude, venue.approximate)
@@ -57,7 +60,7 @@ def _venue_location(meeting: Meeting, venue: Venue) -> Record:
         {
             "id": location_id,
             "location_type": "physical",
-            "name": venue.name,
+            "name": venue.label,
             "description": venue.location_notes,
             "latitude": latitude,
             "longitude": longitude,
@@ -101,20 +104,55 @@ def _meeting_locations(meeting: Meeting, record_id: str) -> list[Record]:
     ]
 
 
+MONTHLY_WORDS = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
+
+
+def meeting_schedule(meeting: Meeting, record_id: str) -> Record:
+    """The meeting's HSDS schedule: WEEKLY on its day, or MONTHLY on the nth (BYDAY=1SA).
+
+    A meeting that runs past midnight closes at its (earlier) end time on the next day, and
+    says so; the next one-off closure, if any, bounds the schedule's validity in words.
+    """
+    day = DAY_CODES[meeting.day]
+    every = f"Every {meeting.day_name}"
+    freq, byday = "WEEKLY", day
+    if meeting.monthly_week is not None:
+        freq, byday = "MONTHLY", f"{meeting.monthly_week}{day}"
+        every = f"The {MONTHLY_WORDS[meeting.monthly_week]} {meeting.day_name} of the month"
+    end = meeting.end_time.strftime("%H:%M") if meeting.end_time else ""
+    description = f"{every} at {meeting.start_time:%H:%M}"
+    if meeting.crosses_midnight:
+        description += f", until {end} the next day"
+    return {
+        "id": stable_id("meeting-schedule", meeting.slug),
+        "service_id": record_id,
+        "freq": freq,
+        "wkst": "MO",
+        "byday": byday,
+        "opens_at": meeting.start_time.strftime("%H:%M"),
+        "closes_at": end,
+        "timezone": utc_offset(meeting.timezone),
+        "description": description,
+        "notes": f"Local times in {meeting.timezone}.",
+        "attending_type": meeting.attendance,
+    }
+
+
 def meeting_record(meeting: Meeting, full: bool = True) -> Record:
     record_id = meeting_id(meeting)
     types = ", ".join(type_name(code) for code in meeting.type_list)
+    often = "monthly" if meeting.is_monthly else "weekly"
     description = " ".join(
         part
         for part in (
-            f"A weekly {meeting.fellowship.name} meeting ({types})."
+            f"A {often} {meeting.fellowship.name} meeting ({types})."
             if types
-            else f"A weekly {meeting.fellowship.name} meeting.",
+            else f"A {often} {meeting.fellowship.name} meeting.",
             meeting.notes,
         )
         if part
     )
-    closed = meeting.attendance == Attendance.INACTIVE.value
+    closed = meeting.attendance == Attendance.INACTIVE.value or closed_on(meeting, utcnow().date())
     record = _clean(
         {
             "id": record_id,
@@ -132,21 +170,6 @@ def meeting_record(meeting: Meeting, full: bool = True) -> Record:
     )
     if not full:
         return record
-    day = DAY_CODES[meeting.day]
-    end = meeting.end_time.strftime("%H:%M") if meeting.end_time else ""
-    schedule = {
-        "id": stable_id("meeting-schedule", meeting.slug),
-        "service_id": record_id,
-        "freq": "WEEKLY",
-        "wkst": "MO",
-        "byday": day,
-        "opens_at": meeting.start_time.strftime("%H:%M"),
-        "closes_at": end,
-        "timezone": utc_offset(meeting.timezone),
-        "description": f"Every {meeting.day_name} at {meeting.start_time:%H:%M}",
-        "notes": f"Local times in {meeting.timezone}.",
-        "attending_type": meeting.attendance,
-    }
     phones = []
     if meeting.conference_phone:
         phones.append(
@@ -165,7 +188,7 @@ def meeting_record(meeting: Meeting, full: bool = True) -> Record:
         for code in meeting.type_list
     ]
     extra = {
-        "schedules": [_clean(schedule)],
+        "schedules": [_clean(meeting_schedule(meeting, record_id))],
         "phones": phones,
         "service_at_locations": _meeting_locations(meeting, record_id),
         "attributes": attributes,

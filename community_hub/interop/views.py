@@ -7,11 +7,13 @@ from typing import Any
 from flask import Blueprint, Response, render_template, stream_with_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
-from wtforms import BooleanField, SelectField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length
 
 from community_hub.auth.decorators import roles_required
 from community_hub.auth.models import Organisation
@@ -20,6 +22,7 @@ from community_hub.interop.csv_format import MEETING_COLUMNS, csv_lines
 from community_hub.interop.feed_import import FeedError, ImportReport, import_feed, read_upload
 from community_hub.interop.meeting_guide import iter_feed_rows, stream_feed
 from community_hub.meetings.models import Fellowship, Meeting
+from community_hub.meetings.schedule import is_valid_timezone
 from community_hub.urls import site_url
 from community_hub.web import public
 
@@ -63,6 +66,12 @@ class ImportForm(FlaskForm):
     )
     organisation_id = SelectField(_l("Organisation that keeps these meetings"), coerce=int)
     fellowship_id = SelectField(_l("Fellowship"), coerce=int)
+    timezone = StringField(
+        _l("Time zone for rows without one (optional)"),
+        validators=[Length(max=64)],
+        description=_l("Leave empty to use the organisation's."),
+    )
+    strict = BooleanField(_l("Strict: save nothing if any row is rejected"))
     apply = BooleanField(_l("Apply the changes (leave unticked to see what would change)"))
 
 
@@ -91,10 +100,19 @@ def import_page() -> Any:
         except FeedError as error:
             form.feed.errors = [str(error)]
         else:
-            report = import_feed(rows, organisation, fellowship, apply=bool(form.apply.data))
+            zone = (form.timezone.data or "").strip()
+            if zone and not is_valid_timezone(zone):
+                form.timezone.errors = [
+                    _("Enter a time zone like America/Chicago, or leave it empty.")
+                ]
+                return render_template("interop/import.html", form=form, report=None), 400
+            report = import_feed(
+                rows, organisation, fellowship, apply=bool(form.apply.data),
+                strict=bool(form.strict.data), timezone=zone, user=current_user,
+            )  # fmt: skip
             if report.applied:
                 db.session.commit()
             else:
                 db.session.rollback()
-    status = 400 if form.errors or (report and report.errors) else 200
+    status = 400 if form.errors or (report and report.errors and not report.applied) else 200
     return render_template("interop/import.html", form=form, report=report), status

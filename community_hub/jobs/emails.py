@@ -214,6 +214,22 @@ def change_suggestion(*, name: str, listing: str, link: str) -> Email:
     )  # fmt: skip
 
 
+def feed_sync_failed(*, name: str, source: str, error: str, link: str) -> Email:
+    """A subscribed feed could not be fetched or read: its meetings were left as they were."""
+    return Email(
+        subject=_("Feed subscription failed: %(source)s", source=source),
+        paragraphs=(
+            _hello(name),
+            _("We could not update the meetings from %(source)s: %(error)s", source=source,
+              error=error),
+            _("Nothing was changed: its meetings stay as they were until a fetch succeeds. "
+              "We try again at the next run and tell you only when it starts failing."),
+        ),
+        action_url=link,
+        action_label=_("See your feed subscriptions"),
+    )  # fmt: skip
+
+
 def volunteering_application(*, name: str, opportunity: str, link: str) -> Email:
     """Someone applied to volunteer through the public volunteering page."""
     return Email(

@@ -155,6 +155,7 @@ DIGESTIBLE: set[Builder] = {
     emails.check_expiring_coordinator,
     emails.supervision_overdue,
     emails.referral_offer,
+    emails.feed_sync_failed,
 }
 
 

@@ -103,7 +103,7 @@ def meeting_json(
         "latitude": latitude,
         "longitude": longitude,
         "approximate": not physical,
-        "location": m["venue_name"] if physical else None,
+        "location": (m["venue_name"] or None) if physical else None,
         "formatted_address": address if physical else None,
         "region": m["region"],
         "conference_url": m["conference_url"] or None,

@@ -17,7 +17,9 @@ from community_hub.auth.models import Organisation, Role
 from community_hub.auth.services import can_manage_organisation
 from community_hub.extensions import db
 from community_hub.freshness import is_stale
+from community_hub.listings.suggestions import edit_url_for
 from community_hub.meetings import services
+from community_hub.meetings.conference import host_of, recognised
 from community_hub.meetings.forms import MeetingForm, ResolveForm
 from community_hub.meetings.models import ChangeSuggestion, Fellowship, Meeting, Venue
 from community_hub.meetings.services import MeetingData, ValidationFailed
@@ -45,16 +47,19 @@ def _organisation() -> Organisation:
     return working_organisation()
 
 
-def _fill_choices(form: MeetingForm, organisation_id: int | None) -> None:
+def _fill_choices(
+    form: MeetingForm, organisation_id: int | None, current: int | None = None
+) -> None:
     fellowships = db.session.scalars(select(Fellowship).order_by(Fellowship.name)).all()
     form.fellowship_id.choices = [SelectChoice(f.id, f.shown_name) for f in fellowships]
     venues = db.session.scalars(
         select(Venue)
         .where(or_(Venue.organisation_id == organisation_id, Venue.organisation_id.is_(None)))
+        .where(or_(Venue.archived_at.is_(None), Venue.id == (current or 0)))
         .order_by(Venue.city, Venue.name)
     ).all()
     form.venue_id.choices = [SelectChoice(0, _("No venue: online only"))] + [
-        SelectChoice(v.id, f"{v.name}, {v.city}") for v in venues
+        SelectChoice(v.id, v.display_name) for v in venues
     ]
     codes = sorted({c for f in fellowships for c in f.allowed_types} & set(vocabulary()))
     form.types.choices = [SelectChoice(c, f"{type_name(c)} ({c})") for c in codes]
@@ -66,6 +71,7 @@ def _data(form: MeetingForm) -> MeetingData:
         name_cy=form.name_cy.data or "",
         fellowship_id=form.fellowship_id.data,
         day=form.day.data,
+        monthly_week=int(form.monthly_week.data) if form.monthly_week.data else None,
         start_time=form.start_time.data,
         end_time=form.end_time.data,
         timezone=form.timezone.data or "",
@@ -81,8 +87,33 @@ def _data(form: MeetingForm) -> MeetingData:
         contact_name=form.contact_name.data or "",
         contact_email=form.contact_email.data or "",
         contact_phone=form.contact_phone.data or "",
+        contact_2_name=form.contact_2_name.data or "",
+        contact_2_email=form.contact_2_email.data or "",
+        contact_2_phone=form.contact_2_phone.data or "",
+        contact_3_name=form.contact_3_name.data or "",
+        contact_3_email=form.contact_3_email.data or "",
+        contact_3_phone=form.contact_3_phone.data or "",
         contact_public=bool(form.contact_public.data),
+        group_notes=form.group_notes.data or "",
+        venmo=form.venmo.data or "",
+        square=form.square.data or "",
+        paypal=form.paypal.data or "",
     )
+
+
+def _warn_about_link(meeting: Meeting) -> None:
+    """Saved either way; but feed readers leave out links on hosts they do not know."""
+    if meeting.conference_url and not recognised(meeting.conference_url):
+        flash(
+            _(
+                "Saved, but feed readers such as the Meeting Guide app show joining links only "
+                "from services they recognise (Zoom, Google Meet, Teams, Jitsi and a few "
+                "others), and %(host)s is not one of them: they will leave this link out. "
+                "Add a dial-in number as well, or use a link from a recognised service.",
+                host=host_of(meeting.conference_url) or meeting.conference_url,
+            ),
+            "warning",
+        )
 
 
 def _other_stale_listings(today: Any, stale_after: int) -> dict[str, int]:
@@ -139,6 +170,7 @@ def new_meeting() -> Any:
         else:
             db.session.commit()
             flash(_("Meeting added: %(name)s.", name=meeting.name), "success")
+            _warn_about_link(meeting)
             return redirect(url_for("manage.dashboard"))
     return render_template("meetings/manage/edit.html", form=form, meeting=None), (
         400 if form.errors or form.form_errors else 200
@@ -151,10 +183,11 @@ def edit_meeting(meeting_id: int) -> Any:
     """Change a meeting; saving also confirms it is current."""
     meeting = _owned_meeting(meeting_id)
     form = MeetingForm(obj=meeting)
-    _fill_choices(form, meeting.organisation_id)
+    _fill_choices(form, meeting.organisation_id, meeting.venue_id)
     if not form.is_submitted():
         form.venue_id.data = meeting.venue_id or 0
         form.types.data = meeting.type_list
+        form.monthly_week.data = str(meeting.monthly_week or "")
     if form.validate_on_submit():
         try:
             services.update_meeting(meeting, _data(form), _today())
@@ -165,56 +198,11 @@ def edit_meeting(meeting_id: int) -> Any:
         else:
             db.session.commit()
             flash(_("Saved: %(name)s.", name=meeting.name), "success")
+            _warn_about_link(meeting)
             return redirect(url_for("manage.dashboard"))
     return render_template("meetings/manage/edit.html", form=form, meeting=meeting), (
         400 if form.errors or form.form_errors else 200
     )
-
-
-@bp.route("/meetings/<int:meeting_id>/confirm", methods=["POST"])
-@roles_required(*MANAGERS)
-def confirm(meeting_id: int) -> Any:
-    """One click: the listing is still right."""
-    meeting = _owned_meeting(meeting_id)
-    services.confirm_meeting(meeting, _today())
-    db.session.commit()
-    flash(_("Confirmed: %(name)s.", name=meeting.name), "success")
-    return redirect(url_for("manage.dashboard"))
-
-
-@bp.route("/meetings/<int:meeting_id>/archive", methods=["POST"])
-@roles_required(*MANAGERS)
-def archive(meeting_id: int) -> Any:
-    """Take a meeting off the public finder without losing it."""
-    meeting = _owned_meeting(meeting_id)
-    services.archive_meeting(meeting)
-    db.session.commit()
-    flash(_("Archived: %(name)s. It no longer shows in the finder.", name=meeting.name), "success")
-    return redirect(url_for("manage.dashboard"))
-
-
-@bp.route("/meetings/<int:meeting_id>/restore", methods=["POST"])
-@roles_required(*MANAGERS)
-def restore(meeting_id: int) -> Any:
-    """Put an archived meeting back on the finder."""
-    meeting = _owned_meeting(meeting_id)
-    services.restore_meeting(meeting)
-    db.session.commit()
-    flash(_("Restored: %(name)s.", name=meeting.name), "success")
-    return redirect(url_for("manage.dashboard"))
-
-
-def edit_url_for(suggestion: ChangeSuggestion) -> str:
-    """Where a coordinator corrects the listing a suggestion is about."""
-    if suggestion.meeting_id:
-        return url_for("manage.edit_meeting", meeting_id=suggestion.meeting_id)
-    if suggestion.peer_id:
-        return url_for("manage_people.edit", kind="peers", listing_id=suggestion.peer_id)
-    if suggestion.champion_id:
-        return url_for("manage_people.edit", kind="champions", listing_id=suggestion.champion_id)
-    if suggestion.service_id:
-        return url_for("manage_resources.edit", service_id=suggestion.service_id)
-    return ""
 
 
 @bp.route("/suggestions/<int:suggestion_id>", methods=["GET", "POST"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -58,7 +59,8 @@ def _edit(venue: Venue | None) -> Any:
 def venues() -> Any:
     """The organisation's venues."""
     items = venues_for(current_user.organisation_id, include_shared=False)
-    return render_template("meetings/manage/venues.html", venues=items)
+    today = datetime.now(UTC).date()
+    return render_template("meetings/manage/venues.html", venues=items, today=today)
 
 
 @bp.route("/venues/new", methods=["GET", "POST"])

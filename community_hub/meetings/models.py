@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, String, Text, event, text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community_hub.auth.models import Organisation, User, utcnow
@@ -15,6 +15,9 @@ from community_hub.extensions import Model
 from community_hub.geo.privacy import coarsen
 from community_hub.geo.spatial import lat_band
 from community_hub.meetings.types import canonical
+
+if TYPE_CHECKING:
+    from community_hub.meetings.one_offs import OneOffChange
 
 DAY_NAMES = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
 
@@ -30,9 +33,10 @@ def decode_types(stored: str) -> list[str]:
     return [c for c in stored.split(",") if c]
 
 
-def format_address(address: str, city: str, postcode: str) -> str:
+def format_address(address: str, city: str, postcode: str, state: str = "") -> str:
     """A venue's address on one line, leaving out the parts it lacks."""
-    return ", ".join(p for p in (address, city, postcode) if p)
+    region = " ".join(p for p in (state, postcode) if p)  # "MO 64113", as US addresses go
+    return ", ".join(p for p in (address, city, region) if p)
 
 
 class Attendance(enum.StrEnum):
@@ -82,16 +86,22 @@ class Venue(Model):
     name: Mapped[str] = mapped_column(String(200))
     address: Mapped[str] = mapped_column(String(300), default="")
     city: Mapped[str] = mapped_column(String(120), default="")
-    postcode: Mapped[str] = mapped_column(String(12), default="", index=True)
+    postcode: Mapped[str] = mapped_column(String(20), default="", index=True)
+    state: Mapped[str] = mapped_column(String(120), default="")  # a US state, a province...
     region: Mapped[str] = mapped_column(String(120), default="")
-    country: Mapped[str] = mapped_column(String(2), default="GB")
-    latitude: Mapped[float]
-    longitude: Mapped[float]
+    country: Mapped[str] = mapped_column(String(60), default="GB")  # as given: GB, US, USA...
+    # The whole address exactly as a feed gave it (its formatted_address), kept without loss.
+    full_address: Mapped[str] = mapped_column(String(500), default="")
+    # None when an imported address could not be placed: the venue is kept and flagged.
+    latitude: Mapped[float | None]
+    longitude: Mapped[float | None]
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
     # True when the address only places an online group roughly (Meeting Guide "approximate").
     approximate: Mapped[bool] = mapped_column(default=False)
     location_notes: Mapped[str] = mapped_column(Text, default="")
     accessibility_notes: Mapped[str] = mapped_column(Text, default="")
+    last_confirmed: Mapped[date | None] = mapped_column(default=None)
+    archived_at: Mapped[datetime | None] = mapped_column(default=None)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     organisation: Mapped[Organisation | None] = relationship()
@@ -99,7 +109,26 @@ class Venue(Model):
 
     @property
     def formatted_address(self) -> str:
-        return format_address(self.address, self.city, self.postcode)
+        """The address as the source wrote it, else built from its parts."""
+        return self.full_address or format_address(
+            self.address, self.city, self.postcode, self.state
+        )
+
+    @property
+    def located(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    @property
+    def label(self) -> str:
+        """Its name; an imported place without one goes by the start of its address."""
+        first = self.full_address.split(",")[0].strip() if self.full_address else ""
+        return self.name or first or self.address or self.city
+
+    @property
+    def display_name(self) -> str:
+        if self.city and self.city != self.label:
+            return f"{self.label}, {self.city}"
+        return self.label
 
 
 class Meeting(Model):
@@ -111,22 +140,53 @@ class Meeting(Model):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     venue_id: Mapped[int | None] = mapped_column(ForeignKey("venue.id"), index=True)
     day: Mapped[int]  # 0 = Sunday ... 6 = Saturday, local to `timezone`
+    # None: every week. 1-4: the first to fourth `day` of the month; -1: the last one.
+    monthly_week: Mapped[int | None] = mapped_column(default=None)
     start_time: Mapped[time]
+    # Before start_time: the meeting runs past midnight into the next day (23:00-00:30).
     end_time: Mapped[time | None]
     timezone: Mapped[str] = mapped_column(String(64))
     types: Mapped[str] = mapped_column(String(400), default="")  # ",O,D,X," for indexed LIKE
     notes: Mapped[str] = mapped_column(Text, default="")
     notes_cy: Mapped[str] = mapped_column(Text, default="")
     group_name: Mapped[str] = mapped_column(String(200), default="")
+    group_notes: Mapped[str] = mapped_column(Text, default="")
     conference_url: Mapped[str] = mapped_column(String(500), default="")
     conference_url_notes: Mapped[str] = mapped_column(Text, default="")
-    conference_phone: Mapped[str] = mapped_column(String(60), default="")
+    # Long enough for a one-tap number with its meeting id and passcode.
+    conference_phone: Mapped[str] = mapped_column(String(200), default="")
     conference_phone_notes: Mapped[str] = mapped_column(Text, default="")
     # Group contact: private unless the group chose to publish it (first name only).
     contact_name: Mapped[str] = mapped_column(String(60), default="")
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     contact_phone: Mapped[str] = mapped_column(String(60), default="")
-    contact_public: Mapped[bool] = mapped_column(default=False)
+    contact_2_name: Mapped[str] = mapped_column(String(60), default="")
+    contact_2_email: Mapped[str] = mapped_column(String(254), default="")
+    contact_2_phone: Mapped[str] = mapped_column(String(60), default="")
+    contact_3_name: Mapped[str] = mapped_column(String(60), default="")
+    contact_3_email: Mapped[str] = mapped_column(String(254), default="")
+    contact_3_phone: Mapped[str] = mapped_column(String(60), default="")
+    contact_public: Mapped[bool] = mapped_column(default=False)  # all three contacts
+    # 7th Tradition: where to give online (Meeting Guide venmo, square, paypal).
+    venmo: Mapped[str] = mapped_column(String(120), default="")
+    square: Mapped[str] = mapped_column(String(120), default="")
+    paypal: Mapped[str] = mapped_column(String(120), default="")
+    # Regions from general to specific (Meeting Guide `regions`), and the service district.
+    regions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    sub_region: Mapped[str] = mapped_column(String(120), default="")
+    district: Mapped[str] = mapped_column(String(120), default="")
+    # The entity_* fields a source feed gave (the body responsible for the listing there).
+    entity: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    # Where an imported meeting came from, and its slug there (unique within that source).
+    source_id: Mapped[int | None] = mapped_column(
+        ForeignKey("feed_source.id"), index=True, default=None
+    )
+    source_slug: Mapped[str] = mapped_column(String(120), default="")
+    # Fetches in a row the source's feed has left this meeting out (archived at two).
+    source_missing: Mapped[int] = mapped_column(default=0)
+    # The last date any one-off change touches (kept by meetings/one_offs.py): the search
+    # looks those changes up only for meetings whose date has not passed.
+    changes_until: Mapped[date | None] = mapped_column(default=None)
     # Derived from venue + online details + TC, kept in step by `refresh_derived`.
     attendance: Mapped[str] = mapped_column(String(12), default=Attendance.IN_PERSON.value)
     latitude: Mapped[float | None]
@@ -141,6 +201,9 @@ class Meeting(Model):
     fellowship: Mapped[Fellowship] = relationship()
     organisation: Mapped[Organisation] = relationship()
     venue: Mapped[Venue | None] = relationship(back_populates="meetings")
+    one_offs: Mapped[list[OneOffChange]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="OneOffChange.on_date"
+    )
 
     __table_args__ = (
         # The spatial index: a few latitude bands, each a longitude range (see geo/spatial.py).
@@ -155,6 +218,7 @@ class Meeting(Model):
             "ix_meeting_geo_day",
             *("lat_band", "day", "longitude", "fellowship_id", "latitude"),
             *("attendance", "start_time", "end_time", "timezone", "id", "archived_at"),
+            *("monthly_week", "changes_until"),
             postgresql_where=text("archived_at IS NULL"),
             sqlite_where=text("archived_at IS NULL"),
         ),
@@ -175,6 +239,24 @@ class Meeting(Model):
     @type_list.setter
     def type_list(self, codes: list[str]) -> None:
         self.types = encode_types(codes)
+
+    @property
+    def is_monthly(self) -> bool:
+        return self.monthly_week is not None
+
+    @property
+    def crosses_midnight(self) -> bool:
+        return self.end_time is not None and self.end_time < self.start_time
+
+    @property
+    def contacts(self) -> list[tuple[str, str, str]]:
+        """The group's contacts 1-3 that have a name: (name, email, phone)."""
+        found = [
+            (self.contact_name, self.contact_email, self.contact_phone),
+            (self.contact_2_name, self.contact_2_email, self.contact_2_phone),
+            (self.contact_3_name, self.contact_3_email, self.contact_3_phone),
+        ]
+        return [c for c in found if c[0]]
 
     @property
     def is_online(self) -> bool:
@@ -200,7 +282,9 @@ class Meeting(Model):
         self.attendance = self.derive_attendance().value
         if self.venue is not None:
             self.latitude, self.longitude = self.venue.latitude, self.venue.longitude
-            self.lat_band = lat_band(self.venue.latitude)
+            self.lat_band = (
+                lat_band(self.venue.latitude) if self.venue.latitude is not None else None
+            )
             self.region = self.venue.region or self.venue.city
             if not self.timezone:
                 self.timezone = self.venue.timezone

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
+from community_hub.dates import long_date
 from community_hub.geo.spatial import KM_PER_MILE
 from community_hub.meetings.models import Attendance, Meeting
 from community_hub.meetings.schedule import Occurrence, zone
@@ -22,6 +24,15 @@ DAY_LABELS = (
     _l("Sunday"), _l("Monday"), _l("Tuesday"), _l("Wednesday"),
     _l("Thursday"), _l("Friday"), _l("Saturday"),
 )  # fmt: skip
+
+
+MONTHLY_LABELS = {
+    1: _l("First %(day)s of the month"),
+    2: _l("Second %(day)s of the month"),
+    3: _l("Third %(day)s of the month"),
+    4: _l("Fourth %(day)s of the month"),
+    -1: _l("Last %(day)s of the month"),
+}
 
 
 def attendance_label(value: str) -> str:
@@ -41,6 +52,57 @@ def distance(km: float | None) -> str:
     return _("%(miles).1f miles (%(km).1f km)", miles=miles, km=km)
 
 
+def hours(meeting: Meeting) -> str:
+    """'19:30–21:00', or '23:00–00:30 (ends the next day)'."""
+    text = f"{meeting.start_time:%H:%M}"
+    if meeting.end_time:
+        text += f"–{meeting.end_time:%H:%M}"
+        if meeting.crosses_midnight:
+            text += " " + _("(ends the next day)")
+    return text
+
+
+def schedule(meeting: Meeting) -> str:
+    """'Every Tuesday, 19:30–21:00' or 'First Saturday of the month, 10:00–11:30'."""
+    day = day_label(meeting.day)
+    if meeting.monthly_week is None:
+        how = _("Every %(day)s", day=day)
+    else:
+        how = str(MONTHLY_LABELS[meeting.monthly_week]) % {"day": day}
+    return f"{how}, {hours(meeting)}"
+
+
+def one_off(change: Any) -> str:
+    """A one-off change in a sentence, for the public and for coordinators."""
+    on = long_date(change.on_date)
+    if change.kind == "cancelled":
+        text = _("No meeting on %(date)s", date=on)
+    elif change.kind == "closed":
+        text = _(
+            "Closed from %(first)s; meets again on %(reopens)s",
+            first=on,
+            reopens=long_date(change.until_date),
+        )
+    else:
+        parts = []
+        if change.start_time is not None:
+            times = f"{change.start_time:%H:%M}"
+            if change.end_time is not None:
+                times += f"–{change.end_time:%H:%M}"
+            parts.append(_("at %(time)s", time=times))
+        if change.venue is not None:
+            parts.append(_("at %(venue)s", venue=change.venue.display_name))
+        text = _("On %(date)s only: %(what)s", date=on, what=" ".join(parts))
+    return f"{text} ({change.note})" if change.note else text
+
+
+def notices(occurrence: Occurrence) -> list[str]:
+    """The one-off changes behind a shown occurrence: dates skipped, and its own change."""
+    changes = [d.change for d in occurrence.skipped] + [occurrence.change]
+    unique = list(dict.fromkeys(c for c in changes if c is not None))
+    return [one_off(c) for c in unique]
+
+
 def clock(moment: datetime, tz_name: str) -> str:
     return moment.astimezone(zone(tz_name)).strftime("%H:%M")
 
@@ -54,11 +116,14 @@ def when(occurrence: Occurrence, meeting: Meeting, viewer_tz: str, now: datetime
         label = _("Today")
     elif (viewer_day - viewer_today).days == 1:
         label = _("Tomorrow")
-    else:
+    elif viewer_day - viewer_today < timedelta(days=6):
         label = day_label(meeting.day)
+    else:  # a monthly meeting, or one whose next dates are cancelled: say which date
+        label = f"{day_label(meeting.day)} {long_date(local.date())}"
     text = f"{label} {local:%H:%M}"
-    if meeting.end_time:
-        text += f"–{meeting.end_time:%H:%M}"
+    end = occurrence.end.astimezone(zone(meeting.timezone))
+    if meeting.end_time or occurrence.change is not None:
+        text += f"–{end:%H:%M}"
     if meeting.timezone != viewer_tz:
         text += (
             f" ({meeting.timezone}; "

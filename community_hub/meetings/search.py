@@ -19,6 +19,7 @@ from community_hub.extensions import db
 from community_hub.geo.nearby import DistanceFilter, box_clause, box_params
 from community_hub.geo.spatial import MAX_RADIUS_KM, distance_km
 from community_hub.meetings.models import Attendance, Fellowship, Meeting
+from community_hub.meetings.occurrences import Rule, next_held
 from community_hub.meetings.schedule import TIME_OF_DAY, Occurrence, next_occurrence
 from community_hub.sqlparams import one_of
 
@@ -77,6 +78,8 @@ _CANDIDATE_COLUMNS = (
     Meeting.start_time,
     Meeting.end_time,
     Meeting.timezone,
+    Meeting.monthly_week,
+    Meeting.changes_until,
 )
 
 
@@ -152,25 +155,51 @@ def _rank(query: MeetingQuery, rows: Iterable[Any], radius_km: float | None) -> 
     # Many meetings share a weekly slot: work out each slot's next occurrence once per search.
     occurrences: dict[tuple, Occurrence] = {}
     distances = DistanceFilter(query.lat, query.lng, radius_km) if query.located else None  # type: ignore[arg-type]
+    # A meeting with one-off changes still to come is timed with them (a query for those few
+    # only); every other meeting from its regular rule alone.
+    changes_from = query.now.date() - timedelta(days=2)
+    changed: list[tuple[float | None, int, Rule]] = []
     # Rows unpack in _CANDIDATE_COLUMNS order: far cheaper than a Row's named attributes, and
     # a dense town can have hundreds of candidates.
-    for meeting_id, latitude, longitude, day, start, end, zone_name in rows:
+    for meeting_id, latitude, longitude, day, start, end, zone_name, monthly, until in rows:
         dist = None
         if distances is not None and latitude is not None:
             dist = distances.km(latitude, longitude)
             if dist is None:
                 continue
-        slot = (day, start, end, zone_name)
+        if until is not None and until >= changes_from:
+            changed.append((dist, meeting_id, Rule(day, start, end, zone_name, monthly)))
+            continue
+        slot = (day, start, end, zone_name, monthly)
         occurrence = occurrences.get(slot)
         if occurrence is None:
-            occurrence = occurrences[slot] = next_occurrence(*slot, query.now)
+            occurrence = occurrences[slot] = next_occurrence(
+                day, start, end, zone_name, query.now, monthly
+            )
         if window_end is not None and occurrence.start > window_end:
             continue
         ranked.append((dist, occurrence, meeting_id))
+    if changed:
+        ranked += _with_changes(changed, query.now, window_end)
     if query.sort == "time" or not query.located:
         ranked.sort(key=_by_start)
     else:
         ranked.sort(key=lambda r: (r[0] if r[0] is not None else float("inf"), r[1].start, r[2]))
+    return ranked
+
+
+def _with_changes(
+    changed: list[tuple[float | None, int, Rule]], now: datetime, window_end: datetime | None
+) -> list[tuple]:
+    """Rank entries for meetings with one-off changes, timed with those changes."""
+    from community_hub.meetings.one_offs import changes_for
+
+    changes = changes_for([meeting_id for _dist, meeting_id, _rule in changed])
+    ranked = []
+    for dist, meeting_id, rule in changed:
+        occurrence = next_held(rule, changes.get(meeting_id, []), now)
+        if window_end is None or occurrence.start <= window_end:
+            ranked.append((dist, occurrence, meeting_id))
     return ranked
 
 

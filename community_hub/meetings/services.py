@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time
+from typing import Any
 
 from sqlalchemy import select
 
@@ -12,11 +13,13 @@ from community_hub import slugs
 from community_hub.auth.models import Organisation, User, utcnow
 from community_hub.extensions import db
 from community_hub.meetings.models import Fellowship, Meeting, Venue
-from community_hub.meetings.schedule import is_valid_timezone
+from community_hub.meetings.schedule import MONTHLY_WEEKS, is_valid_timezone
 from community_hub.meetings.types import canonical, is_known, type_name
 
 URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 PHONE_RE = re.compile(r"^\+?[0-9 ()\-,#*]{5,40}$")
+# A dial-in number may carry its meeting id and passcode as one-tap pauses: longer.
+DIAL_IN_RE = re.compile(r"^\+?[0-9 ()\-.,#*]{5,200}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -35,6 +38,7 @@ class MeetingData:
     day: int | None
     start_time: time | None
     end_time: time | None = None
+    monthly_week: int | None = None
     timezone: str = ""
     venue_id: int | None = None
     types: list[str] = field(default_factory=list)
@@ -49,7 +53,32 @@ class MeetingData:
     contact_name: str = ""
     contact_email: str = ""
     contact_phone: str = ""
+    contact_2_name: str = ""
+    contact_2_email: str = ""
+    contact_2_phone: str = ""
+    contact_3_name: str = ""
+    contact_3_email: str = ""
+    contact_3_phone: str = ""
     contact_public: bool = False
+    group_notes: str = ""
+    venmo: str = ""
+    square: str = ""
+    paypal: str = ""
+
+
+def data_of(meeting: Meeting) -> MeetingData:
+    """A meeting's details as the form would send them (to check them again)."""
+    names = [f.name for f in fields(MeetingData)]
+    values: dict[str, Any] = {name: getattr(meeting, name, None) for name in names}
+    values["types"] = meeting.type_list
+    values["venue_id"] = meeting.venue_id
+    filled: dict[str, Any] = {
+        k: ("" if v is None and k not in _OPTIONAL else v) for k, v in values.items()
+    }
+    return MeetingData(**filled)
+
+
+_OPTIONAL = {"fellowship_id", "day", "start_time", "end_time", "venue_id", "monthly_week"}
 
 
 def slugify(text: str) -> str:
@@ -57,7 +86,8 @@ def slugify(text: str) -> str:
 
 
 def unique_slug(*parts: str) -> str:
-    return slugs.unique_slug(Meeting.slug, *parts, fallback="meeting")
+    # The Meeting Guide spec keeps slugs to 64 characters: room for a "-99" after 60.
+    return slugs.unique_slug(Meeting.slug, *parts, fallback="meeting", limit=60)
 
 
 def validate_meeting(
@@ -76,8 +106,11 @@ def validate_meeting(
         errors["day"] = "Choose the day of the week the meeting is held."
     if data.start_time is None:
         errors["start_time"] = "Enter the start time, for example 19:30."
-    elif data.end_time is not None and data.end_time <= data.start_time:
-        errors["end_time"] = "The end time must be after the start time."
+    elif data.end_time is not None and data.end_time == data.start_time:
+        # An earlier end time means the meeting runs past midnight; the same time means nothing.
+        errors["end_time"] = "The end time cannot be the same as the start time."
+    if data.monthly_week is not None and data.monthly_week not in MONTHLY_WEEKS:
+        errors["monthly_week"] = "Choose every week, or which week of the month."
 
     venue = None
     if data.venue_id:
@@ -96,16 +129,20 @@ def validate_meeting(
 
     if data.conference_url and not URL_RE.match(data.conference_url):
         errors["conference_url"] = "The joining link must be a web address starting https://"
-    if data.conference_phone and not PHONE_RE.match(data.conference_phone):
-        errors["conference_phone"] = "The dial-in number may only hold digits, spaces and + ( ) - #"
+    if data.conference_phone and not DIAL_IN_RE.match(data.conference_phone):
+        errors["conference_phone"] = (
+            "The dial-in number may only hold digits, spaces and + ( ) - # * , "
+            "(200 characters at most)"
+        )
     online = bool(data.conference_url or data.conference_phone)
     if venue is None and not online and "TC" not in data.types and "venue_id" not in errors:
         errors["conference_url"] = (
             "A meeting without a venue is online: add a joining link or a dial-in number, "
             "or choose a venue."
         )
-    if data.contact_email and not EMAIL_RE.match(data.contact_email):
-        errors["contact_email"] = "Enter the contact email like name@example.org."
+    for name in ("contact_email", "contact_2_email", "contact_3_email"):
+        if getattr(data, name) and not EMAIL_RE.match(getattr(data, name)):
+            errors[name] = "Enter the contact email like name@example.org."
 
     if fellowship is not None:
         codes = [canonical(c) for c in data.types if c.strip()]
@@ -133,6 +170,7 @@ def _apply(
     meeting.fellowship = fellowship
     meeting.venue = venue
     meeting.day = data.day  # type: ignore[assignment]
+    meeting.monthly_week = data.monthly_week
     meeting.start_time = data.start_time  # type: ignore[assignment]
     meeting.end_time = data.end_time
     meeting.timezone = data.timezone
@@ -148,6 +186,16 @@ def _apply(
         "contact_name",
         "contact_email",
         "contact_phone",
+        "contact_2_name",
+        "contact_2_email",
+        "contact_2_phone",
+        "contact_3_name",
+        "contact_3_email",
+        "contact_3_phone",
+        "group_notes",
+        "venmo",
+        "square",
+        "paypal",
     ):
         setattr(meeting, name, getattr(data, name).strip())
     meeting.contact_public = data.contact_public
@@ -177,21 +225,6 @@ def update_meeting(meeting: Meeting, data: MeetingData, today: date) -> Meeting:
     meeting.last_confirmed = today
     db.session.flush()
     return meeting
-
-
-def confirm_meeting(meeting: Meeting, today: date) -> None:
-    """Record that a coordinator checked the listing is still right."""
-    meeting.last_confirmed = today
-
-
-def archive_meeting(meeting: Meeting) -> None:
-    meeting.archived_at = utcnow()
-    meeting.updated_at = utcnow()
-
-
-def restore_meeting(meeting: Meeting) -> None:
-    meeting.archived_at = None
-    meeting.updated_at = utcnow()
 
 
 def meetings_for(user: User, include_archived: bool = False) -> list[Meeting]:

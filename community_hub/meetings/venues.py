@@ -65,6 +65,12 @@ def save_venue(venue: Venue | None, data: VenueData, organisation: Organisation)
     if venue is None:
         venue = Venue(organisation=organisation, latitude=located[0], longitude=located[1])
         db.session.add(venue)
+    if (venue.address, venue.city, venue.postcode) != (
+        data.address.strip(),
+        data.city.strip(),
+        normalise_postcode(data.postcode),
+    ):
+        venue.full_address = ""  # an imported address as given no longer says where it is
     venue.name = data.name.strip()
     venue.address = data.address.strip()
     venue.city = data.city.strip()
@@ -74,6 +80,7 @@ def save_venue(venue: Venue | None, data: VenueData, organisation: Organisation)
     venue.timezone = data.timezone.strip()
     venue.location_notes = data.location_notes.strip()
     venue.accessibility_notes = data.accessibility_notes.strip()
+    venue.last_confirmed = utcnow().date()  # saving the form confirms it, as for meetings
     for meeting in venue.meetings:
         meeting.refresh_derived()
         meeting.updated_at = utcnow()

@@ -23,8 +23,9 @@ from community_hub.geo.geocode import geocode
 from community_hub.meetings import present
 from community_hub.meetings.ics import calendar_for
 from community_hub.meetings.models import Fellowship, Meeting
+from community_hub.meetings.occurrences import next_held, rule_of
+from community_hub.meetings.one_offs import upcoming_changes
 from community_hub.meetings.params import RADIUS_CHOICES, parse_search
-from community_hub.meetings.schedule import next_occurrence
 from community_hub.meetings.search import MAX_LIMIT, MeetingQuery, search_meetings
 from community_hub.meetings.services import get_by_slug
 from community_hub.meetings.types import COMMON_FILTERS, type_name
@@ -169,11 +170,12 @@ def meeting(slug: str) -> Any:
     item = _public_meeting(slug)
     now = datetime.now(UTC)
     viewer_tz = current_app.config["DEFAULT_TIMEZONE"]
-    occurrence = next_occurrence(item.day, item.start_time, item.end_time, item.timezone, now)
+    occurrence = next_held(rule_of(item), item.one_offs, now)
     return render_template(
         "meetings/meeting.html",
         meeting=item,
         occurrence=occurrence,
+        changes=upcoming_changes(item, now.date()),
         now=now,
         viewer_tz=viewer_tz,
         today=now.date(),
@@ -226,6 +228,6 @@ def search_ics() -> Any:
 def suggest(slug: str) -> Any:
     """Anyone can tell the coordinator that a listing is wrong."""
     item = _public_meeting(slug)
-    from community_hub.directory.suggest import handle_suggestion
+    from community_hub.listings.suggestions import handle_suggestion
 
     return handle_suggestion(item, item.name, url_for("meetings.meeting", slug=item.slug))

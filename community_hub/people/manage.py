@@ -213,29 +213,22 @@ def consent(kind: str, listing_id: int) -> Any:
 ACTIONS = {
     "hide": (services.hide, _l("Hidden from public pages: %(name)s.")),
     "show": (services.show, _l("Shown again: %(name)s.")),
-    "archive": (services.archive, _l("Archived: %(name)s.")),
-    "restore": (services.restore, _l("Restored from the archive: %(name)s.")),
     "withdraw": (services.withdraw_consent, _l("Consent withdrawn and listing hidden: %(name)s.")),
 }
 
 
 @bp.route(
-    "/<any(peers, champions):kind>/<int:listing_id>/"
-    "<any(hide, show, archive, restore, withdraw, confirm):action>",
+    "/<any(peers, champions):kind>/<int:listing_id>/<any(hide, show, withdraw):action>",
     methods=["POST"],
 )
 @roles_required(*MANAGERS)
 def act(kind: str, listing_id: int, action: str) -> Any:
-    """One click: hide, show, confirm, archive, restore or withdraw consent."""
+    """One click: hide, show or withdraw consent (the lifecycle buttons are listings.act)."""
     listing: Listing = _owned(kind, listing_id)
     try:
-        if action == "confirm":
-            services.confirm(listing, _today())
-            message = _("Confirmed as still correct: %(name)s.", name=listing.display_name)
-        else:
-            change, text = ACTIONS[action]
-            change(listing)
-            message = str(text) % {"name": listing.display_name}
+        change, text = ACTIONS[action]
+        change(listing)
+        message = str(text) % {"name": listing.display_name}
     except ValidationFailed as failed:
         db.session.rollback()
         for problem in failed.errors.values():

@@ -181,21 +181,6 @@ def show(listing: Listing) -> None:
     listing.updated_at = utcnow()
 
 
-def confirm(listing: Listing, today: date) -> None:
-    """Record that a coordinator checked the listing is still right."""
-    listing.last_confirmed = today
-
-
-def archive(listing: Listing) -> None:
-    listing.archived_at = utcnow()
-    listing.updated_at = utcnow()
-
-
-def restore(listing: Listing) -> None:
-    listing.archived_at = None
-    listing.updated_at = utcnow()
-
-
 def _scoped(model: type[L], user: User, include_archived: bool) -> list[L]:
     stmt = select(model).order_by(model.display_name, model.id)
     if user.role != Role.ADMIN.value:

@@ -17,7 +17,7 @@ from community_hub.extensions import db
 from community_hub.geo.geocode import OUTWARD_CODE
 from community_hub.meetings import occurrences
 from community_hub.meetings.models import Meeting
-from community_hub.meetings.present import day_label
+from community_hub.meetings.present import schedule
 from community_hub.meetings.services import ValidationFailed
 from community_hub.referrals import audit, consent, targets
 from community_hub.referrals.models import Client, Purpose, Referral, ReferralChange
@@ -179,9 +179,9 @@ def date_problem(meeting: Meeting | None, planned: date | None, today: date) -> 
         return _("The first meeting cannot be planned in the past.")
     if meeting is not None and not occurrences.meets_on(meeting, planned):
         return _(
-            "%(name)s meets every %(day)s: choose one of its dates, such as %(date)s.",
-            name=meeting.name,
-            day=day_label(meeting.day),
+            "%(name)s is not held then (%(schedule)s): choose one of its dates, such as %(date)s.",
+            name=meeting.shown_name,
+            schedule=schedule(meeting),
             date=long_date(occurrences.next_date(meeting, planned)),
         )
     return ""

@@ -14,7 +14,8 @@ from wtforms.fields.choices import SelectChoice
 from community_hub.auth.decorators import roles_required
 from community_hub.extensions import db
 from community_hub.meetings.models import Meeting
-from community_hub.meetings.schedule import next_occurrence, zone
+from community_hub.meetings.occurrences import next_held, rule_of
+from community_hub.meetings.schedule import zone
 from community_hub.meetings.services import ValidationFailed
 from community_hub.people.models import PeerSupporter
 from community_hub.referrals import (
@@ -80,9 +81,7 @@ def _target(form: ReferralForm) -> tuple[Meeting | None, PeerSupporter | None, S
 
 def next_date(meeting: Meeting) -> date:
     now = datetime.now(UTC)
-    occurrence = next_occurrence(
-        meeting.day, meeting.start_time, meeting.end_time, meeting.timezone, now
-    )
+    occurrence = next_held(rule_of(meeting), meeting.one_offs, now)
     return occurrence.start.astimezone(zone(meeting.timezone)).date()
 
 

@@ -176,36 +176,3 @@ def new() -> Any:
 def edit(service_id: str) -> Any:
     """Change a resource; saving also confirms it is current."""
     return _edit(_owned(service_id))
-
-
-@bp.route("/<service_id>/confirm", methods=["POST"])
-@roles_required(*MANAGERS)
-def confirm(service_id: str) -> Any:
-    """One click: the listing is still right."""
-    service = _owned(service_id)
-    services.confirm_resource(service, _today())
-    db.session.commit()
-    flash(_("Confirmed: %(name)s.", name=service.name), "success")
-    return redirect(url_for("manage_resources.index"))
-
-
-@bp.route("/<service_id>/archive", methods=["POST"])
-@roles_required(*MANAGERS)
-def archive(service_id: str) -> Any:
-    """Take a resource off the public pages without losing it."""
-    service = _owned(service_id)
-    services.archive_resource(service)
-    db.session.commit()
-    flash(_("Archived: %(name)s. It no longer shows to the public.", name=service.name), "success")
-    return redirect(url_for("manage_resources.index"))
-
-
-@bp.route("/<service_id>/restore", methods=["POST"])
-@roles_required(*MANAGERS)
-def restore(service_id: str) -> Any:
-    """Put an archived resource back on the public pages."""
-    service = _owned(service_id)
-    services.restore_resource(service)
-    db.session.commit()
-    flash(_("Restored: %(name)s.", name=service.name), "success")
-    return redirect(url_for("manage_resources.index"))

@@ -42,13 +42,10 @@ __all__ = [
     "ResourceData",
     "ScheduleData",
     "ValidationFailed",
-    "archive_resource",
-    "confirm_resource",
     "create_resource",
     "public_resource",
     "public_resources",
     "resources_for",
-    "restore_resource",
     "search_resources",
     "taxonomy_terms",
     "update_resource",
@@ -151,21 +148,6 @@ def update_resource(service: Service, data: ResourceData, today: date) -> Servic
     service.last_confirmed = today
     db.session.flush()
     return service
-
-
-def confirm_resource(service: Service, today: date) -> None:
-    """Record that a coordinator checked the listing is still right."""
-    service.last_confirmed = today
-
-
-def archive_resource(service: Service) -> None:
-    """Take a resource off the public pages without losing it."""
-    service.archived_at = service.updated_at = utcnow()
-
-
-def restore_resource(service: Service) -> None:
-    service.archived_at = None
-    service.updated_at = utcnow()
 
 
 def resources_for(user: User, include_archived: bool = False) -> list[Service]:

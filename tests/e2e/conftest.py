@@ -80,9 +80,32 @@ def _seed() -> dict[str, str]:
         )  # fmt: skip
         meeting.type_list = types
         db.session.add(meeting)
+    _seed_monthly(org, aa, church, today)
     db.session.commit()
     _seed_people(today)
     return {slug: spec[0] for slug, spec in meetings.items()}
+
+
+MONTHLY = ("doncaster-first-saturday", "Doncaster First Saturday Speakers")
+
+
+def _seed_monthly(org: Organisation, aa: Fellowship, place: Venue, today: Any) -> None:
+    """A meeting on the first Saturday of the month, with its second coming date cancelled."""
+    from datetime import timedelta
+
+    from community_hub.meetings.one_offs import ChangeData, add_change
+    from community_hub.meetings.schedule import regular_dates
+
+    meeting = Meeting(
+        slug=MONTHLY[0], name=MONTHLY[1], fellowship=aa, organisation=org, venue=place, day=6,
+        monthly_week=1, start_time=time(10), end_time=time(11, 30), timezone="Europe/London",
+        last_confirmed=today,
+    )  # fmt: skip
+    meeting.type_list = ["O"]
+    db.session.add(meeting)
+    dates = regular_dates(6, 1, today + timedelta(days=1))
+    next(dates)
+    add_change(meeting, ChangeData("cancelled", next(dates), note="Hall booked"), None, today)
 
 
 WORKER = ("worker@example.org", "correct-horse-battery")

@@ -112,6 +112,22 @@ def test_add_to_calendar_downloads_an_ics_file(new_page, axe, screenshot):
     assert response.headers["content-type"].startswith("text/calendar")
 
 
+def test_a_monthly_meeting_and_its_cancelled_date_read_clearly(new_page, axe, screenshot):
+    from tests.e2e.conftest import MONTHLY
+
+    page = new_page()
+    page.goto(f"/meetings/{MONTHLY[0]}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(MONTHLY[1])
+    expect(page.get_by_text("First Saturday of the month, 10:00–11:30")).to_be_visible()
+    expect(page.get_by_text("(Hall booked)")).to_be_visible()
+    axe(page)
+    assert_fits_phone(page)
+    screenshot(page, "c-monthly-meeting-page")
+    response = page.request.get(f"/meetings/{MONTHLY[0]}.ics")
+    body = response.text()
+    assert "RRULE:FREQ=MONTHLY;BYDAY=1SA" in body and "STATUS:CANCELLED" in body
+
+
 def test_filters_stay_closed_after_a_plain_town_search(new_page, axe):
     page = new_page()
     search_for(page, "Doncaster", axe)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from html import unescape
 
 from community_hub.extensions import db
+from community_hub.listings import lifecycle
+from community_hub.listings.registry import KINDS
 from community_hub.people import services
 from community_hub.people.models import PeerSupporter
 
@@ -99,12 +101,12 @@ def test_a_hidden_peer_with_consent_can_be_shown_again(client, auth, make_peer, 
 def test_archived_listings_are_gone_until_restored(client, auth, make_peer, coordinator):
     peer = make_peer(organisation=coordinator.organisation)
     auth.login(coordinator)
-    client.post(f"/manage/people/peers/{peer.id}/archive")
+    client.post(f"/manage/listings/peers/{peer.id}/archive")
     auth.logout()
     assert client.get(f"/peers/{peer.id}").status_code == 404
 
     auth.login(coordinator)
-    client.post(f"/manage/people/peers/{peer.id}/restore")
+    client.post(f"/manage/listings/peers/{peer.id}/restore")
     auth.logout()
     assert client.get(f"/peers/{peer.id}").status_code == 200
 
@@ -115,9 +117,9 @@ def test_is_public_follows_consent_hiding_and_archiving(make_peer, make_champion
     services.hide(peer)
     assert not peer.is_public
     services.show(peer)
-    services.archive(peer)
+    lifecycle.archive(KINDS["peers"], peer)
     assert not peer.is_public
-    services.restore(peer)
+    lifecycle.restore(peer)
     assert peer.is_public
     private = make_champion(visibility="private")
     assert private.is_listed and not private.is_public

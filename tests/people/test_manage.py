@@ -163,7 +163,7 @@ def test_confirm_is_one_click(client, auth, coordinator, make_peer):
     auth.login(coordinator)
     assert "Not confirmed in 90 days (1)" in page(client.get("/manage/people/"))
 
-    client.post(f"/manage/people/peers/{peer.id}/confirm")
+    client.post(f"/manage/listings/peers/{peer.id}/confirm")
 
     db.session.refresh(peer)
     assert peer.last_confirmed is not None
@@ -179,9 +179,9 @@ def test_confirm_is_one_click(client, auth, coordinator, make_peer):
         ("post", "/manage/people/{kind}/{id}/consent"),
         ("post", "/manage/people/{kind}/{id}/hide"),
         ("post", "/manage/people/{kind}/{id}/show"),
-        ("post", "/manage/people/{kind}/{id}/confirm"),
-        ("post", "/manage/people/{kind}/{id}/archive"),
-        ("post", "/manage/people/{kind}/{id}/restore"),
+        ("post", "/manage/listings/{kind}/{id}/confirm"),
+        ("post", "/manage/listings/{kind}/{id}/archive"),
+        ("post", "/manage/listings/{kind}/{id}/restore"),
         ("post", "/manage/people/{kind}/{id}/withdraw"),
     ],
 )

@@ -98,7 +98,7 @@ def test_the_plan_date_must_be_the_meetings_day(client, auth, offered, worker):
     refused = client.post(
         f"/referrals/{offered.id}/plan", data={"plan-planned_first_meeting": wrong.isoformat()}
     )
-    assert refused.status_code == 400 and "meets every Monday" in page(refused)
+    assert refused.status_code == 400 and "is not held then (Every Monday" in page(refused)
 
 
 def test_moving_the_date_moves_the_follow_ups(worker, offered):

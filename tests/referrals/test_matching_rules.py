@@ -196,7 +196,7 @@ def test_the_planned_date_must_fall_on_the_meetings_day(worker, meeting):
                                  planned_first_meeting=wrong), worker, today(),
         )  # fmt: skip
     message = failed.value.errors["planned_first_meeting"]
-    assert "Hope Group meets every Monday" in message
+    assert "Hope Group is not held then (Every Monday" in message
     assert f"{(monday + timedelta(days=7)).day} " in message  # the next Monday after it
     ok = services.make_referral(
         client, ReferralData(link_method="signpost", meeting_id=meeting.id,
@@ -221,3 +221,32 @@ def test_consent_needed_before_an_accompanied_referral(worker, meeting):
     assert "consent_share_with_peer" in failed.value.errors
     consent.give(client, Purpose.SHARE_WITH_PEER.value, today(), "written form", worker, today())
     assert services.make_referral(client, data, worker, today()).status == "requested"
+
+
+def test_a_monthly_meeting_is_planned_only_on_its_week(make_meeting):
+    from community_hub.meetings.occurrences import meets_on, next_date
+
+    first_saturday = make_meeting(day=6)
+    first_saturday.monthly_week = 1
+    db.session.commit()
+    assert meets_on(first_saturday, date(2026, 12, 5))  # the first Saturday of December
+    assert not meets_on(first_saturday, date(2026, 12, 12))  # the second
+    assert next_date(first_saturday, date(2026, 12, 6)) == date(2027, 1, 2)
+
+
+def test_a_cancelled_date_is_not_a_date_the_meeting_is_held(make_meeting, worker):
+    from community_hub.meetings.occurrences import meets_on, next_date
+    from community_hub.meetings.one_offs import OneOffChange
+
+    monday = make_meeting(day=1)
+    db.session.add(OneOffChange(meeting=monday, kind="cancelled", on_date=date(2026, 12, 28)))
+    db.session.commit()
+    assert not meets_on(monday, date(2026, 12, 28))
+    assert next_date(monday, date(2026, 12, 22)) == date(2027, 1, 4)
+    client = services.add_client(ClientData(reference="DV-9"), worker)
+    with pytest.raises(ValidationFailed) as failed:
+        services.make_referral(
+            client, ReferralData(link_method="signpost", meeting_id=monday.id,
+                                 planned_first_meeting=date(2026, 12, 28)), worker, TODAY,
+        )  # fmt: skip
+    assert "4 January 2027" in failed.value.errors["planned_first_meeting"]

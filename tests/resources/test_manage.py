@@ -115,16 +115,16 @@ def test_still_correct_archive_and_restore(client, auth, coordinator, make_resou
 
     listing = page(client.get("/manage/resources/"))
     assert "Not confirmed in 90 days (1)" in listing
-    assert client.post(f"/manage/resources/{service.id}/confirm").status_code == 302
+    assert client.post(f"/manage/listings/resources/{service.id}/confirm").status_code == 302
     db.session.refresh(service)
     assert service.last_confirmed == today()
 
-    client.post(f"/manage/resources/{service.id}/archive")
+    client.post(f"/manage/listings/resources/{service.id}/archive")
     db.session.refresh(service)
     assert service.archived_at is not None
     assert client.get(f"/resources/{service.id}").status_code == 404
 
-    client.post(f"/manage/resources/{service.id}/restore")
+    client.post(f"/manage/listings/resources/{service.id}/restore")
     db.session.refresh(service)
     assert service.archived_at is None
 
@@ -140,7 +140,10 @@ def test_another_organisations_resource_is_not_found(
     theirs = make_resource(name="Their Café", last_confirmed=date(2026, 1, 1))
     auth.login(coordinator)
 
-    response = getattr(client, method)(f"/manage/resources/{theirs.id}/{action}", data={})
+    url = f"/manage/resources/{theirs.id}/{action}"
+    if action != "edit":
+        url = f"/manage/listings/resources/{theirs.id}/{action}"
+    response = getattr(client, method)(url, data={})
 
     assert response.status_code == 404
     db.session.refresh(theirs)
@@ -153,7 +156,7 @@ def test_admins_manage_every_organisations_resources(client, auth, make_user, ma
     auth.login(make_user("admin"))
 
     assert "Anyone's Café" in page(client.get("/manage/resources/"))
-    assert client.post(f"/manage/resources/{service.id}/confirm").status_code == 302
+    assert client.post(f"/manage/listings/resources/{service.id}/confirm").status_code == 302
 
 
 def test_other_roles_and_visitors_cannot_manage(client, auth, make_user, terms):

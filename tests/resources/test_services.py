@@ -8,6 +8,8 @@ import pytest
 
 from community_hub.extensions import db
 from community_hub.freshness import is_stale
+from community_hub.listings import lifecycle
+from community_hub.listings.registry import KINDS
 from community_hub.resources import services
 from community_hub.resources.models import (
     Location,
@@ -175,13 +177,13 @@ def test_updating_keeps_ids_and_confirms(make_resource):
 def test_confirm_archive_and_restore(make_resource):
     service = make_resource(last_confirmed=date(2026, 1, 1))
 
-    services.confirm_resource(service, TODAY)
-    services.archive_resource(service)
+    lifecycle.confirm(service, TODAY)
+    lifecycle.archive(KINDS["resources"], service)
     assert service.last_confirmed == TODAY
     assert service.archived_at is not None and not service.is_public
     assert services.public_resource(service.id) is None
 
-    services.restore_resource(service)
+    lifecycle.restore(service)
     assert service.archived_at is None
     assert services.public_resource(service.id) is service
 

@@ -9,6 +9,7 @@ record is organisation-scoped, and 403 where their role may not use the page at 
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -19,7 +20,11 @@ from community_hub.accounts.invitations import invite
 from community_hub.auth.models import Organisation
 from community_hub.auth.services import create_user, find_user
 from community_hub.extensions import db
+from community_hub.interop.models import FeedSource
+from community_hub.listings import history
+from community_hub.listings.models import ListingChange
 from community_hub.meetings.models import ChangeSuggestion, Meeting, Venue
+from community_hub.meetings.one_offs import ChangeData, add_change
 from community_hub.people.models import ContactRequest, PeerSupporter, RecoveryChampion
 from community_hub.referrals.models import Referral
 from community_hub.resources.models import Service
@@ -122,14 +127,15 @@ TABLE: dict[str, dict[str, int] | None] = {
     "manage.new_meeting": MANAGE_NEW, "manage.new_venue": MANAGE_NEW,
     "manage.edit_meeting": MANAGE_A, "manage.edit_venue": MANAGE_A,
     "manage.review_suggestion": MANAGE_A,
-    "manage.archive": None, "manage.confirm": None, "manage.restore": None,
+    "manage.meeting_changes": MANAGE_A, "manage.remove_meeting_change": None,
+    "listings.act": None, "listings.listing_history": MANAGE_A, "listings.revert": None,
+    "feeds.subscriptions": MANAGE_NEW, "feeds.switch_subscription": None,
     "manage_people.dashboard": MANAGE_LIST, "manage_people.requests": MANAGE_LIST,
     "manage_people.new_champion": MANAGE_NEW, "manage_people.new_peer": MANAGE_NEW,
     "manage_people.edit": MANAGE_A, "manage_people.consent": MANAGE_A,
     "manage_people.contact_request": MANAGE_A, "manage_people.act": None,
     "manage_resources.index": MANAGE_LIST, "manage_resources.new": MANAGE_NEW,
-    "manage_resources.edit": MANAGE_A, "manage_resources.archive": None,
-    "manage_resources.confirm": None, "manage_resources.restore": None,
+    "manage_resources.edit": MANAGE_A,
     "volunteers.dashboard": MANAGE_LIST, "volunteers.volunteer_list": MANAGE_LIST,
     "volunteers.new_volunteer": MANAGE_NEW, "volunteers.placements": MANAGE_LIST,
     "volunteers.new_placement": MANAGE_LIST, "volunteers.course_list": MANAGE_LIST,
@@ -169,8 +175,8 @@ TABLE: dict[str, dict[str, int] | None] = {
 }  # fmt: skip
 # POST-only routes: who is refused before anything happens (everyone else may act).
 MANAGE_A_POSTS = (
-    "manage.archive", "manage.confirm", "manage.restore", "manage_people.act",
-    "manage_resources.archive", "manage_resources.confirm", "manage_resources.restore",
+    "listings.act", "listings.revert", "manage.remove_meeting_change", "manage_people.act",
+    "feeds.switch_subscription",
     "volunteers.add_supervision", "volunteers.approve_hours", "volunteers.decline_hours",
     "volunteers.change_stage", "volunteers.complete", "volunteers.enrol",
     "volunteers.move_placement", "volunteers.new_session", "volunteers.pause",
@@ -250,13 +256,34 @@ def ids(app: Flask) -> dict[str, Any]:
     suggestion = ChangeSuggestion(
         organisation_id=a.id, meeting_id=meeting.id, kind="time", message="Starts at 7"
     )
+    with history.recorded_as("form"):
+        peer.bio = peer.bio + " (checked)"  # a change to revert
+    change_id = db.session.scalar(
+        select(ListingChange.id)
+        .where(ListingChange.kind == "peers", ListingChange.listing_id == str(peer.id))
+        .order_by(ListingChange.id.desc())
+    )
+    friday = next(
+        d
+        for d in (date.today() + timedelta(days=n) for n in range(1, 40))
+        if (d.weekday() + 1) % 7 == meeting.day
+    )
+    one_off = add_change(meeting, ChangeData("cancelled", friday), None, date.today())
+    source = FeedSource(
+        organisation_id=a.id,
+        key="matrix",
+        name="Matrix",
+        url="https://example.org/f.json",
+        fellowship_id=meeting.fellowship_id,
+    )
+    db.session.add(source)
     request = ContactRequest(
         peer_id=peer.id, organisation_id=a.id, first_name="Sam", contact_method="phone",
         reply_phone="07700 900000",
     )  # fmt: skip
     db.session.add_all([suggestion, request])
     db.session.commit()
-    return {
+    known = {
         "slug": meeting.slug, "meeting_id": meeting.id,
         "venue_id": first(Venue, Venue.organisation_id == a.id).id,
         "suggestion_id": suggestion.id, "request_id": request.id,
@@ -274,9 +301,12 @@ def ids(app: Flask) -> dict[str, Any]:
         "follow_up_id": with_follow_ups.follow_ups[0].id,
         "offer_id": offered.id, "accepted_id": accepted.id,
         "code": "en", "filename": "leaflet.css", "name": "linkage", "purpose": "follow_up",
-        "answer": "accept", "action": "confirm",
+        "answer": "accept", "action": "confirm", "change_id": change_id,
+        "source_id": source.id,
         "organisation_id": a.id, "user_id": dean.id, "invitation_id": invitation.id,
     }  # fmt: skip
+    known["one_off_id"] = one_off.id
+    return known
 
 
 QUERIES = {
@@ -297,6 +327,12 @@ def url_for_rule(rule: Any, known: dict[str, Any]) -> str:
         values["filename"] = "css/site.css"
     if rule.endpoint == "volunteers.export":
         values["name"] = "volunteers"
+    if rule.endpoint == "manage.remove_meeting_change":
+        values["change_id"] = known["one_off_id"]
+    if rule.endpoint == "manage_people.act":
+        values["action"] = "hide"
+    if rule.endpoint == "feeds.switch_subscription":
+        values["action"] = "stop"
     return str(rule.build(values)[1]) + QUERIES.get(rule.endpoint, "")
 
 

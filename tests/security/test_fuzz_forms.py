@@ -39,16 +39,22 @@ START = [
 # through earlier steps (an archived meeting, a paused volunteer, three failed attempts...).
 NOT_REACHED = {
     "/logout", "/account/two-step/off", "/account/two-step/setup", "/account/two-step/start",
-    "/manage/meetings/<int:meeting_id>/restore", "/volunteers/<int:volunteer_id>/resume",
+    "/volunteers/<int:volunteer_id>/resume",
     "/referrals/follow-ups/<int:follow_up_id>/lost", "/referrals/<int:referral_id>/match",
     "/manage/suggestions/<int:suggestion_id>", "/manage/people/requests/<int:request_id>",
     "/referrals/subject-requests/<int:client_id>/erase",
     # Reached only through a link with a token in an email: tests/accounts fuzzes them with one.
     "/invitation", "/login/reset",
+    # A revert button is shown only for a recorded change other than an addition; the demo
+    # region's history holds additions only. Fuzzed in tests/security with a live change.
+    "/manage/listings/<any(meetings, venues, resources, peers, champions):kind>/<listing_id>"
+    "/history/<int:change_id>/revert",
+    # Shown only once an organisation subscribes to an outside feed; the demo has none.
+    "/manage/feeds/<int:source_id>/<any(stop, start):action>",
     # Only shown for an archived organisation, or while acting for one.
     "/admin/organisations/<int:organisation_id>/restore", "/admin/act-for/stop",
 }  # fmt: skip
-PAGES_PER_ROLE = 100
+PAGES_PER_ROLE = 150
 # Forms that end the session or change how the account signs in would stop the walk.
 LEAVE_ALONE = ("/logout", "/account/two-step")
 NOT_PAGES = ("/static/", "/api/")
