@@ -82,11 +82,13 @@ bench: install
 	$(BIN)/python bench/feed.py --meetings 100000
 	$(BIN)/python bench/page_weight.py
 	$(BIN)/python bench/reports.py
+	$(BIN)/python bench/oruk.py --resources 100000
 ifdef BENCH_DATABASE_URL
 	$(BIN)/python bench/search.py --meetings 1000000 --database-url $(BENCH_DATABASE_URL)
 	$(BIN)/python bench/http_load.py --meetings 100000 --database-url $(BENCH_DATABASE_URL)
 	$(BIN)/python bench/feed.py --meetings 100000 --database-url $(BENCH_DATABASE_URL)
 	$(BIN)/python bench/reports.py --referrals 1000000 --database-url $(BENCH_DATABASE_URL)
+	$(BIN)/python bench/oruk.py --resources 100000 --database-url $(BENCH_DATABASE_URL)
 endif
 
 clean:

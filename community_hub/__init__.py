@@ -51,6 +51,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from community_hub.directory.views import api as directory_api_bp
     from community_hub.directory.views import bp as directory_bp
     from community_hub.interop.hsds_views import bp as hsds_bp
+    from community_hub.interop.oruk_views import bp as oruk_bp
     from community_hub.interop.resources_csv import bp as resources_csv_bp
     from community_hub.interop.subscription_views import bp as feeds_bp
     from community_hub.interop.views import bp as interop_bp
@@ -91,6 +92,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         interop_bp,
         feeds_bp,
         hsds_bp,
+        oruk_bp,
         resources_csv_bp,
         directory_bp,
         directory_api_bp,
@@ -99,6 +101,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # read-only JSON API: GET only, no cookies needed
+    csrf.exempt(oruk_bp)  # the same for Open Referral UK
 
     web.init_app(app)
     cli.init_app(app)

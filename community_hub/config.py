@@ -65,6 +65,9 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_RATE_LIMIT": "10 per minute; 50 per hour",
     "LOGIN_ACCOUNT_RATE_LIMIT": "5 per minute; 30 per hour",
     "RATELIMIT_ENABLED": True,
+    # Open Referral UK API (/api/oruk/), per address: a council's full sync of 100,000
+    # listings at 200 a page is 500 requests.
+    "ORUK_RATE_LIMIT": "600 per minute",
     "STALE_AFTER_DAYS": 90,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
@@ -145,6 +148,7 @@ ENV_KEYS = (
     "PASSWORD_RESET_RATE_LIMIT",
     "PASSWORD_RESET_ACCOUNT_RATE_LIMIT",
     "APPLICATION_RATE_LIMIT",
+    "ORUK_RATE_LIMIT",
     "MAIL_SERVER",
     "MAIL_USERNAME",
     "MAIL_PASSWORD",

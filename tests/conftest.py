@@ -22,7 +22,8 @@ from community_hub.auth.services import create_user
 from community_hub.extensions import db
 from community_hub.meetings.models import Fellowship, Meeting, Venue
 
-pytest_plugins = ["tests.mail_fixtures"]  # `smtp` and `inbox`: a real local SMTP server
+# `smtp` and `inbox`: a real local SMTP server; `profile`: the Open Referral UK schemas.
+pytest_plugins = ["tests.mail_fixtures", "tests.oruk_helpers"]
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")

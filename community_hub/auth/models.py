@@ -52,6 +52,9 @@ class Organisation(Model):
     # Pre-fills the time zone of its new meetings.
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Its name and description are part of every listing it publishes (Open Referral UK's
+    # modified_after follows this too).
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # Archived: kept with everything it recorded, but nobody new joins it.
     archived_at: Mapped[datetime | None] = mapped_column(default=None)
 

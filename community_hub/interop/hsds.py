@@ -174,9 +174,10 @@ def resource_record(service: Service, full: bool = True) -> Record:
     attributes = [_timezone_attribute(service.id, timezone)]
     term = service.taxonomy_term
     if term is not None:
+        # The term's id is the stable one (of its taxonomy and code), as in /api/oruk/.
         category = _attribute(service.id, term.taxonomy, term.code, term.term)
-        category["taxonomy_term"] |= {"id": term.id, "description": term.description or term.term}
-        attributes.append(category | {"taxonomy_term_id": term.id})
+        category["taxonomy_term"]["description"] = term.description or term.term
+        attributes.append(category)
     if service.pathways_welcome:
         attributes.append(
             _attribute(

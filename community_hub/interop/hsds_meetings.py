@@ -43,8 +43,30 @@ def peer_id(peer: PeerSupporter) -> str:
 # ---- meetings --------------------------------------------------------------------------------
 
 
+def venue_location_id(
+    name: str, postcode: str, latitude: float | None, longitude: float | None
+) -> str:
+    """A venue's place: the same id wherever the venue is used, new when it moves."""
+    return stable_id("venue", name, postcode, latitude, longitude)
+
+
+def online_location_id(slug: str) -> str:
+    """A meeting's online room."""
+    return stable_id("meeting-online", slug)
+
+
+def place_link_id(record_id: str, location_id: str) -> str:
+    """The service_at_location id of a meeting's service at one of its places."""
+    return stable_id("service-at-location", record_id, location_id)
+
+
+def peer_place_link_id(slug: str) -> str:
+    """The service_at_location id of a peer's service in their area."""
+    return stable_id("peer-service-at-location", slug)
+
+
 def _venue_location(meeting: Meeting, venue: Venue) -> Record:
-    location_id = stable_id("venue", venue.name, venue.postcode, venue.latitude, venue.longitude)
+    location_id = venue_location_id(venue.name, venue.postcode, venue.latitude, venue.longitude)
     address = {
         "id": stable_id("venue-address", location_id),
         "location_id": location_id,
@@ -81,7 +103,7 @@ def _meeting_locations(meeting: Meeting, record_id: str) -> list[Record]:
     if venue is not None and not venue.approximate and "TC" not in meeting.type_list:
         places.append(_venue_location(meeting, venue))
     if meeting.conference_url:
-        online_id = stable_id("meeting-online", meeting.slug)
+        online_id = online_location_id(meeting.slug)
         places.append(
             _clean(
                 {
@@ -95,7 +117,7 @@ def _meeting_locations(meeting: Meeting, record_id: str) -> list[Record]:
         )
     return [
         {
-            "id": stable_id("service-at-location", record_id, place["id"]),
+            "id": place_link_id(record_id, place["id"]),
             "service_id": record_id,
             "location_id": place["id"],
             "location": place,
@@ -244,7 +266,7 @@ def peer_record(peer: PeerSupporter, full: bool = True) -> Record:
         ],
         "service_at_locations": [
             {
-                "id": stable_id("peer-service-at-location", peer.slug),
+                "id": peer_place_link_id(peer.slug),
                 "service_id": record_id,
                 "location_id": area["id"],
                 "location": area,

@@ -1,8 +1,11 @@
 """The Open Referral HSDS 3 read API: GET /api/hsds/services (paged) and /services/{id}.
 
-Resources, peers' services and meetings, public listings only. Bad `page` or `per_page` get a
-400 naming the parameter; an unknown or private id gets a 404. Other HSDS query parameters
-(search, taxonomy_term_id, ...) are not supported yet and get a 400 rather than being ignored.
+Resources, peers' services and meetings, public listings only: the same rows and ids as the
+Open Referral UK API (/api/oruk/, oruk_views.py), as full HSDS 3 records with phones and
+online links, which the UK profile has no fields for. Bad `page` or `per_page` get a 400
+naming the parameter; an unknown or private id gets a 404. Other HSDS query parameters
+(search, taxonomy_term_id, ...) are served by /api/oruk/services and get a 400 here rather
+than being ignored.
 """
 
 from __future__ import annotations
@@ -11,12 +14,9 @@ from typing import Any
 
 from flask import Blueprint, jsonify, request
 
-from community_hub.interop.hsds_query import (
-    DEFAULT_PER_PAGE,
-    MAX_PER_PAGE,
-    find_service,
-    services_page,
-)
+from community_hub.interop.hsds_ids import find_service
+from community_hub.interop.hsds_kinds import hsds_record
+from community_hub.interop.hsds_query import DEFAULT_PER_PAGE, MAX_PER_PAGE, services_page
 from community_hub.web import public
 
 bp = Blueprint("hsds", __name__, url_prefix="/api/hsds")
@@ -65,8 +65,8 @@ def services() -> Any:
 @public
 def service(service_id: str) -> Any:
     """One public service as a full, nested HSDS record."""
-    record = find_service(service_id)
-    if record is None:
+    found = find_service(service_id)
+    if found is None:
         body = jsonify(error="not_found", message="No public service has this id.")
         return body, 404, OPEN
-    return jsonify(record), 200, OPEN
+    return jsonify(hsds_record(*found, True)), 200, OPEN

@@ -7,6 +7,7 @@ Column layout (one resource per row, header row first; RESOURCE_COLUMNS is the o
 - category: a taxonomy code such as recovery_cafe. name, name_cy, alternate_name, description,
   description_cy, url, email, fees_description, eligibility_description, application_process,
   pathways_welcome: text as on the coordinator's form.
+- minimum_age, maximum_age: the ages it is for, whole numbers (empty: it does not say).
 - status: active, temporarily closed, inactive or defunct.
 - languages: ISO 639 codes separated by spaces ("en cy").
 - location_type (physical or virtual), location_name, address_1, city, postcode, region,
@@ -66,8 +67,9 @@ TEXT_FIELDS = (
 RESOURCE_COLUMNS = (
     "slug", "organisation", "category", "name", "name_cy", "alternate_name", "description",
     "description_cy", "status", "languages", "url", "email", "fees_description",
-    "eligibility_description", "application_process", "pathways_welcome",
-    "location_type", "location_name", "address_1", "city", "postcode", "region", "timezone",
+    "eligibility_description", "application_process", "pathways_welcome", "minimum_age",
+    "maximum_age", "location_type", "location_name", "address_1", "city", "postcode", "region",
+    "timezone",
     "latitude", "longitude", "approximate", "accessibility_notes",
     *(
         f"schedule{n}_{part}"
@@ -96,6 +98,8 @@ def resource_row(service: Service) -> dict[str, Any]:
         "latitude": "" if data.latitude is None else repr(data.latitude),
         "longitude": "" if data.longitude is None else repr(data.longitude),
         "approximate": "yes" if data.approximate else "no",
+        "minimum_age": "" if data.minimum_age is None else data.minimum_age,
+        "maximum_age": "" if data.maximum_age is None else data.maximum_age,
         "last_confirmed": service.last_confirmed.isoformat() if service.last_confirmed else "",
         "updated": service.updated_at.strftime("%Y-%m-%d %H:%M:%S"),
     }
@@ -118,6 +122,8 @@ def resource_data(service: Service) -> ResourceData:
         **{name: getattr(service, name) for name in TEXT_FIELDS[:12]},
         category=service.taxonomy_term.code if service.taxonomy_term else "",
         languages=service.language_list,
+        minimum_age=service.minimum_age,
+        maximum_age=service.maximum_age,
         location_type=place.location_type if place else "physical",
         location_name=place.name if place else "",
         address_1=place.address_1 if place else "",
@@ -206,6 +212,13 @@ def _parse(row: dict[str, str], problems: dict[str, str]) -> ResourceData:
             problems[key] = f"{row[key]!r} is not a number"
             return None
 
+    def whole(key: str) -> int | None:
+        value = row.get(key, "")
+        if value and not (value.isascii() and value.isdigit() and len(value) <= 3):
+            problems[key] = f"{value!r} is not a whole number of years"
+            return None
+        return int(value) if value else None
+
     def clock(key: str) -> time | None:
         match = TIME_RE.match(row.get(key, ""))
         if row.get(key) and not match:
@@ -222,6 +235,8 @@ def _parse(row: dict[str, str], problems: dict[str, str]) -> ResourceData:
         latitude=number("latitude"),
         longitude=number("longitude"),
         approximate=approximate in ("yes", "true"),
+        minimum_age=whole("minimum_age"),
+        maximum_age=whole("maximum_age"),
         schedules=[
             ScheduleData(
                 re.split(r"[\s,]+", row[f"schedule{n}_days"].upper())

@@ -22,8 +22,10 @@ ACTIONS = ("confirm", "archive", "restore")
 
 
 def confirm(listing: Any, today: date) -> None:
-    """Record that a coordinator checked the listing is still right."""
+    """Record that a coordinator checked the listing is still right (a change to its record:
+    feed readers syncing with `modified_after` or `updated` see the fresh confirmation)."""
     listing.last_confirmed = today
+    listing.updated_at = utcnow()
 
 
 def archive(kind: Kind, listing: Any) -> None:

@@ -195,7 +195,8 @@ class Meeting(Model):
     region: Mapped[str] = mapped_column(String(120), default="")
     last_confirmed: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Indexed for Open Referral UK's modified_after (a council's incremental sync).
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     archived_at: Mapped[datetime | None]
 
     fellowship: Mapped[Fellowship] = relationship()

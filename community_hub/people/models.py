@@ -103,7 +103,11 @@ class PeerSupporter(Listing, Model):
     availability: Mapped[str] = mapped_column(String(200), default="")
     paid: Mapped[bool] = mapped_column(default=False)
 
-    __table_args__ = (Index("ix_peer_supporter_geo", "lat_band", "longitude"),)
+    __table_args__ = (
+        Index("ix_peer_supporter_geo", "lat_band", "longitude"),
+        # Open Referral UK's modified_after (a council's incremental sync).
+        Index("ix_peer_supporter_updated_at", "updated_at"),
+    )
 
     @property
     def language_list(self) -> list[str]:

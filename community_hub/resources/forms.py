@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, FloatField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import (
+    BooleanField,
+    FloatField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
@@ -43,6 +51,12 @@ class ResourceForm(FlaskForm):
         validators=[Length(max=300)],
         description=_l("For example: people on a prescription welcome; abstinence-based."),
     )
+    minimum_age = IntegerField(
+        _l("Youngest age (optional)"),
+        validators=[Optional()],
+        description=_l("Leave both ages empty when it is for every age."),
+    )
+    maximum_age = IntegerField(_l("Oldest age (optional)"), validators=[Optional()])
     application_process = TextAreaField(
         _l("How to start (optional)"),
         validators=[Length(max=2000)],

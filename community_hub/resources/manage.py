@@ -92,6 +92,8 @@ def _data(form: ResourceForm, service: Service | None) -> ResourceData:
         latitude=form.latitude.data,
         longitude=form.longitude.data,
         approximate=bool(form.approximate.data),
+        minimum_age=form.minimum_age.data,
+        maximum_age=form.maximum_age.data,
         timezone=service.location.timezone if service and service.location else "Europe/London",
         schedules=[
             ScheduleData(

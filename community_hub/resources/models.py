@@ -10,7 +10,7 @@ import enum
 import uuid
 from datetime import date, datetime, time
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, event
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community_hub.auth.models import Organisation, utcnow
@@ -73,8 +73,12 @@ class TaxonomyTerm(Model):
         return f"<TaxonomyTerm {self.code}>"
 
 
-class Service(Model):
-    """What is offered: a recovery café, a course, a sober-living house, a family group."""
+class Service(Located, Model):
+    """What is offered: a recovery café, a course, a sober-living house, a family group.
+
+    Its position is its place's (Located: kept equal by resources/services.py, as a meeting
+    keeps its venue's), so "near a postcode" reads one covering index of this table.
+    """
 
     __tablename__ = "service"
 
@@ -98,9 +102,13 @@ class Service(Model):
     languages: Mapped[str] = mapped_column(String(200), default="en")  # "en,cy": ISO 639 codes
     # Which recovery pathways are welcome, in plain words, without ranking them.
     pathways_welcome: Mapped[str] = mapped_column(Text, default="")
+    # Ages the service is for (HSDS minimum_age, maximum_age); empty when it does not say.
+    minimum_age: Mapped[int | None] = mapped_column(default=None)
+    maximum_age: Mapped[int | None] = mapped_column(default=None)
     last_confirmed: Mapped[date | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Indexed for Open Referral UK's modified_after (a council's incremental sync).
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     archived_at: Mapped[datetime | None] = mapped_column(default=None)
 
     organisation: Mapped[Organisation] = relationship()
@@ -113,6 +121,18 @@ class Service(Model):
     )
     phones: Mapped[list[Phone]] = relationship(
         back_populates="service", cascade="all, delete-orphan", order_by="Phone.position"
+    )
+
+    __table_args__ = (
+        # Near a place (Open Referral UK's postcode and proximity): the box, the distance and
+        # whether it is public, all from the index, for public (unarchived) services only.
+        # archived_at is always NULL there; SQLite needs it to call the index covering.
+        Index(
+            "ix_service_geo",
+            *("lat_band", "longitude", "latitude", "status", "id", "archived_at"),
+            postgresql_where=text("archived_at IS NULL"),
+            sqlite_where=text("archived_at IS NULL"),
+        ),
     )
 
     @property

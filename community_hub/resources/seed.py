@@ -36,6 +36,8 @@ SERVICE_FIELDS = (
     "eligibility_description",
     "application_process",
     "pathways_welcome",
+    "minimum_age",
+    "maximum_age",
 )
 LOCATION_FIELDS = (
     "location_type",

@@ -17,6 +17,7 @@ from community_hub import slugs
 from community_hub.auth.models import Organisation, Role, User, utcnow
 from community_hub.extensions import db
 from community_hub.geo.geocode import normalise_postcode, outward_code
+from community_hub.geo.privacy import coarsen
 from community_hub.meetings.services import ValidationFailed
 from community_hub.resources.models import (
     Location,
@@ -84,6 +85,7 @@ def _apply(service: Service, data: ResourceData, checked: Checked) -> None:
     ):
         setattr(service, name, getattr(data, name).strip())
     service.status = data.status
+    service.minimum_age, service.maximum_age = data.minimum_age, data.maximum_age
     service.taxonomy_term = checked.term
     service.languages = ",".join(dict.fromkeys(c.strip() for c in data.languages if c.strip()))
     service.updated_at = utcnow()
@@ -106,6 +108,8 @@ def _apply(service: Service, data: ResourceData, checked: Checked) -> None:
     place.approximate = data.approximate and not virtual
     place.accessibility_notes = data.accessibility_notes.strip()
     place.place_at(*(checked.position or (None, None)))
+    coarsen(place)  # now, not at the flush: the service's copy must be as coarse as its place
+    service.place_at(place.latitude, place.longitude)  # the service is where its place is
 
     schedules = [row for row in data.schedules if not row.is_blank]
     service.schedules = _sync(service.schedules, schedules, Schedule)

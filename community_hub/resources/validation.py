@@ -38,6 +38,7 @@ STATUSES = {
     ServiceStatus.DEFUNCT.value: _l("Closed for good (hidden from the public)"),
 }
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
+OLDEST_AGE = 120
 
 
 @dataclass
@@ -80,6 +81,8 @@ class ResourceData:
     application_process: str = ""
     languages: list[str] = field(default_factory=lambda: ["en"])
     pathways_welcome: str = ""
+    minimum_age: int | None = None  # the ages it is for, when it says
+    maximum_age: int | None = None
     location_type: str = LocationType.PHYSICAL.value
     location_name: str = ""
     address_1: str = ""
@@ -120,7 +123,20 @@ def _check_service(data: ResourceData, errors: dict[str, str]) -> TaxonomyTerm |
     bad = [c for c in data.languages if not LANGUAGE_CODE.match(c)]
     if bad:
         errors["languages"] = f"Unknown language code: {', '.join(bad)}."
+    _check_ages(data, errors)
     return term
+
+
+def _check_ages(data: ResourceData, errors: dict[str, str]) -> None:
+    for name in ("minimum_age", "maximum_age"):
+        age = getattr(data, name)
+        if age is not None and not 0 <= age <= OLDEST_AGE:
+            errors[name] = str(
+                _l("Enter an age from 0 to %(oldest)d, or leave it empty.", oldest=OLDEST_AGE)
+            )
+    low, high = data.minimum_age, data.maximum_age
+    if low is not None and high is not None and high < low and not errors.get("maximum_age"):
+        errors["maximum_age"] = str(_l("The oldest age cannot be below the youngest age."))
 
 
 def _position(data: ResourceData, errors: dict[str, str]) -> tuple[float, float] | None:

@@ -7,6 +7,7 @@ from html import unescape
 from typing import Any
 
 import pytest
+from flask_babel import refresh
 
 from community_hub.extensions import db
 from community_hub.resources.models import Location, Schedule, Service
@@ -164,3 +165,29 @@ def test_other_roles_and_visitors_cannot_manage(client, auth, make_user, terms):
     auth.login(make_user("worker"))
     assert client.get("/manage/resources/").status_code == 403
     assert client.get("/manage/resources/new").status_code == 403
+
+
+def test_a_resource_says_the_ages_it_is_for(client, auth, coordinator, terms):
+    """Saved from the form, shown on its page (in Welsh too), and its place's position with it."""
+    auth.login(coordinator)
+    refused = client.post(
+        "/manage/resources/new", data=resource_form(minimum_age="18", maximum_age="16")
+    )
+    assert refused.status_code == 400
+    assert "The oldest age cannot be below the youngest age." in page(refused)
+    assert (
+        client.post("/manage/resources/new", data=resource_form(minimum_age="121")).status_code
+        == 400
+    )
+    saved = client.post("/manage/resources/new", data=resource_form(minimum_age="18"))
+    assert saved.status_code == 302
+    service = only(Service)
+    assert (service.minimum_age, service.maximum_age) == (18, None)
+    place = only(Location)
+    assert (service.latitude, service.longitude) == (place.latitude, place.longitude)
+    service_id = service.id
+    auth.logout()
+    assert "Ages 18 and over." in page(client.get(f"/resources/{service_id}"))
+    client.get("/language/cy?next=/")
+    refresh()  # the test's app context outlives each request, and Flask-Babel keeps the locale
+    assert "Oed 18 a hŷn." in page(client.get(f"/resources/{service_id}"))

@@ -20,6 +20,7 @@ from community_hub.accounts.invitations import invite
 from community_hub.auth.models import Organisation
 from community_hub.auth.services import create_user, find_user
 from community_hub.extensions import db
+from community_hub.interop.hsds import stable_id
 from community_hub.interop.models import FeedSource
 from community_hub.listings import history
 from community_hub.listings.models import ListingChange
@@ -100,6 +101,10 @@ TABLE: dict[str, dict[str, int] | None] = {
     "directory.suggest_champion": PUBLIC, "directory.suggest_peer": PUBLIC,
     "directory.suggest_resource": PUBLIC, "directory_api.nearby_api": PUBLIC,
     "hsds.service": PUBLIC, "hsds.services": PUBLIC, "interop.meeting_guide_feed": PUBLIC,
+    "oruk.api_info": PUBLIC, "oruk.openapi": PUBLIC, "oruk.services": PUBLIC,
+    "oruk.service": PUBLIC, "oruk.places": PUBLIC, "oruk.place": PUBLIC,
+    "oruk.organizations": PUBLIC, "oruk.organization": PUBLIC, "oruk.taxonomies": PUBLIC,
+    "oruk.taxonomy": PUBLIC, "oruk.taxonomy_terms": PUBLIC, "oruk.taxonomy_term": PUBLIC,
     "interop.meetings_csv": PUBLIC, "meetings.finder": PUBLIC, "meetings.meeting": PUBLIC,
     "meetings.meeting_ics": PUBLIC, "meetings.search_ics": PUBLIC, "meetings.suggest": PUBLIC,
     "meetings.print_list": PUBLIC,
@@ -304,6 +309,12 @@ def ids(app: Flask) -> dict[str, Any]:
         "answer": "accept", "action": "confirm", "change_id": change_id,
         "source_id": source.id,
         "organisation_id": a.id, "user_id": dean.id, "invitation_id": invitation.id,
+        # Open Referral UK ids (/api/oruk/): A's, and two of our taxonomies' ids.
+        "service_at_location_id": next(s for s in services if s.is_public)
+        .service_at_locations[0].id,
+        "organization_id": stable_id("organisation", a.slug),
+        "taxonomy_id": stable_id("taxonomy", "fellowships"),
+        "taxonomy_term_id": stable_id("term", "fellowships", "aa"),
     }  # fmt: skip
     known["one_off_id"] = one_off.id
     return known
@@ -312,6 +323,7 @@ def ids(app: Flask) -> dict[str, Any]:
 QUERIES = {
     "meetings.print_list": "?q=Doncaster&day=2",
     "directory_api.nearby_api": "?lat=53.52&lng=-1.13",
+    "oruk.services": "?postcode=DN1&proximity=8000",
     "reports.public_csv": "?table=areas",
     "reports.report_csv": "?table=by_organisation",
 }

@@ -4,6 +4,7 @@ what was wrong, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import schemathesis
@@ -11,6 +12,9 @@ from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
+
+from community_hub.geo.geocode import geocode
+from community_hub.interop.oruk_params import FILTERS, PAGING
 
 MODES = [GenerationMode.POSITIVE, GenerationMode.NEGATIVE]
 
@@ -49,6 +53,50 @@ def test_the_api_conforms_to_its_openapi_document(demo_region: Flask) -> None:
             conforms()
 
 
+def breaks_a_rule_in_words(query: dict[str, Any]) -> bool:
+    """The rules /api/oruk/openapi.json can only state in words: a postcode we can find,
+    proximity only with a postcode, a date that exists (no 30 February)."""
+    given = {k: str(v) for k, v in query.items() if str(v).strip()}
+    if "proximity" in given and "postcode" not in given:
+        return True
+    if "postcode" in given and geocode(given["postcode"]) is None:
+        return True
+    try:
+        datetime.fromisoformat(given.get("modified_after", "2026-01-01").replace("Z", "+00:00"))
+    except ValueError:
+        return True
+    return False
+
+
+def test_the_open_referral_uk_api_conforms_to_its_openapi_document(demo_region: Flask) -> None:
+    """Every operation in /api/oruk/openapi.json, valid and invalid input, every check."""
+    loaded = schemathesis.openapi.from_wsgi("/api/oruk/openapi.json", demo_region)
+    loaded.config.generation.update(allow_x00=False)
+    operations = [result.ok() for result in loaded.get_all_operations()]
+    assert len(operations) == 11, "the document describes every endpoint"
+    for operation in operations:
+        # Only query parameters can be invalid: / takes nothing and {id} takes any text.
+        queried = any(p.location == "query" for p in operation.iter_parameters())
+        modes = MODES if queried else MODES[:1]
+        for mode in modes:
+
+            @given(case=operation.as_strategy(generation_mode=mode))
+            @settings(
+                max_examples=40,
+                deadline=None,
+                derandomize=True,
+                database=None,
+                suppress_health_check=list(HealthCheck),
+            )
+            def conforms(case: Any) -> None:
+                if breaks_a_rule_in_words(case.query or {}):
+                    assert case.call().status_code == 400, case.as_curl_command()
+                    return
+                case.call_and_validate()
+
+            conforms()
+
+
 # ---- every parameter of every public feed, with hostile values (hypothesis) --------------------
 
 SCRIPT = "<script>alert(1)</script>"
@@ -69,6 +117,10 @@ VALUES = st.one_of(
 FEEDS = {
     "/api/v1/nearby": ["lat", "lng", "radius_km", "kind"],
     "/api/hsds/services": ["page", "per_page"],
+    "/api/oruk/services": list(FILTERS + PAGING),
+    "/api/oruk/service_at_locations": list(FILTERS + PAGING),
+    "/api/oruk/organizations": list(PAGING),
+    "/api/oruk/taxonomy_terms": [*PAGING, "taxonomy_id"],
     "/api/meetings.json": [],
     "/api/meetings.csv": [],
     "/api/resources.csv": [],
@@ -122,6 +174,9 @@ def test_every_feed_parameter_survives_hostile_values(demo_region: Flask) -> Non
         fuzz_feed(client, path, names)
 
     for bad_id in (SCRIPT, "' OR 1=1 --", "a" * 5000, "%00", "Llanfairpwllgwyngyll"):
-        response = client.get(f"/api/hsds/services/{bad_id}")
-        assert response.status_code in (400, 404), bad_id
-        assert_not_live_markup(response)
+        for path in ("/api/hsds/services", "/api/oruk/services", "/api/oruk/service_at_locations",
+                     "/api/oruk/organizations", "/api/oruk/taxonomies",
+                     "/api/oruk/taxonomy_terms"):  # fmt: skip
+            response = client.get(f"{path}/{bad_id}")
+            assert response.status_code in (400, 404), (path, bad_id)
+            assert_not_live_markup(response)

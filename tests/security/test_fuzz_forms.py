@@ -71,7 +71,13 @@ EVERY_FIELD = [
     "2026-02-30",
     "a" * 5000,
 ]
-EXPLAINED = ('class="error-summary"', 'role="alert"', "Something in that request was not right")
+# The walk may follow the language switch, so the error page's sentence is looked for in Welsh too.
+EXPLAINED = (
+    'class="error-summary"',
+    'role="alert"',
+    "Something in that request was not right",
+    "Doedd rhywbeth yn y cais hwnnw ddim yn iawn",
+)
 
 
 def _attrs(text: str) -> dict[str, str]:
