@@ -60,8 +60,11 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
+# Every core runs tests (pytest-xdist): a whole file stays on one worker, so a file's fixtures
+# are built once; each worker has its own throwaway databases. PYTEST_WORKERS=0 runs in one.
+PYTEST_WORKERS ?= auto
 pytest: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 test: lint typecheck pytest
 
