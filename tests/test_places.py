@@ -241,3 +241,4 @@ def test_finder_in_welsh(client):
     assert "Oeddech chi'n golygu:" in html
     html = client.get("/?q=Newport", headers={"Accept-Language": "cy"}).get_data(as_text=True)
     assert "Pa un oeddech chi'n ei olygu?" in html
+    assert "Newport (Cymru)" in html and "Newport (Isle of Wight, Lloegr)" in html

@@ -24,6 +24,7 @@ from rapidfuzz import fuzz, process
 
 _LOCK = threading.Lock()
 _INDEXES: dict[str, dict[str, list[Place]]] = {}
+_NAMES: dict[str, list[str]] = {}  # each index's keys as a list, for fuzzy matching
 DATA = Path(str(resources.files("community_hub.geo") / "data"))
 ADMIN1 = {"ENG": "England", "WLS": "Wales", "SCT": "Scotland", "NIR": "Northern Ireland"}
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from community_hub.extensions import db
@@ -105,14 +106,27 @@ def _located(place: gazetteer.Place) -> Located:
     return Located(place.latitude, place.longitude, place.name)
 
 
+def _nations() -> dict[str, str]:
+    return {
+        "England": _("England"),
+        "Wales": _("Wales"),
+        "Scotland": _("Scotland"),
+        "Northern Ireland": _("Northern Ireland"),
+    }
+
+
 def _choice(place: gazetteer.Place, name: str | None = None) -> Choice:
+    """How to offer a place: 'Newport (Isle of Wight, England)', which searches for 'Newport,
+    Isle of Wight'. The nation is shown in the page's language ('Lloegr' in Welsh)."""
     name = name or place.name
-    area = place.area.split(",")[0].strip() if place.area else ""
+    parts = [p.strip() for p in place.area.split(",") if p.strip()]
+    nations = _nations()
+    shown = ", ".join(nations.get(p, p) for p in parts)
     if name != place.name:
-        label = f"{name} ({place.name}, {place.area})" if place.area else f"{name} ({place.name})"
+        label = f"{name} ({place.name}, {shown})" if shown else f"{name} ({place.name})"
     else:
-        label = f"{name} ({place.area})" if place.area else name
-    return Choice(label, f"{name}, {area}" if area else name)
+        label = f"{name} ({shown})" if shown else name
+    return Choice(label, f"{name}, {parts[0]}" if parts else name)
 
 
 def _phrases(text: str) -> list[tuple[str, str]]:
