@@ -32,6 +32,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         migrate,
         select_locale,
     )
+    from community_hub.geo import web as geo_web
 
     db.init_app(app)
     sqlite.init_app(app)  # WAL and a busy timeout, so several processes can write
@@ -104,5 +105,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.exempt(oruk_bp)  # the same for Open Referral UK
 
     web.init_app(app)
+    geo_web.init_app(app)
     cli.init_app(app)
     return app

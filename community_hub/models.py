@@ -2,6 +2,7 @@
 
 from community_hub.accounts import models as account_models
 from community_hub.auth import models as auth_models
+from community_hub.geo import postcodes as postcode_models
 from community_hub.interop import models as interop_models
 from community_hub.jobs import models as job_models
 from community_hub.listings import models as listing_models
@@ -29,6 +30,7 @@ __all__ = [
     "one_offs",
     "people_models",
     "placement_models",
+    "postcode_models",
     "referral_models",
     "requirement_models",
     "resource_models",

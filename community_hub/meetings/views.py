@@ -19,7 +19,8 @@ from sqlalchemy import select
 
 from community_hub.extensions import db, limiter
 from community_hub.freshness import is_stale
-from community_hub.geo.geocode import geocode
+from community_hub.geo import web as geo_web
+from community_hub.geo.geocode import resolve
 from community_hub.meetings import present
 from community_hub.meetings.ics import calendar_for
 from community_hub.meetings.models import Fellowship, Meeting
@@ -58,7 +59,11 @@ def _centre_on_place(query: MeetingQuery, place_text: str) -> tuple[str, str]:
         return _("your location"), ""
     if not place_text:
         return "", ""
-    found = geocode(place_text)
+    resolution = resolve(place_text)
+    geo_web.remember(resolution)  # the page lists its choices or suggestions under the error
+    found = resolution.located
+    if found is None and resolution.choices:
+        return "", _("There is more than one “%(place)s”. Choose one below.", place=place_text)
     if found is None:
         return "", _(
             "We could not find “%(place)s”. Try a town name or a postcode, like Doncaster or DN1.",
