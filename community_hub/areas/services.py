@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from flask import g, has_request_context, request
 from sqlalchemy import delete, select, update
@@ -61,7 +62,7 @@ def listed_places() -> Iterator[Listed]:
     )  # fmt: skip
     for row in db.session.execute(meetings):
         regions = _regions(row.regions)
-        if row.city is None and not regions:
+        if (row.city is None or row.approximate) and not regions:
             continue  # online only, with no place of its own
         place = Place(
             country=row.country or "",
@@ -239,30 +240,51 @@ def members(tree: Tree, places: Sequence[Listed]) -> dict[int, list[Listed]]:
     return found
 
 
-def feed_regions(meeting: Meeting) -> list[str]:
-    """A meeting's area and those above it, broadest first (Meeting Guide `regions`).
-
-    Read-only: a place not yet made into areas gives its own tidied names.
-    """
+def _request_tree() -> Tree:
+    """One Tree per request (the feed asks for every meeting), never kept across two."""
     asked = request._get_current_object() if has_request_context() else None  # type: ignore[attr-defined]
     cached = g.get("_area_tree")
     if cached is None or cached[0] is not asked:
         cached = g._area_tree = (asked, Tree())
-    tree = cached[1]
-    venue = meeting.venue
-    if venue is None:
+    return cached[1]
+
+
+def place_regions(venue: Any) -> list[str]:
+    """The areas of a venue (or a feed's planned venue, a dict), broadest first.
+
+    Read-only: a place not yet made into areas gives its own tidied names. An approximate
+    place (an online meeting's rough town) is in no area.
+    """
+    field = venue.get if isinstance(venue, dict) else lambda name: getattr(venue, name, "")
+    if venue is None or field("approximate"):
         return []
     place = Place(
-        venue.country or "",
-        venue.region or venue.state or "",
-        venue.city or "",
-        "" if venue.approximate else venue.postcode,
+        field("country") or "",
+        field("region") or field("state") or "",
+        field("city") or "",
+        field("postcode") or "",
     )
     names = path(place)
     if not names:
         return []
+    tree = _request_tree()
     area, rest = tree.resolve(names, _loose(place))
     return (tree.names_of(area) if area is not None else []) + rest
+
+
+def feed_regions(meeting: Meeting) -> list[str]:
+    """A meeting's area and those above it, broadest first (Meeting Guide `regions`)."""
+    return place_regions(meeting.venue)
+
+
+def drop_derived_regions(values: dict[str, Any], venue: dict[str, Any] | None) -> None:
+    """Forget a feed's `regions` when they are just what our areas say for its place.
+
+    Our own feed gives every meeting its areas' names; storing them back on import would pin
+    them, so a later rename or merge would no longer show. Other regions are kept as given.
+    """
+    if values.get("regions") and values["regions"] == place_regions(venue):
+        values["regions"] = []
 
 
 # Edits ------------------------------------------------------------------------------------
