@@ -6,6 +6,7 @@ from datetime import time
 
 from sqlalchemy import select
 
+from community_hub.areas import services
 from community_hub.areas.models import Area, AreaAlias
 from community_hub.areas.services import Tree, current_tree, members
 from community_hub.extensions import db
@@ -135,3 +136,18 @@ def test_the_feed_carries_regions_broadest_first(client, make_meeting, make_venu
     assert rows[ours.slug]["regions"][-1] == "Donny", [
         (a.slug, a.name) for a in Tree().areas.values()
     ]
+
+
+def test_merging_into_an_area_below_lifts_it_first(app, make_meeting, make_venue) -> None:
+    messy(make_meeting, make_venue)
+    make_meeting(name="Sheffield Friday", venue=make_venue(city="Sheffield", postcode="S1 2HH"))
+    tree, _places = current_tree()
+    region, doncaster = area("yorkshire-and-humber"), area("doncaster")
+    services.merge(tree, region, doncaster)
+    db.session.commit()
+    tree, places = current_tree()
+    doncaster = area("doncaster")
+    assert [a.name for a in tree.ancestors(doncaster)] == ["England"]
+    assert [a.name for a in tree.children[doncaster.id]] == ["Sheffield"]
+    # The region's own alias now leads to Doncaster: nothing new is made for it.
+    assert "yorkshire-and-humber" not in tree.by_slug
