@@ -145,7 +145,7 @@ def test_merging_into_an_area_below_lifts_it_first(app, make_meeting, make_venue
     region, doncaster = area("yorkshire-and-humber"), area("doncaster")
     services.merge(tree, region, doncaster)
     db.session.commit()
-    tree, places = current_tree()
+    tree, _places = current_tree()
     doncaster = area("doncaster")
     assert [a.name for a in tree.ancestors(doncaster)] == ["England"]
     assert [a.name for a in tree.children[doncaster.id]] == ["Sheffield"]
