@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from community_hub.geo.countries import country_code, country_name
 from community_hub.geo.gazetteer import normalise
@@ -40,6 +41,7 @@ UK_POSTCODE = re.compile(r"^([A-Z]{1,2})[0-9][0-9A-Z]?(\s*[0-9][A-Z]{2})?$")
 SMALL_WORDS = frozenset({"and", "of", "on", "upon", "the", "in", "by", "de", "le", "la"})
 
 
+@lru_cache(maxsize=65536)  # a directory repeats the same few hundred names many times
 def key(name: str) -> str:
     """The name as compared: 'St. Helen’s & District' and 'st helens and district' match."""
     text = name.replace("&", " and ").replace("’", "").replace("'", "")
@@ -47,6 +49,7 @@ def key(name: str) -> str:
     return " ".join("st" if w == "saint" else w for w in words)
 
 
+@lru_cache(maxsize=65536)
 def tidy(name: str) -> str:
     """The name for show: spaces collapsed, stray punctuation gone, SHOUTING calmed."""
     text = " ".join(name.split()).strip(" ,.;:-/|>")
@@ -70,6 +73,7 @@ class Place:
     regions: Sequence[str] = field(default_factory=tuple)  # a feed's own, broadest first
 
 
+@lru_cache(maxsize=65536)
 def nation(place: Place) -> str:
     """The top of the path: a UK nation, else the country's name (or '' when none is given)."""
     given = key(place.country)
@@ -100,6 +104,11 @@ def _split(value: str) -> list[str]:
 
 def path(place: Place) -> list[str]:
     """The names of the place's areas, broadest first, tidied, without junk or repeats."""
+    return list(_path(place))
+
+
+@lru_cache(maxsize=65536)
+def _path(place: Place) -> tuple[str, ...]:
     middle = [r for given in place.regions for r in _split(given)] or _split(place.region)
     names = [nation(place), *middle, place.city]
     found: list[str] = []
@@ -110,7 +119,7 @@ def path(place: Place) -> list[str]:
             continue
         found.append(shown)
         seen.add(k)
-    return found
+    return tuple(found)
 
 
 def path_keys(names: Sequence[str]) -> list[str]:

@@ -8,13 +8,14 @@ the view commits once.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from flask import g, has_request_context, request
-from sqlalchemy import delete, select, update
+from sqlalchemy import String, cast, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from community_hub.areas.derive import NATIONS, Place, key, nation, path, path_keys, tidy
@@ -44,49 +45,80 @@ class Listed:
     loose: bool = False
 
 
-def _regions(value: object) -> tuple[str, ...]:
-    if isinstance(value, list):
-        return tuple(str(v) for v in value if isinstance(v, str))
-    return ()
+def _regions(text: str | None, known: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """A meeting's stored `regions` (JSON text), read once per distinct value."""
+    if not text or text in ("[]", "null"):
+        return ()
+    if text not in known:
+        try:
+            value = json.loads(text)
+        except ValueError:
+            value = []
+        known[text] = tuple(
+            str(v) for v in (value if isinstance(value, list) else []) if isinstance(v, str)
+        )
+    return known[text]
 
 
 def listed_places() -> Iterator[Listed]:
-    """Every listed meeting and public resource with the path its place gives."""
-    meetings = (
-        select(
-            Meeting.id, Meeting.regions, Venue.country, Venue.region, Venue.state, Venue.city,
-            Venue.postcode, Venue.approximate,
+    """Every listed meeting and public resource with the path its place gives.
+
+    Thousands of meetings share a few hundred venues: each venue's place is worked out once.
+    """
+    venues = {
+        row.id: row
+        for row in db.session.execute(
+            select(
+                Venue.id,
+                Venue.country,
+                Venue.region,
+                Venue.state,
+                Venue.city,
+                Venue.postcode,
+                Venue.approximate,
+            )
         )
-        .outerjoin(Venue, Meeting.venue_id == Venue.id)
-        .where(Meeting.archived_at.is_(None))
-    )  # fmt: skip
-    for row in db.session.execute(meetings):
-        regions = _regions(row.regions)
-        if (row.city is None or row.approximate) and not regions:
-            continue  # online only, with no place of its own
-        place = Place(
-            country=row.country or "",
-            region=row.region or row.state or "",
-            city=row.city or "",
-            postcode="" if row.approximate else (row.postcode or ""),
-            regions=regions,
-        )
-        names = tuple(path(place))
-        if names:
-            yield Listed("meeting", row.id, names, _loose(place))
+    }
+    meetings = select(Meeting.id, Meeting.venue_id, cast(Meeting.regions, String)).where(
+        Meeting.archived_at.is_(None)
+    )
+    known: dict[str, tuple[str, ...]] = {}
+    placed: dict[tuple[int | None, tuple[str, ...]], tuple[tuple[str, ...], bool] | None] = {}
+    for meeting_id, venue_id, regions_text in db.session.execute(meetings):
+        regions = _regions(regions_text, known)
+        asked = (venue_id, regions)
+        if asked not in placed:
+            venue = venues.get(venue_id) if venue_id is not None else None
+            placed[asked] = _meeting_place(venue, regions)
+        found = placed[asked]
+        if found is not None:
+            yield Listed("meeting", meeting_id, found[0], found[1])
     resources = (
         select(Service.id, Location.country, Location.region, Location.city, Location.postcode)
         .join(ServiceAtLocation, ServiceAtLocation.service_id == Service.id)
         .join(Location, ServiceAtLocation.location_id == Location.id)
         .where(Service.archived_at.is_(None), Service.status.in_(PUBLIC_STATUSES))
     )
-    for found in db.session.execute(resources):
-        place = Place(
-            found.country or "", found.region or "", found.city or "", found.postcode or ""
-        )
+    for spot in db.session.execute(resources):
+        place = Place(spot.country or "", spot.region or "", spot.city or "", spot.postcode or "")
         names = tuple(path(place))
         if names:
-            yield Listed("resource", found.id, names, _loose(place))
+            yield Listed("resource", spot.id, names, _loose(place))
+
+
+def _meeting_place(venue: Any, regions: tuple[str, ...]) -> tuple[tuple[str, ...], bool] | None:
+    """A meeting's path and whether it is loose; None for online only, with no place."""
+    if (venue is None or venue.approximate) and not regions:
+        return None
+    place = Place(
+        country=(venue.country or "") if venue is not None else "",
+        region=(venue.region or venue.state or "") if venue is not None else "",
+        city=(venue.city or "") if venue is not None and not venue.approximate else "",
+        postcode=(venue.postcode or "") if venue is not None and not venue.approximate else "",
+        regions=regions,
+    )
+    names = tuple(path(place))
+    return (names, _loose(place)) if names else None
 
 
 def _loose(place: Place) -> bool:
@@ -118,6 +150,15 @@ class Tree:
         return self._by_last
 
     def place(self, names: Sequence[str], loose: bool = False) -> tuple[list[str], list[str]]:
+        """See `_place`; asked once per distinct path (thousands of meetings share a few)."""
+        if not hasattr(self, "_placed"):
+            self._placed: dict[tuple[tuple[str, ...], bool], tuple[list[str], list[str]]] = {}
+        asked = (tuple(names), loose)
+        if asked not in self._placed:
+            self._placed[asked] = self._place(names, loose)
+        return self._placed[asked]
+
+    def _place(self, names: Sequence[str], loose: bool = False) -> tuple[list[str], list[str]]:
         """The alias key of each level of the path, with the names those levels have.
 
         A loose path is hung under the one area that already has its first name (below the
@@ -205,6 +246,7 @@ def sync(places: Sequence[Listed] | None = None) -> int:
                 db.session.add(AreaAlias(key=alias, area_id=area.id))
                 tree.areas[area.id], tree.aliases[alias] = area, area.id
                 tree._suffixes()[alias.rsplit("/", 1)[-1]].add(alias)
+                tree.__dict__.pop("_placed", None)  # placements may change with a new area
                 made += 1
             parent = tree.areas[tree.aliases[alias]]
     db.session.flush()
