@@ -46,11 +46,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from community_hub.accounts.admin_views import bp as admin_bp
     from community_hub.accounts.views import bp as accounts_bp
+    from community_hub.areas.views import bp as areas_bp
+    from community_hub.areas.views import manage_bp as manage_areas_bp
     from community_hub.auth.views import bp as auth_bp
     from community_hub.core.views import bp as core_bp
     from community_hub.directory import suggest  # noqa: F401 - adds suggestion routes
     from community_hub.directory.views import api as directory_api_bp
     from community_hub.directory.views import bp as directory_bp
+    from community_hub.favourites.views import bp as favourites_bp
     from community_hub.interop.hsds_views import bp as hsds_bp
     from community_hub.interop.oruk_views import bp as oruk_bp
     from community_hub.interop.resources_csv import bp as resources_csv_bp
@@ -99,6 +102,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         directory_api_bp,
         referrals_bp,
         reports_bp,
+        areas_bp,
+        manage_areas_bp,
+        favourites_bp,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # read-only JSON API: GET only, no cookies needed

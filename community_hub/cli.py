@@ -105,6 +105,7 @@ def finish_import(has_errors: bool, applied: bool) -> None:
 
 def init_app(app: Flask) -> None:
     from community_hub.accounts.cli import init_site_command
+    from community_hub.areas.cli import areas_group
     from community_hub.auth.cli import reset_2fa_command
     from community_hub.backup_cli import backup_command, restore_command
     from community_hub.interop.cli import import_feed_command, sync_feeds_command
@@ -114,6 +115,7 @@ def init_app(app: Flask) -> None:
     from community_hub.volunteers.importing import import_volunteers_command
 
     app.cli.add_command(init_site_command)
+    app.cli.add_command(areas_group)
     app.cli.add_command(reminders_command)
     app.cli.add_command(send_mail_command)
     app.cli.add_command(import_resources_command)

@@ -1,6 +1,7 @@
 """Every feature's models, imported together so Alembic and create_all see the whole schema."""
 
 from community_hub.accounts import models as account_models
+from community_hub.areas import models as area_models
 from community_hub.auth import models as auth_models
 from community_hub.geo import postcodes as postcode_models
 from community_hub.interop import models as interop_models
@@ -21,6 +22,7 @@ from community_hub.volunteers import models as volunteer_models
 
 __all__ = [
     "account_models",
+    "area_models",
     "auth_models",
     "course_models",
     "interop_models",

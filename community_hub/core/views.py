@@ -57,6 +57,7 @@ Disallow: /account
 Disallow: /login
 Disallow: /invitation
 Disallow: /api/
+Disallow: /my-meetings
 """
 
 

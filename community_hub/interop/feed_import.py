@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import insert, or_, select
 
+from community_hub.areas.services import drop_derived_regions
 from community_hub.auth.models import Organisation, utcnow
 from community_hub.extensions import db
 from community_hub.interop.feed_files import FeedError, parse_feed, read_upload, too_deep
@@ -186,6 +187,8 @@ def import_feed(
     existing = _existing(source, organisation, sorted(seen))
     venues = Venues(organisation)
     place_venues(plans, report.warnings, venues)
+    for plan in plans:
+        drop_derived_regions(plan.values, plan.venue)
     added: list[Planned] = []
     changed: list[Planned] = []
     unchanged: list[Planned] = []

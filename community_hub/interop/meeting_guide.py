@@ -11,6 +11,7 @@ IANA name, `updated` in UTC. What readers need to show every meeting:
 - no empty strings and no empty fields;
 - monthly meetings are left out: the feed is for weekly meetings only.
 
+Our own meetings' `regions` are their area and the areas above it, broadest first (areas/).
 Imported meetings carry what their source said (the whole address as given, `regions`,
 `group_notes`, contacts, 7th Tradition, the source's `entity_*`), so a round trip loses nothing.
 """
@@ -27,6 +28,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from community_hub.areas.services import feed_regions
 from community_hub.extensions import db
 from community_hub.geo.countries import country_name, largest_town_in
 from community_hub.geo.geocode import geocode
@@ -146,7 +148,7 @@ def feed_row(
         "group_notes": meeting.group_notes,
         "region": meeting.region,
         "sub_region": meeting.sub_region,
-        "regions": list(meeting.regions or []),
+        "regions": list(meeting.regions or []) or feed_regions(meeting),
         "district": meeting.district,
         "conference_url": meeting.conference_url,
         "conference_url_notes": meeting.conference_url_notes,

@@ -108,6 +108,9 @@ TABLE: dict[str, dict[str, int] | None] = {
     "interop.meetings_csv": PUBLIC, "meetings.finder": PUBLIC, "meetings.meeting": PUBLIC,
     "meetings.meeting_ics": PUBLIC, "meetings.search_ics": PUBLIC, "meetings.suggest": PUBLIC,
     "meetings.print_list": PUBLIC,
+    "areas.index": PUBLIC, "areas.area": PUBLIC, "favourites.my_meetings": PUBLIC,
+    "favourites.my_meetings_ics": PUBLIC,
+    "manage_areas.manage_index": MANAGE_LIST, "manage_areas.manage_area": MANAGE_LIST,
     "people.champion": PUBLIC, "people.champions": PUBLIC, "people.peer": PUBLIC,
     "people.peers": PUBLIC, "resources.index": PUBLIC, "resources.resource": PUBLIC,
     "resources_csv.resources_csv": PUBLIC, "reports.public_dashboard": PUBLIC,
@@ -308,6 +311,7 @@ def ids(app: Flask) -> dict[str, Any]:
         "code": "en", "filename": "leaflet.css", "name": "linkage", "purpose": "follow_up",
         "answer": "accept", "action": "confirm", "change_id": change_id,
         "source_id": source.id,
+        "area_id": _an_area(),
         "organisation_id": a.id, "user_id": dean.id, "invitation_id": invitation.id,
         # Open Referral UK ids (/api/oruk/): A's, and two of our taxonomies' ids.
         "service_at_location_id": next(s for s in services if s.is_public)
@@ -322,11 +326,22 @@ def ids(app: Flask) -> dict[str, Any]:
 
 QUERIES = {
     "meetings.print_list": "?q=Doncaster&day=2",
+    "favourites.my_meetings_ics": "?m=__slug__",
     "directory_api.nearby_api": "?lat=53.52&lng=-1.13",
     "oruk.services": "?postcode=DN1&proximity=8000",
     "reports.public_csv": "?table=areas",
     "reports.report_csv": "?table=by_organisation",
 }
+
+
+def _an_area() -> int:
+    """Doncaster's area, made from the demo region's places (areas are shared, not A's)."""
+    from community_hub.areas.models import Area
+    from community_hub.areas.services import sync
+
+    sync()
+    db.session.commit()
+    return int(db.session.scalars(select(Area.id).where(Area.slug == "doncaster")).one())
 
 
 def url_for_rule(rule: Any, known: dict[str, Any]) -> str:
@@ -345,7 +360,10 @@ def url_for_rule(rule: Any, known: dict[str, Any]) -> str:
         values["action"] = "hide"
     if rule.endpoint == "feeds.switch_subscription":
         values["action"] = "stop"
-    return str(rule.build(values)[1]) + QUERIES.get(rule.endpoint, "")
+    if rule.endpoint == "areas.area":
+        values["slug"] = "doncaster"
+    query = QUERIES.get(rule.endpoint, "").replace("__slug__", known["slug"])
+    return str(rule.build(values)[1]) + query
 
 
 def answer(response: Any) -> int:

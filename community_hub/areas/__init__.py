@@ -1,0 +1,1 @@
+"""Areas: a region hierarchy (nation, county or area, town) derived from the listings' places."""

@@ -1,0 +1,37 @@
+"""An area and the place names that lead to it.
+
+Areas are made from the data (see derive.py); coordinators then rename them, move them under
+another parent or merge two. A place keeps finding its area through an alias: the normalised
+path of names it was derived from ("gb-wls/south wales/cardiff"). Merging moves the aliases,
+so the next import of "Cardiff " or "CARDIFF" still lands in the merged area.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from community_hub.auth.models import utcnow
+from community_hub.extensions import Model
+
+
+class Area(Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(140), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    parent: Mapped[Area | None] = relationship(remote_side=[id])
+
+
+class AreaAlias(Model):
+    __tablename__ = "area_alias"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The normalised path of names, broadest first, joined by "/".
+    key: Mapped[str] = mapped_column(String(400), unique=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id", ondelete="CASCADE"), index=True)
