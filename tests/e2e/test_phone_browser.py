@@ -1,4 +1,4 @@
-"""Phone journeys (360x740) in real headless Chromium: results first, errors first, first meeting."""
+"""Phone journeys (360x740) in headless Chromium: results first, errors first, first meeting."""
 
 from __future__ import annotations
 

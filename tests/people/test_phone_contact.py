@@ -1,4 +1,4 @@
-"""The peer contact form on a phone: errors come first, the thank-you says when to expect a reply."""
+"""The peer contact form on a phone: errors first; the thank-you says when a reply will come."""
 
 from __future__ import annotations
 
