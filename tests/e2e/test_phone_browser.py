@@ -36,6 +36,7 @@ def _results_come_first(page: Page) -> None:
     first = page.locator("ol.results > li").first
     top = first.bounding_box()["y"]
     assert top < 2 * PHONE["height"], f"the first result starts {top:.0f}px down"
+    print(f"first result starts {top:.0f}px down on a {PHONE['height']}px screen")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"]
     summary.click()  # a native <details>: opens with or without JavaScript
