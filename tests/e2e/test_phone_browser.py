@@ -36,6 +36,9 @@ def _results_come_first(page: Page) -> None:
     first = page.locator("ol.results > li").first
     top = first.bounding_box()["y"]
     assert top < 2 * PHONE["height"], f"the first result starts {top:.0f}px down"
+    banner = page.locator("section.banner")
+    if banner.count():
+        print(f"'happening now and next' starts {banner.bounding_box()['y']:.0f}px down")
     print(f"first result starts {top:.0f}px down on a {PHONE['height']}px screen")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"]
