@@ -11,33 +11,89 @@ from flask import Flask
 
 DEV_SECRET = "dev-only-secret-do-not-use-in-production"  # noqa: S105 - refused in production
 
-# Where to get help right now. Shown on every public page; override with CRISIS_LINES (JSON).
-DEFAULT_CRISIS_LINES: list[dict[str, str]] = [
-    {
-        "name": "Samaritans",
-        "phone": "116 123",
-        "hours": "24 hours, every day, free",
-        "url": "https://www.samaritans.org",
-    },
-    {
-        "name": "DAN 24/7 (Wales drug and alcohol helpline)",
-        "phone": "0808 808 2234",
-        "hours": "24 hours, every day, free; text DAN to 81066",
-        "url": "https://dan247.org.uk",
-    },
-    {
-        "name": "FRANK (drugs information)",
-        "phone": "0300 123 6600",
-        "hours": "24 hours, every day",
-        "url": "https://www.talktofrank.com",
-    },
-    {
-        "name": "Emergency",
-        "phone": "999",
-        "hours": "if someone is in danger now",
-        "url": "",
-    },
-]
+# Where to get help right now, by UK nation: shown on every public page (the strip shows the
+# first two) for the nation being searched, else DEFAULT_NATION. CRISIS_LINES (JSON) replaces
+# them: a list is the same lines everywhere, an object is keyed by nation like this one.
+# A line with "text" is a text service: the link opens a message with that word to the number.
+_SAMARITANS = {
+    "name": "Samaritans",
+    "phone": "116 123",
+    "hours": "24 hours, every day, free",
+    "url": "https://www.samaritans.org",
+}
+_SHOUT = {
+    "name": "Shout (text service)",
+    "phone": "85258",
+    "hours": "24 hours, every day, free; text SHOUT to 85258",
+    "url": "https://giveusashout.org",
+    "text": "SHOUT",
+}
+_NHS_111 = {
+    "name": "NHS 111",
+    "phone": "111",
+    "hours": "24 hours, every day, free; urgent health advice",
+    "url": "",
+}
+_EMERGENCY = {
+    "name": "Emergency",
+    "phone": "999",
+    "hours": "if someone is in danger now",
+    "url": "",
+}
+DEFAULT_CRISIS_LINES: dict[str, list[dict[str, str]]] = {
+    "england": [
+        {
+            "name": "FRANK (drugs information)",
+            "phone": "0300 123 6600",
+            "hours": "24 hours, every day",
+            "url": "https://www.talktofrank.com",
+        },
+        _SAMARITANS,
+        _SHOUT,
+        _NHS_111,
+        _EMERGENCY,
+    ],
+    "wales": [
+        {
+            "name": "DAN 24/7 (Wales drug and alcohol helpline)",
+            "phone": "0808 808 2234",
+            "hours": "24 hours, every day, free; text DAN to 81066",
+            "url": "https://dan247.org.uk",
+        },
+        _SAMARITANS,
+        _SHOUT,
+        _NHS_111,
+        _EMERGENCY,
+    ],
+    "scotland": [
+        {
+            "name": "Know the Score (Scotland drugs helpline)",
+            "phone": "0800 587 5879",
+            "hours": "free and confidential",
+            "url": "https://www.knowthescore.info",
+        },
+        _SAMARITANS,
+        _SHOUT,
+        {
+            "name": "NHS 24",
+            "phone": "111",
+            "hours": "24 hours, every day, free; urgent health advice",
+            "url": "https://www.nhs24.scot",
+        },
+        _EMERGENCY,
+    ],
+    "northern-ireland": [
+        {
+            "name": "Lifeline (Northern Ireland crisis line)",
+            "phone": "0808 808 8000",
+            "hours": "24 hours, every day, free",
+            "url": "https://www.lifelinehelpline.info",
+        },
+        _SAMARITANS,
+        _SHOUT,
+        _EMERGENCY,
+    ],
+}
 
 DEFAULTS: dict[str, Any] = {
     "APP_ENV": "production",
@@ -55,6 +111,8 @@ DEFAULTS: dict[str, Any] = {
     # Countries whose towns the offline gazetteer knows (files in community_hub/geo/data/).
     "GAZETTEER_COUNTRIES": "GB,IE",
     "CRISIS_LINES": DEFAULT_CRISIS_LINES,
+    # england, wales, scotland or northern-ireland: whose help lines show when no place is searched.
+    "DEFAULT_NATION": "england",
     # "offline" (gazetteer + venue postcodes) or "nominatim" (geopy, needs network).
     "GEOCODER": "offline",
     "NOMINATIM_DOMAIN": "nominatim.openstreetmap.org",
@@ -154,6 +212,7 @@ ENV_KEYS = (
     "MAIL_PASSWORD",
     "MAIL_FROM",
     "REPORTS_FIRST_QUARTER",
+    "DEFAULT_NATION",
 )
 # Whole numbers a deployer may set in the environment (also accepted with FLASK_ prefix).
 INT_ENV_KEYS = (

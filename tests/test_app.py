@@ -108,6 +108,8 @@ def test_every_route_is_public_or_needs_sign_in(app: Flask, client):
         "api.openapi",
         "core.healthz",
         "core.help_now",
+        "core.first_meeting",
+        "core.favicon",
         "core.robots",
         "core.home",
         "core.language",

@@ -87,6 +87,7 @@ def _data(form: OrganisationForm) -> orgs.OrganisationData:
         contact_email=form.contact_email.data or "",
         timezone=form.timezone.data or "",
         duty_phone=form.duty_phone.data or "",
+        response_time=form.response_time.data or "",
     )
 
 

@@ -105,6 +105,14 @@ class OrganisationForm(ServiceErrors, FlaskForm):
         ),
         validators=[Optional(), Length(max=40)],
     )
+    response_time = StringField(
+        _l("When people hear back (optional)"),
+        description=_l(
+            "Shown to someone who asks to be put in touch with one of its peers, for example: "
+            "We reply within two working days."
+        ),
+        validators=[Optional(), Length(max=200)],
+    )
     timezone = StringField(
         _l("Time zone"),
         description=_l("Used for its new meetings, for example Europe/London."),

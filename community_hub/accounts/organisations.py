@@ -32,6 +32,7 @@ class OrganisationData:
     contact_email: str = ""
     timezone: str = "Europe/London"
     duty_phone: str = ""
+    response_time: str = ""
 
 
 def _validate(data: OrganisationData, current: Organisation | None) -> None:
@@ -61,6 +62,8 @@ def _validate(data: OrganisationData, current: Organisation | None) -> None:
         errors["duty_phone"] = _(
             "Enter the duty line as a phone number, like 01302 555 0100, or leave it empty."
         )
+    if len(data.response_time.strip()) > 200:
+        errors["response_time"] = _("Use 200 characters or fewer.")
     if not is_valid_timezone(data.timezone.strip()):
         errors["timezone"] = _("Choose a time zone such as Europe/London.")
     if errors:
@@ -74,6 +77,7 @@ def _apply(organisation: Organisation, data: OrganisationData) -> None:
     organisation.contact_email = data.contact_email.strip().lower()
     organisation.timezone = data.timezone.strip()
     organisation.duty_phone = " ".join(data.duty_phone.split())
+    organisation.response_time = " ".join(data.response_time.split())
 
 
 def create_organisation(data: OrganisationData, by: User) -> Organisation:

@@ -49,6 +49,9 @@ class Organisation(Model):
     # The organisation's duty line: how a peer reaches its staff about a referral (never a
     # worker's own number).
     duty_phone: Mapped[str] = mapped_column(String(40), default="")
+    # When a person who asked to be put in touch will hear back, in the organisation's words
+    # ("We reply within two working days."): shown on the thank-you page.
+    response_time: Mapped[str] = mapped_column(String(200), default="")
     # Pre-fills the time zone of its new meetings.
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -7,6 +7,8 @@ from typing import Any
 from flask import (
     Blueprint,
     Response,
+    abort,
+    current_app,
     jsonify,
     redirect,
     render_template,
@@ -19,6 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from community_hub.auth.views import home_for, safe_next
+from community_hub.core import newcomers
 from community_hub.extensions import db
 from community_hub.web import public
 
@@ -40,8 +43,36 @@ def healthz() -> Any:
 @bp.route("/help")
 @public
 def help_now() -> Any:
-    """Where to get help right now, when no meeting is on."""
-    return render_template("core/help.html")
+    """Where to get help right now, when no meeting is on: the lines for the nation searched."""
+    from community_hub.core.nations import NATIONS
+
+    return render_template(
+        "core/help.html",
+        nations=NATIONS,
+        crisis_by_nation=isinstance(current_app.config["CRISIS_LINES"], dict),
+    )
+
+
+@bp.app_context_processor
+def _newcomer_helpers() -> dict[str, Any]:
+    return {"explain_type": newcomers.explain_type, "newcomer_kind": newcomers.kind_of}
+
+
+@bp.route("/first-meeting/<guide_name>")
+@public
+def first_meeting(guide_name: str) -> Any:
+    """What happens at a first meeting of one kind of fellowship, for someone who has never been."""
+    guide = newcomers.guide(guide_name)
+    if guide is None:
+        abort(404)
+    others = [k for k in newcomers.GUIDES if k != guide_name]
+    return render_template(
+        "core/first_meeting.html",
+        guide=guide,
+        shared=newcomers.SHARED,
+        kind=guide_name,
+        others=[(k, newcomers.GUIDES[k].title) for k in others],
+    )
 
 
 # Staff areas and the API are not for search engines. Peer supporters' and champions' profiles
@@ -75,6 +106,15 @@ def home() -> Any:
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     return redirect(url_for("meetings.finder"))
+
+
+@bp.route("/favicon.ico")
+@public
+def favicon() -> Any:
+    """Browsers ask for /favicon.ico whatever the page links: answer with the SVG icon."""
+    return send_from_directory(
+        current_app.static_folder or "static", "favicon.svg", max_age=7 * 24 * 3600
+    )
 
 
 @bp.route("/language/<code>")

@@ -8,7 +8,6 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
-    FloatField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -21,6 +20,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from community_hub.meetings.suggestions import KINDS
+from community_hub.numbers import DecimalCommaFloatField
 from community_hub.publicforms import PublicForm
 
 
@@ -151,8 +151,8 @@ class VenueForm(FlaskForm):
     city = StringField(_l("Town or city"), validators=[Length(max=120)])
     postcode = StringField(_l("Postcode"), validators=[Length(max=12)])
     region = StringField(_l("Area (e.g. South Wales)"), validators=[Length(max=120)])
-    latitude = FloatField(_l("Latitude (optional)"), validators=[Optional()])
-    longitude = FloatField(_l("Longitude (optional)"), validators=[Optional()])
+    latitude = DecimalCommaFloatField(_l("Latitude (optional)"), validators=[Optional()])
+    longitude = DecimalCommaFloatField(_l("Longitude (optional)"), validators=[Optional()])
     timezone = StringField(_l("Time zone"), default="Europe/London", validators=[Length(max=64)])
     location_notes = TextAreaField(
         _l("How to find the room (e.g. side door, first floor)"), validators=[Length(max=2000)]

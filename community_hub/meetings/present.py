@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 
 from community_hub.dates import long_date
 from community_hub.geo.spatial import KM_PER_MILE
@@ -49,7 +49,16 @@ def distance(km: float | None) -> str:
     miles = km / KM_PER_MILE
     if miles < 0.1:
         return _("under 0.1 miles")
-    return _("%(miles).1f miles (%(km).1f km)", miles=miles, km=km)
+    shown = round(miles, 1)
+    # English and Welsh both say "1 mile" but "1.5 miles": a fraction takes the plural.
+    count = int(shown) if shown.is_integer() else 2
+    return ngettext(
+        "%(miles)s mile (%(km).1f km)",
+        "%(miles)s miles (%(km).1f km)",
+        count,
+        miles=format(shown, ".1f").removesuffix(".0"),
+        km=km,
+    )
 
 
 def hours(meeting: Meeting) -> str:
@@ -125,11 +134,10 @@ def when(occurrence: Occurrence, meeting: Meeting, viewer_tz: str, now: datetime
     if meeting.end_time or occurrence.change is not None:
         text += f"–{end:%H:%M}"
     if meeting.timezone != viewer_tz:
-        text += (
-            f" ({meeting.timezone}; "
-            + _("%(time)s your time", time=clock(occurrence.start, viewer_tz))
-            + ")"
-        )
+        yours = clock(occurrence.start, viewer_tz)
+        if viewer_day != local.date():  # 19:00 Friday in New York is 00:00 Saturday in London
+            yours = f"{day_label(int(viewer_day.strftime('%w')))} {yours}"
+        text += f" ({meeting.timezone}; " + _("%(time)s your time", time=yours) + ")"
     return text
 
 
@@ -159,3 +167,57 @@ def confirmed(last: date | None, today: date) -> str:
     if days < 60:
         return ngettext("Confirmed %(num)d week ago", "Confirmed %(num)d weeks ago", days // 7)
     return ngettext("Confirmed %(num)d month ago", "Confirmed %(num)d months ago", days // 30)
+
+
+TIME_LABELS = {
+    "morning": _l("Morning"),
+    "afternoon": _l("Afternoon"),
+    "evening": _l("Evening"),
+    "night": _l("Night"),
+}
+
+
+def chosen_filters(args: Any, fellowships: Any) -> list[str]:
+    """What a search chose, in a few words each: 'Today', 'Evening', 'Women', 'Within 10 miles'.
+
+    Shown on the folded filters' one line, so a person sees their choices without the panel.
+    """
+    from community_hub.geo.params import radius_label
+    from community_hub.meetings.params import RADIUS_CHOICES
+    from community_hub.meetings.types import type_name
+
+    locale = str(get_locale() or "en")
+    chosen: list[str] = []
+    day = args.get("day", "")
+    if day == "today":
+        chosen.append(_("Today"))
+    elif day == "tomorrow":
+        chosen.append(_("Tomorrow"))
+    elif day.isdigit() and int(day) < 7:
+        chosen.append(day_label(int(day)))
+    if args.get("time", "") in TIME_LABELS:
+        chosen.append(str(TIME_LABELS[args["time"]]))
+    within = args.get("within", "")
+    if within.isdigit() and int(within) > 0:
+        chosen.append(
+            ngettext("Starting within %(num)d hour", "Starting within %(num)d hours", int(within))
+        )
+    names = {f.slug: f.shown_short_name for f in fellowships}
+    chosen += [str(names[slug]) for slug in args.getlist("fellowship") if slug in names]
+    chosen += [attendance_label(m) for m in args.getlist("mode") if m in ATTENDANCE_LABELS]
+    chosen += [type_name(code, locale) for code in args.getlist("type")]
+    radius = args.get("radius", "")
+    if radius in RADIUS_CHOICES and radius != "nearest":
+        chosen.append(radius_label(radius))
+    return chosen
+
+
+def finder_url(back: str) -> str:
+    """The finder with the search a meeting page was reached from (its query string), if any."""
+    from urllib.parse import parse_qsl, urlencode
+
+    from flask import url_for
+
+    pairs = parse_qsl(back[:2000], keep_blank_values=False)
+    url = url_for("meetings.finder")
+    return f"{url}?{urlencode(pairs)}" if pairs else url

@@ -8,7 +8,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    FloatField,
     RadioField,
     SelectField,
     StringField,
@@ -18,6 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from community_hub.meetings.forms import MultiCheckboxField
+from community_hub.numbers import DecimalCommaFloatField
 from community_hub.people.vocab import LANGUAGES, LEVELS, OFFERS, PATHWAYS, VISIBILITIES
 from community_hub.publicforms import PublicForm
 
@@ -60,8 +60,12 @@ class ListingForm(ErrorsMixin, FlaskForm):
             "or DN4. Never a home address or full postcode."
         ),
     )
-    latitude = FloatField(_l("Latitude of the area centre (optional)"), validators=[Optional()])
-    longitude = FloatField(_l("Longitude of the area centre (optional)"), validators=[Optional()])
+    latitude = DecimalCommaFloatField(
+        _l("Latitude of the area centre (optional)"), validators=[Optional()]
+    )
+    longitude = DecimalCommaFloatField(
+        _l("Longitude of the area centre (optional)"), validators=[Optional()]
+    )
     bio = TextAreaField(
         _l("Short profile"),
         validators=[Length(max=1000)],

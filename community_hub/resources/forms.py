@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    FloatField,
     IntegerField,
     SelectField,
     StringField,
@@ -17,6 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from community_hub.meetings.forms import MultiCheckboxField
+from community_hub.numbers import DecimalCommaFloatField
 from community_hub.resources.models import LocationType
 from community_hub.resources.validation import DAYS, LANGUAGES, STATUSES
 
@@ -85,8 +85,8 @@ class ResourceForm(FlaskForm):
     city = StringField(_l("Town or city"), validators=[Length(max=120)])
     postcode = StringField(_l("Postcode"), validators=[Length(max=12)])
     region = StringField(_l("Area (e.g. South Wales)"), validators=[Length(max=120)])
-    latitude = FloatField(_l("Latitude (optional)"), validators=[Optional()])
-    longitude = FloatField(_l("Longitude (optional)"), validators=[Optional()])
+    latitude = DecimalCommaFloatField(_l("Latitude (optional)"), validators=[Optional()])
+    longitude = DecimalCommaFloatField(_l("Longitude (optional)"), validators=[Optional()])
     accessibility_notes = TextAreaField(
         _l("Accessibility (step-free access, hearing loop, toilets)"),
         validators=[Length(max=2000)],

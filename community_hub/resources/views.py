@@ -11,7 +11,8 @@ from community_hub.freshness import is_stale
 from community_hub.geo.params import RADII, place_from_args, radius_from_args
 from community_hub.resources import services
 from community_hub.resources.models import Schedule, Service
-from community_hub.resources.validation import DAYS, LANGUAGES, STATUSES
+from community_hub.resources.opening import days_text, opening_lines
+from community_hub.resources.validation import LANGUAGES, STATUSES
 from community_hub.web import public
 
 bp = Blueprint("resources", __name__)
@@ -21,14 +22,15 @@ RESULTS_LIMIT = 50
 
 
 def _days(schedule: Schedule) -> str:
-    """'Monday, Wednesday' for a schedule's BYDAY codes."""
-    return ", ".join(str(DAYS[d]) for d in schedule.day_codes if d in DAYS)
+    """'Monday, Wednesday' (or 'Every day') for a schedule's BYDAY codes."""
+    return days_text(schedule.day_codes)
 
 
 @bp.app_context_processor
 def _helpers() -> dict[str, Any]:
     return {
         "resource_days": _days,
+        "resource_hours": opening_lines,
         "resource_language": lambda code: str(LANGUAGES.get(code, code)),
         "resource_status": lambda value: str(STATUSES.get(value, value)),
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from sqlalchemy import select
 from community_hub.auth.models import User, utcnow
 from community_hub.extensions import db
 from community_hub.meetings.services import ValidationFailed
+from community_hub.numbers import parse_decimal
 from community_hub.volunteers.placement_models import (
     HoursLog,
     HoursStatus,
@@ -28,10 +29,9 @@ def log_hours(
 ) -> HoursLog:
     """A volunteer's own record of time given; it waits for a coordinator's approval."""
     errors: dict[str, str] = {}
-    try:
-        amount = Decimal(hours.strip())
-    except (InvalidOperation, AttributeError):
-        amount = Decimal(-1)
+    parsed = parse_decimal(hours)
+    amount = parsed if parsed is not None else Decimal(-1)
+    if parsed is None:
         errors["hours"] = "Enter the hours as a number, for example 2.5."
     if "hours" not in errors and not (Decimal("0.25") <= amount <= MAX_HOURS_A_DAY):
         errors["hours"] = "Enter between 0.25 and 16 hours for one day."

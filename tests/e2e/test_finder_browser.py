@@ -16,7 +16,7 @@ from tests.e2e.conftest import PHONE
 
 pytestmark = pytest.mark.browser
 
-DISTANCE = re.compile(r"\d+\.\d miles \(\d+\.\d km\)|under 0\.1 miles")
+DISTANCE = re.compile(r"\d+(\.\d)? miles? \(\d+\.\d km\)|under 0\.1 miles")
 
 
 def search_for(page: Page, place: str, axe) -> None:

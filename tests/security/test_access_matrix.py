@@ -96,6 +96,7 @@ TOKEN_LINK = dict.fromkeys(ROLES, 404)
 TABLE: dict[str, dict[str, int] | None] = {
     "api.meetings": PUBLIC, "api.openapi": PUBLIC, "core.healthz": PUBLIC,
     "core.help_now": PUBLIC, "core.robots": PUBLIC, "core.home": REDIRECTS,
+    "core.first_meeting": PUBLIC, "core.favicon": PUBLIC,
     "core.language": REDIRECTS,
     "core.leaflet": PUBLIC, "directory.community_map": PUBLIC, "directory.near": PUBLIC,
     "directory.suggest_champion": PUBLIC, "directory.suggest_peer": PUBLIC,
@@ -308,6 +309,7 @@ def ids(app: Flask) -> dict[str, Any]:
         "client_id": with_follow_ups.client_id, "referral_id": with_follow_ups.id,
         "follow_up_id": with_follow_ups.follow_ups[0].id,
         "offer_id": offered.id, "accepted_id": accepted.id,
+        "guide_name": "twelve-step",
         "code": "en", "filename": "leaflet.css", "name": "linkage", "purpose": "follow_up",
         "answer": "accept", "action": "confirm", "change_id": change_id,
         "source_id": source.id,
