@@ -211,7 +211,7 @@ def _write(
     found: list[Planned], org: Organisation, worker: int | None, meetings: dict[str, int]
 ) -> None:
     """The planned referrals as rows: clients, consents, referrals, history, follow-ups."""
-    clients = _insert(Client, [
+    _insert(Client, [
         dict(organisation_id=org.id, reference=p.reference, birth_decade=p.decade,
              postcode_district=p.district, substances=p.substances, goal=p.goal,
              created_by_id=worker, created_at=_at(p.made))
@@ -226,7 +226,7 @@ def _write(
              withdrawn_reason="Client asked us to stop." if p.withdrawn_on else "")
         for c, p in zip(clients, found, strict=True) for purpose in p.purposes
     ])  # fmt: skip
-    referrals = _insert(Referral, [
+    _insert(Referral, [
         dict(organisation_id=org.id, client_id=c, created_by_id=worker,
              meeting_id=meetings[p.meeting_slug], link_method=p.method, made_by=p.made_by,
              planned_first_meeting=p.planned, status=p.path[-1][0],
@@ -243,7 +243,7 @@ def _write(
         for before, (to, on) in zip(_froms(p), p.path, strict=True)
     ])  # fmt: skip
     planned = [(r, p, f) for r, p in zip(referrals, found, strict=True) for f in p.follow_ups]
-    follow_ups = _insert(FollowUp, [
+    _insert(FollowUp, [
         dict(referral_id=r, day_offset=f.day, due_on=f.due_on, status=_status(p, f),
              completed_on=f.due_on if f.status == "done" else None,
              attended_first_meeting=f.attended, first_meeting_on=f.first_meeting_on,
