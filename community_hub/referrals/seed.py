@@ -1,4 +1,5 @@
-"""Load the demo referrals in seed/referrals.json: every status, follow-ups done, due and overdue.
+"""Load the demo referrals in seed/referrals.json: every status, follow-ups done, due and overdue,
+and two years of generated history (seed_history.py) for the reports.
 
 Days in the file are relative to `today`, so the demo always has a follow-up due today and some
 overdue. Idempotent: a client whose reference exists is left alone. Run after the other seeds.
@@ -20,6 +21,7 @@ from community_hub.meetings.models import Fellowship, Meeting
 from community_hub.people.models import PeerSupporter
 from community_hub.referrals import consent, followups, services
 from community_hub.referrals.models import ContactAttempt, Purpose, Referral, StaffMeetingAttendance
+from community_hub.referrals.seed_history import load_history
 from community_hub.referrals.services import ClientData, ReferralData
 from community_hub.referrals.states import Status
 from community_hub.resources.models import Service
@@ -155,4 +157,8 @@ def load_referrals(directory: str, today: date) -> dict[str, int]:
                     )
                 )
     db.session.flush()
-    return {"referrals": len(data["referrals"])}
+    history = data.get("history")
+    if history is not None:
+        load_history(history, today)
+    generated = sum(int(spec["count"]) for spec in (history or {}).get("organisations", []))
+    return {"referrals": len(data["referrals"]) + generated}

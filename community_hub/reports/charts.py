@@ -7,6 +7,7 @@ Fills are SVG presentation attributes, which the Content-Security-Policy allows.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -14,8 +15,11 @@ from markupsafe import Markup, escape
 
 from community_hub.reports.tables import Table
 
-WIDTH, LABEL_W, VALUE_W = 720, 250, 210
-BAR_H, GAP, LEGEND_H = 22, 12, 30
+# Narrow on purpose: a phone shows the chart about 330 px wide, so 15-unit text stays above
+# 13 px there. Labels wrap onto lines of their own above the bars, never cut short.
+WIDTH, FONT, LINE, LEFT = 360, 15, 19, 2
+CHARS_PER_LINE = 38  # of 15-unit sans-serif text across WIDTH, with room to spare
+BAR_H, BAR_GAP, GROUP_GAP = 14, 6, 14
 INK = "#1b1b1b"
 # (fill, pattern stroke): solid blue; green diagonal hatching; white with black dots.
 SERIES_STYLE = (("#1d4f91", None), ("#ffffff", "#00703c"), ("#ffffff", INK))
@@ -55,8 +59,19 @@ def series_labels(table: Table) -> dict[str, str]:
     return {key: str(name) for key, name in zip(table.chart.series, names, strict=True)}
 
 
-def _short(text: str, limit: int = 32) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def wrap(text: str, width: int = CHARS_PER_LINE) -> list[str]:
+    """A label as whole lines (words are never cut; a very long word gets a line of its own)."""
+    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""]
+
+
+def _lines(x: float, y: float, lines: list[str], bold: bool = False) -> str:
+    """A <text> of several lines, the first with its baseline at y."""
+    weight = ' font-weight="bold"' if bold else ""
+    spans = "".join(
+        f'<tspan x="{x}" dy="{0 if n == 0 else LINE}">{escape(line)}</tspan>'
+        for n, line in enumerate(lines)
+    )
+    return f'<text x="{x}" y="{y:.1f}"{weight}>{spans}</text>'
 
 
 def _pattern(chart_id: str, index: int) -> str:
@@ -81,7 +96,11 @@ def _fill(chart_id: str, index: int) -> str:
 
 
 def bar_chart(table: Table) -> Markup:
-    """The table's chart as inline SVG, titled and described for screen readers."""
+    """The table's chart as inline SVG, titled and described for screen readers.
+
+    Each row's label is wrapped in bold above its bars; each bar has its figure (and, with
+    several series, the series name) on the line above it, so nothing is cut or overlaps.
+    """
     assert table.chart is not None
     chart_id = f"chart-{table.key}"
     drawn = groups(table)
@@ -89,46 +108,47 @@ def bar_chart(table: Table) -> Markup:
     many = len(series) > 1
     values = [b.value for _label, bars in drawn for b in bars if b.value is not None]
     top = 100.0 if table.chart.percent else max([*values, 1.0])
-    group_h = len(series) * BAR_H + GAP
-    legend = LEGEND_H if many else 0
-    height = legend + max(len(drawn), 1) * group_h + 8
-    span = WIDTH - LABEL_W - VALUE_W
+    body: list[str] = []
+    y = 0.0
+    if many:
+        for i, name in enumerate(series_labels(table).values()):
+            lines = wrap(name, CHARS_PER_LINE - 3)
+            body.append(
+                f'<rect x="0" y="{y + 3:.1f}" width="16" height="16" fill="{_fill(chart_id, i)}"'
+                f' stroke="{INK}"/>' + _lines(24, y + FONT + 1, lines)
+            )
+            y += LINE * len(lines) + 6
+        y += 8
+    if not drawn:
+        body.append(_lines(LEFT, y + FONT, wrap(_("Nothing to show."))))
+        y += LINE
+    for label, bars in drawn:
+        lines = wrap(label)
+        body.append(_lines(LEFT, y + FONT, lines, bold=True))
+        y += LINE * len(lines) + 2
+        for i, bar in enumerate(bars):
+            text = wrap(f"{bar.series}: {bar.text}" if many else bar.text)
+            body.append(_lines(LEFT, y + FONT, text))
+            y += LINE * len(text)
+            if bar.value is not None:
+                width = max((WIDTH - 2) * min(bar.value / top, 1.0), 1.0)
+                body.append(
+                    f'<rect x="1" y="{y:.1f}" width="{width:.1f}" height="{BAR_H}"'
+                    f' fill="{_fill(chart_id, i)}" stroke="{INK}" stroke-width="1"/>'
+                )
+            y += BAR_H + BAR_GAP
+        y += GROUP_GAP
+    height = round(y)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" viewBox="0 0 {WIDTH} {height}"'
         f' role="img" aria-labelledby="{chart_id}-title {chart_id}-desc"'
-        f' font-family="sans-serif" font-size="15" fill="{INK}">',
+        f' font-family="sans-serif" font-size="{FONT}" fill="{INK}">',
         f'<title id="{chart_id}-title">{escape(table.title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(_describe(table, drawn))}</desc>',
         "<defs>" + "".join(_pattern(chart_id, i) for i in range(len(series))) + "</defs>",
+        *body,
+        "</svg>",
     ]
-    if many:
-        x = 0
-        for i, name in enumerate(series_labels(table).values()):
-            key = escape(_short(name, 24))
-            parts.append(
-                f'<rect x="{x}" y="6" width="16" height="16" fill="{_fill(chart_id, i)}"'
-                f' stroke="{INK}"/><text x="{x + 22}" y="20">{key}</text>'
-            )
-            x += 22 + 8 * len(str(key)) + 18
-    if not drawn:
-        parts.append(f'<text x="0" y="{legend + 16}">{escape(_("Nothing to show."))}</text>')
-    for g, (label, bars) in enumerate(drawn):
-        y0 = legend + g * group_h
-        middle = y0 + len(bars) * BAR_H / 2 + 5
-        parts.append(f'<text x="0" y="{middle:.1f}">{escape(_short(label))}</text>')
-        for i, bar in enumerate(bars):
-            y = y0 + i * BAR_H
-            width = 0.0 if bar.value is None else max(span * min(bar.value / top, 1.0), 1.0)
-            if bar.value is not None:
-                parts.append(
-                    f'<rect x="{LABEL_W}" y="{y + 2}" width="{width:.1f}" height="{BAR_H - 4}"'
-                    f' fill="{_fill(chart_id, i)}" stroke="{INK}" stroke-width="1"/>'
-                )
-            text = f"{bar.series}: {bar.text}" if many else bar.text
-            parts.append(
-                f'<text x="{LABEL_W + width + 6:.1f}" y="{y + BAR_H - 6}">{escape(text)}</text>'
-            )
-    parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every piece of text above is escaped
 
 

@@ -11,6 +11,11 @@ figure could be from everything published, and while some small count is pinned 
 withholds one more figure (the smallest count published beside it, a total as a last resort).
 A withheld figure is shown as "withheld", so a reader learns only that it is 5 or more.
 
+Consistency: a figure is never "withheld" when the page lets a reader work it out exactly
+(`release`): a total whose parts are all printed is printed, and so is a part whose total and
+other parts are printed. So a total is withheld only beside a part that is itself not printed
+as a number, and a printed total never gives away a suppressed part by subtraction.
+
 Those two lower bounds can pin a count on their own, where nothing is left to withhold: four
 "fewer than 5" adding up to a total of "fewer than 5" are each 1, and 6 listed at the start of
 a quarter, none added, "5 or more" listed at its end and "fewer than 5" closed means 1 closed.
@@ -223,4 +228,32 @@ def protect(
                 marks[victim] = mark
                 break
         else:  # nothing exposed, or nothing left that could be withheld or left out
-            return marks
+            return release(values, marks, equations, kept, prior)
+
+
+def release(
+    values: Mapping[Ref, int],
+    marks: dict[Ref, Mark],
+    equations: Sequence[Equation],
+    kept: Collection[Ref] = (),
+    prior: Bounds | None = None,
+) -> dict[Ref, Mark]:
+    """Print every withheld figure that a reader can work out anyway (a total whose parts are
+    all printed, a part whose total and other parts are printed).
+
+    Withholding such a figure protects nothing and makes the page contradict itself. Printing
+    it tells a reader nothing new, so every small count stays as hidden as it was (checked).
+    """
+    known = bounds(values, marks, equations, prior)
+    free = [
+        ref
+        for ref, mark in marks.items()
+        if mark == Mark.WITHHELD and ref not in kept and known[ref] == (values[ref], values[ref])
+    ]
+    if not free:
+        return marks
+    released = {**marks, **dict.fromkeys(free, Mark.SHOWN)}
+    before = set(disclosed(values, marks, equations, prior))
+    if set(disclosed(values, released, equations, prior)) <= before:
+        return released
+    return marks

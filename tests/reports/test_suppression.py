@@ -173,3 +173,42 @@ def test_when_a_zero_and_the_bounds_of_withheld_figures_pin_a_count_it_is_not_pu
     assert marks[ref("closed")] == Mark.UNPUBLISHED
     assert disclosed(counts, marks, eqs) == []
     assert possible_values(counts, marks, eqs, cap=20)[ref("closed")] == {0, 1}
+
+
+def test_a_total_whose_parts_are_all_printed_is_printed_not_withheld():
+    """Total 37 = 20 + 14 + 3, where 14 = 9 + 5. The 3 needs a neighbour withheld (the 20 is
+    enough). Withholding the 14 as well would print "withheld" beside its own parts 9 and 5,
+    which add up to it: the page would contradict itself and protect nothing."""
+    counts = {ref("total"): 37, ref("a"): 20, ref("b"): 14, ref("c"): 3,
+              ref("b1"): 9, ref("b2"): 5}  # fmt: skip
+    eqs = [
+        Equation((ref("total"),), (ref("a"), ref("b"), ref("c"))),
+        Equation((ref("b"),), (ref("b1"), ref("b2"))),
+    ]
+    marks = protect(counts, eqs)
+    assert readable(marks) == {"total": "shown", "a": "withheld", "b": "shown", "c": "small",
+                               "b1": "shown", "b2": "shown"}  # fmt: skip
+    assert disclosed(counts, marks, eqs) == []
+    assert bounds(counts, marks, eqs)[ref("a")] == (19, 22)  # 37 - 14 - (1 to 4)
+
+
+def test_consistency_holds_for_every_small_table():
+    """Brute force over small tables: a total and three parts, one part split in two. Whatever
+    the counts, nothing small is pinned, no withheld figure can be worked out, and a total is
+    withheld only beside a part that is not printed as a number."""
+    for a, b1, b2, c in product((0, 1, 3, 5, 9, 20), repeat=4):
+        counts = {ref("total"): a + b1 + b2 + c, ref("a"): a, ref("b"): b1 + b2,
+                  ref("c"): c, ref("b1"): b1, ref("b2"): b2}  # fmt: skip
+        eqs = [
+            Equation((ref("total"),), (ref("a"), ref("b"), ref("c"))),
+            Equation((ref("b"),), (ref("b1"), ref("b2"))),
+        ]
+        marks = protect(counts, eqs)
+        assert disclosed(counts, marks, eqs) == [], counts
+        known = bounds(counts, marks, eqs)
+        for r, m in marks.items():
+            if m == Mark.WITHHELD:
+                assert known[r][0] < known[r][1], (counts, r)
+        for total, members in (("total", "abc"), ("b", ("b1", "b2"))):
+            if marks[ref(total)] == Mark.WITHHELD:
+                assert any(marks[ref(p)] != Mark.SHOWN for p in members), counts
