@@ -20,7 +20,7 @@ import re
 
 from typing import Any, cast
 
-from sqlalchemy import DDL, ColumnElement, bindparam, event, text
+from sqlalchemy import DDL, ColumnElement, String, bindparam, event, text
 
 # At most this many words are searched for: enough for any real question, and it bounds the
 # work a long string can ask of the index.
@@ -28,6 +28,8 @@ MAX_WORDS = 8
 WORD = re.compile(r"[^\W_]+")
 # The tables with a full-text index. Statements below are built from these names only.
 TABLES = ("meeting", "service")
+TEXT_KEYS = ("service",)  # keyed by a UUID string, not an integer (see _sqlite_keyed_statements)
+TOKENIZE = "tokenize='unicode61 remove_diacritics 2'"
 
 
 def words_of(typed: str) -> list[str]:
@@ -49,16 +51,19 @@ def matches(table: str, dialect: str, param: str = "words") -> ColumnElement[boo
     if dialect == "postgresql":
         clause = f"to_tsvector('simple', {table}.search_text) @@ to_tsquery('simple', :{param})"
     else:
-        clause = f"{table}.id IN (SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH :{param})"  # noqa: S608
-    return cast("ColumnElement[bool]", text(clause).bindparams(bindparam(param)))
+        key = "id" if table in TEXT_KEYS else "rowid"
+        clause = f"{table}.id IN (SELECT {key} FROM {table}_fts WHERE {table}_fts MATCH :{param})"  # noqa: S608
+    return cast("ColumnElement[bool]", text(clause).bindparams(bindparam(param, type_=String())))
 
 
 def sqlite_statements(table: str) -> list[str]:
     """Create the FTS5 index for `table`, its triggers, and fill it from existing rows."""
+    if table in TEXT_KEYS:
+        return _sqlite_keyed_statements(table)
     fts = f"{table}_fts"
     return [
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5(search_text, content='{table}', "
-        "content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
+        f"content_rowid='id', {TOKENIZE})",
         f"CREATE TRIGGER IF NOT EXISTS {fts}_ai AFTER INSERT ON {table} BEGIN "  # noqa: S608
         f"INSERT INTO {fts}(rowid, search_text) VALUES (new.id, new.search_text); END",
         f"CREATE TRIGGER IF NOT EXISTS {fts}_ad AFTER DELETE ON {table} BEGIN "  # noqa: S608
@@ -68,6 +73,27 @@ def sqlite_statements(table: str) -> list[str]:
         f"INSERT INTO {fts}({fts}, rowid, search_text) VALUES ('delete', old.id, old.search_text);"
         f" INSERT INTO {fts}(rowid, search_text) VALUES (new.id, new.search_text); END",
         f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",  # noqa: S608
+    ]
+
+
+def _sqlite_keyed_statements(table: str) -> list[str]:
+    """For a table keyed by text (a UUID): an FTS5 table holding its own copy and the key.
+
+    External content needs an integer key, and a text-keyed table's hidden rowid can change
+    when SQLite rebuilds it (VACUUM, a migration), so the key is stored instead.
+    """
+    fts = f"{table}_fts"
+    delete = f"DELETE FROM {fts} WHERE id = old.id;"  # noqa: S608
+    insert = f"INSERT INTO {fts}(search_text, id) VALUES (new.search_text, new.id);"  # noqa: S608
+    return [
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5(search_text, id UNINDEXED, "
+        f"{TOKENIZE})",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_ai AFTER INSERT ON {table} BEGIN {insert} END",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_ad AFTER DELETE ON {table} BEGIN {delete} END",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_au AFTER UPDATE OF search_text ON {table} "
+        f"BEGIN {delete} {insert} END",
+        f"DELETE FROM {fts}",  # noqa: S608
+        f"INSERT INTO {fts}(search_text, id) SELECT search_text, id FROM {table}",  # noqa: S608
     ]
 
 

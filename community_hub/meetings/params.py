@@ -85,13 +85,13 @@ def _days(values: list[str], viewer_tz: str, now: datetime, errors: dict[str, st
 
 
 def _page(args: MultiDict[str, str], errors: dict[str, str]) -> int:
-    raw = args.get("page", "").strip()
-    if not raw:
+    if not args.get("page", "").strip():
         return 1
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE:
+    number = _float(args, "page", {})  # "2.0" is a whole number too, as for limit
+    if number is None or not number.is_integer() or not 1 <= number <= MAX_PAGE:
         errors["page"] = f"page must be a whole number from 1 to {MAX_PAGE}."
         return 1
-    return int(raw)
+    return int(number)
 
 
 def search_words(args: MultiDict[str, str]) -> tuple[str, ...]:
@@ -142,6 +142,8 @@ def parse_search(
             limit = int(number)
 
     page = _page(args, errors)
+    if len(args.get("search", "")) > MAX_SEARCH_CHARS:
+        errors["search"] = f"search is at most {MAX_SEARCH_CHARS} characters."
     days = _days(args.getlist("day"), viewer_tz, now, errors)
 
     time_of_day = args.get("time", "").strip().lower() or None
