@@ -89,7 +89,18 @@ def test_show_20_more_keeps_the_earlier_results(client, many):
 
 def test_one_meeting_is_not_plural(client, places):
     html = client.get("/?q=Doncaster&search=big").get_data(as_text=True)
-    assert re.search(r"\b1 meeting within [^<]+ of Doncaster", html)
+    assert re.search(r"\b1 meeting near Doncaster", html)
+    html = client.get("/?q=Doncaster&search=big&radius=5mi").get_data(as_text=True)
+    assert re.search(r"\b1 meeting within 5 miles of Doncaster", html)
+
+
+def test_search_words_are_not_logged(client, places, caplog):
+    with caplog.at_level("DEBUG"):
+        client.get("/?q=Doncaster&search=zebedee+secret")
+        client.get("/?q=zebedee+secret")
+        client.get("/api/v1/meetings?search=zebedee+secret")
+    app_records = [r for r in caplog.records if r.name != "werkzeug"]
+    assert not any("zebedee" in r.getMessage() for r in app_records)
 
 
 def test_welsh_heading_uses_welsh_plural_forms(client, many):

@@ -62,7 +62,10 @@ def radius_words(radius_km: float) -> str:
 def heading(query: MeetingQuery, outcome: SearchOutcome, place_label: str) -> str:
     """'67 meetings within 25 miles of Doncaster': every match, not just those shown."""
     total = outcome.total_within
-    if place_label and outcome.radius_km is not None:
+    # A "nearest N" search that widened as far as it goes found everything there is: its
+    # last radius says nothing, so it is "near".
+    widened_fully = query.radius_km is None and not outcome.capped and total < query.limit
+    if place_label and outcome.radius_km is not None and not widened_fully:
         return ngettext(
             "%(num)d meeting within %(distance)s of %(place)s",
             "%(num)d meetings within %(distance)s of %(place)s",
