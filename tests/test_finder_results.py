@@ -207,3 +207,11 @@ def test_the_api_document_describes_search_and_paging(client):
     assert {"search", "page"} <= {p["name"] for p in operation["parameters"]}
     schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
     assert {"page", "next"} <= set(schema["properties"])
+
+
+def test_coordinates_win_over_a_place_typed_with_them(client, places):
+    url = f"/?lat={DONCASTER[0]}&lng={DONCASTER[1]}&radius=25km"
+    html = client.get(url + "&q=Doncaster").get_data(as_text=True)
+    assert sorted(names_in(html)) == ["Big Book Study", "Newcomers Welcome"]
+    html = client.get(url + "&q=newcomers").get_data(as_text=True)
+    assert names_in(html) == ["Newcomers Welcome"]

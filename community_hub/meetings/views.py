@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from community_hub.extensions import db, limiter
 from community_hub.freshness import is_stale
-from community_hub.fulltext import MAX_WORDS, words_of
+from community_hub.fulltext import MAX_WORDS
 from community_hub.geo.geocode import geocode
 from community_hub.meetings import present
 from community_hub.meetings.finder_results import (
@@ -66,7 +66,8 @@ def _centre_on_place(query: MeetingQuery, place_text: str, words: bool = False) 
     """
     if query.located:
         if words and place_text:
-            query.words = (*query.words, *words_of(place_text))[:MAX_WORDS]
+            # The coordinates are the place; any words with it are still searched for.
+            query.words = (*query.words, *understand(place_text).words)[:MAX_WORDS]
         return _("your location"), ""
     if not place_text:
         return "", ""
