@@ -67,7 +67,7 @@ def test_find_a_meeting_with_the_keyboard_alone(new_page, axe, screenshot):
     page.keyboard.type("Doncaster")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"[?&]q=Doncaster"))
-    expect(page.locator("#results-title")).to_contain_text("of Doncaster")
+    expect(page.locator("#results-title")).to_contain_text("near Doncaster")
     axe(page)
 
     # Into the first result and back out to its page, still by keyboard.

@@ -45,7 +45,7 @@ def test_search_by_town_then_filter_by_day_and_fellowship(new_page, axe, screens
     page = new_page()
     search_for(page, "Doncaster", axe)
 
-    expect(page.locator("#results-title")).to_contain_text("of Doncaster")
+    expect(page.locator("#results-title")).to_contain_text("near Doncaster")
     nearest = page.locator("ol.results > li").filter(has_text="Doncaster Monday Serenity")
     expect(nearest).to_have_count(1)
     expect(nearest).to_contain_text(DISTANCE)
@@ -84,7 +84,7 @@ def test_use_my_location_searches_near_the_browser_position(new_page, axe, scree
     # Rounded in the browser to about 100 m before it is sent: the precise spot never leaves.
     assert (args["lat"], args["lng"]) == (["53.522"], ["-1.128"])
     assert args["tz"] == ["Europe/London"]
-    expect(page.locator("#results-title")).to_contain_text("of your location")
+    expect(page.locator("#results-title")).to_contain_text("near your location")
     expect(page.locator("ol.results > li").first).to_contain_text("Doncaster")
     axe(page)
     screenshot(page, "b-my-location")
