@@ -51,9 +51,11 @@ def index() -> Any:
     errors: dict[str, str] = {}
     place = place_from_args(request.args, errors)
     words = search_words(request.args)
+    not_a_place = ""
     if "q" in errors and words_of(request.args.get("q", "")):
-        # Text that is not a place is searched for, as on the meeting finder.
-        del errors["q"]
+        # Text that is not a place is searched for, as on the meeting finder; if nothing has
+        # those words either, the place's message stands.
+        not_a_place = errors.pop("q")
         words = (*words, *words_of(request.args.get("q", "")))[:MAX_WORDS]
     if len(request.args.get("search", "")) > MAX_SEARCH_CHARS:
         errors["search"] = _("Search words are at most %(num)d characters.", num=MAX_SEARCH_CHARS)
@@ -70,6 +72,8 @@ def index() -> Any:
     elif not errors:
         found = services.public_resources(categories, words=words)
         results = [(None, s, s.location) for s in found]
+        if not results and not_a_place:
+            errors["q"] = not_a_place
     return render_template(
         "resources/index.html",
         args=request.args,
