@@ -11,6 +11,10 @@ population, as real searches are:
   scan     the same search without a spatial predicate: every row of that day and fellowship,
            distances in Python (the same ranking code), then the same rows as `search`
   pk       fetching the same 20 result rows by primary key, as `search` does: the floor
+  keyword  the same search (10 km, one weekday, the 20 nearest) with one search word, as
+           /api/v1/meetings?search=... runs it: the full-text index (SQLite FTS5, PostgreSQL
+           GIN on a tsvector) together with the spatial index; no fellowship filter, as a
+           person searching for a word rarely picks one. The word is a prefix half the time.
 
 Prints a table, then one line of JSON (the last line) for scripts to read.
 
@@ -29,11 +33,13 @@ import random
 import statistics
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import select, text
 from synthetic import (
+    NAME_WORDS,
     bench_app,
     ensure_meetings,
     load_towns,
@@ -135,6 +141,11 @@ def run(database_url: str, args: argparse.Namespace) -> dict[str, Any]:
                     fellowships=frozenset({"aa"}), limit=LIMIT, now=now,
                 )
             )  # fmt: skip
+        keyword_queries = []
+        for q in queries:
+            word = rng.choice(NAME_WORDS).split()[0].lower().replace("'s", "")
+            typed = word[: max(3, len(word) - 2)] if rng.random() < 0.5 else word
+            keyword_queries.append(replace(q, fellowships=frozenset(), words=(typed,)))
         warmed = warm_database()
         for q in queries[:5]:  # warm the connection pool, the statements and the time zones
             search_meetings(q)
@@ -155,12 +166,18 @@ def run(database_url: str, args: argparse.Namespace) -> dict[str, Any]:
             assert [r.meeting.id for r in outcome.results] == ids
         for ids in page_ids:
             pk_ms.append(timed(meeting_rows, ids)[0])
+        keyword_ms, keyword_found = [], []
+        for q in keyword_queries:
+            elapsed, (ids, total) = timed(json_search, q)
+            keyword_ms.append(elapsed)
+            keyword_found.append(total)
         mismatches = 0
         for q, ids in zip(queries[: args.scan_queries], page_ids, strict=False):
             elapsed, scan_ids = timed(scan_search, q, aa_id)
             scan_ms.append(elapsed)
             mismatches += scan_ids != ids
         plan = query_plan(dialect, queries[0])
+        keyword_plan = query_plan(dialect, keyword_queries[0])
         db.session.remove()
         db.engine.dispose()
 
@@ -172,6 +189,11 @@ def run(database_url: str, args: argparse.Namespace) -> dict[str, Any]:
     print(f"before timing: {warmed}")
     print(f"matches within {RADIUS_KM:g} km: median {statistics.median(found):g}, max {max(found)}")
     print(f"query plan for the service's candidate query:\n{plan}")
+    print(
+        f"keyword matches within {RADIUS_KM:g} km on the day: median "
+        f"{statistics.median(keyword_found):g}, max {max(keyword_found)}"
+    )
+    print(f"query plan with a search word:\n{keyword_plan}")
     print()
     print(f"{'':34}{'runs':>6}{'p50 ms':>10}{'p95 ms':>10}")
     for label, values in (
@@ -179,6 +201,7 @@ def run(database_url: str, args: argparse.Namespace) -> dict[str, Any]:
         ("search_meetings (ORM objects)", pages_ms),
         ("full scan, distances in Python", scan_ms),
         ("20 rows by primary key (floor)", pk_ms),
+        ("keyword + near (full-text index)", keyword_ms),
     ):
         p50, p95_ = percentile(values, 50), percentile(values, 95)
         print(f"{label:34}{len(values):>6}{p50:>10.2f}{p95_:>10.2f}")
@@ -195,6 +218,8 @@ def run(database_url: str, args: argparse.Namespace) -> dict[str, Any]:
         "pages_p50_ms": round(percentile(pages_ms, 50), 2),
         "pages_p95_ms": round(percentile(pages_ms, 95), 2),
         "pk_p95_ms": round(percentile(pk_ms, 95), 2),
+        "keyword_p50_ms": round(percentile(keyword_ms, 50), 2),
+        "keyword_p95_ms": round(percentile(keyword_ms, 95), 2),
         "speedup_p95": round(scan_p95 / p95, 1),
         "pages_speedup_p95": round(scan_p95 / pages_p95, 1),
         "speedup_p50": round(percentile(scan_ms, 50) / percentile(search_ms, 50), 1),

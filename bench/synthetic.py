@@ -46,6 +46,14 @@ START_TIMES = [
 STREETS = ("High Street", "Church Lane", "Station Road", "Victoria Road", "Mill Lane", "Park Road")
 SCATTER_KM = 5.0
 ONLINE_SHARE = 0.05
+# Words in meeting names, as real ones go ("Doncaster Newcomers", "Serenity Big Book"): what
+# the keyword search looks for. Each is in about one name in len(NAME_WORDS).
+NAME_WORDS = (
+    "Newcomers", "Serenity", "Hope", "Big Book", "Step Study", "Women's", "Men's",
+    "Lunchtime", "Friday Night", "Sunrise", "Freedom", "Recovery", "Living Sober",
+    "Just for Today", "Courage", "Fellowship", "Daily Reflections", "Promises",
+    "Gratitude", "Back to Basics", "Keep it Simple", "Open Door", "Discussion", "Speaker",
+)  # fmt: skip
 MEETINGS_PER_VENUE = 3
 BATCH = 10_000
 
@@ -140,10 +148,13 @@ def meeting_rows(
         start = rng.choice(START_TIMES)
         end = (datetime.combine(today, start) + timedelta(minutes=rng.choice((60, 90)))).time()
         codes = [rng.choice(("O", "C")), *rng.sample(EXTRA_TYPES, rng.randint(0, 2))]
+        name = f"{region} {rng.choice(NAME_WORDS)} {i}"
+        notes = "Use the side door." if rng.random() < 0.3 else ""
+        group = f"{region} group" if rng.random() < 0.5 else ""
         batch.append(
             {
                 "slug": f"bench-{i}",
-                "name": f"{region} meeting {i}",
+                "name": name,
                 "name_cy": "",
                 "fellowship_id": fellowship_ids[rng.choices(slugs, weights=shares)[0]],
                 "organisation_id": org_id,
@@ -153,9 +164,11 @@ def meeting_rows(
                 "end_time": end,
                 "timezone": zone,
                 "types": "," + ",".join(codes) + ",",
-                "notes": "Use the side door." if rng.random() < 0.3 else "",
+                "notes": notes,
                 "notes_cy": "",
-                "group_name": f"{region} group" if rng.random() < 0.5 else "",
+                "group_name": group,
+                # As Meeting.refresh_derived keeps it (the venue's name is its town's here).
+                "search_text": "\n".join(p for p in (name, group, region, notes) if p),
                 "conference_url": f"https://meet.example.org/{i}" if online else "",
                 "conference_url_notes": "",
                 "conference_phone": "",

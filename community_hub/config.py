@@ -127,6 +127,9 @@ DEFAULTS: dict[str, Any] = {
     # listings at 200 a page is 500 requests.
     "ORUK_RATE_LIMIT": "600 per minute",
     "STALE_AFTER_DAYS": 90,
+    # A finder search for the nearest meetings on a day or at a time stops widening here (and
+    # the "starting next" banner shows nothing further): about how far people travel to one.
+    "FINDER_MAX_TRAVEL_KM": 40.0,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": True,

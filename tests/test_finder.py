@@ -79,9 +79,10 @@ def test_search_by_coordinates(client, listed):
 
 
 def test_unknown_place_gets_a_clear_message(client, listed):
+    # Text that is not a place is searched for as words; with no match either, it says so.
     response = client.get("/?q=Nowhereville-on-Sea")
-    assert response.status_code == 400
-    assert "We could not find" in response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "We could not find a place called" in response.get_data(as_text=True)
 
 
 def test_bad_filter_gets_a_clear_message_not_a_500(client, listed):

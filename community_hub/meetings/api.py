@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify, request, url_for
 
 from community_hub.meetings.listing import meeting_json, meeting_page_url, meeting_rows
 from community_hub.meetings.openapi import openapi_document
-from community_hub.meetings.params import parse_search
+from community_hub.meetings.params import MAX_PAGE, parse_search
 from community_hub.meetings.search import rank_meetings, shown_distance
 from community_hub.web import public, reads_only
 
@@ -19,7 +19,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 @public
 @reads_only
 def meetings() -> Any:
-    """Search meetings; nearest first. Bad parameters get 400 naming the parameter."""
+    """Search meetings by place and words, nearest first, a page at a time; 400 names bad input."""
     parsed = parse_search(request.args, current_app.config["DEFAULT_TIMEZONE"])
     unknown = sorted(set(request.args) - ALLOWED_PARAMS)
     if unknown:
@@ -37,7 +37,7 @@ def meetings() -> Any:
         )
     query = parsed.query
     ranking = rank_meetings(query)
-    page = ranking.ranked[: query.limit]
+    page = ranking.ranked[query.offset : query.offset + query.limit]
     rows = meeting_rows([meeting_id for _dist, _occurrence, meeting_id in page])
     page_url = meeting_page_url()
     found = [
@@ -51,14 +51,29 @@ def meetings() -> Any:
         for dist, occurrence, meeting_id in page
         if (m := rows.get(meeting_id)) is not None
     ]
+    total = len(ranking.ranked)
+    number = query.offset // query.limit + 1
+    more = query.offset + query.limit < total and number < MAX_PAGE
     return jsonify(
-        count=len(found), total=len(ranking.ranked), radius_km=ranking.radius_km, meetings=found
+        count=len(found),
+        total=total,
+        radius_km=ranking.radius_km,
+        page=number,
+        next=_page_url(number + 1) if more else None,
+        meetings=found,
     )
+
+
+def _page_url(number: int) -> str:
+    """This search's page `number`, as an absolute URL."""
+    values: dict[str, Any] = request.args.to_dict(flat=False)
+    values["page"] = str(number)
+    return url_for("api.meetings", _external=True, **values)
 
 
 ALLOWED_PARAMS = {
     "lat", "lng", "radius_km", "limit", "day", "fellowship", "type", "mode",
-    "time", "within", "sort", "tz",
+    "time", "within", "sort", "tz", "search", "page",
 }  # fmt: skip
 
 

@@ -122,14 +122,23 @@ def _changes_from(meeting: Meeting, from_date: date) -> list:
 
 
 def calendar_for(
-    meetings: list[tuple[Meeting, str]], host: str, from_date: date, name: str
+    meetings: list[tuple[Meeting, str]],
+    host: str,
+    from_date: date,
+    name: str,
+    description: str = "",
 ) -> bytes:
-    """A VCALENDAR with one recurring event per meeting (and its changes) and the VTIMEZONEs."""
+    """A VCALENDAR with one recurring event per meeting (and its changes) and the VTIMEZONEs.
+
+    `description` says what the calendar holds when it is not everything asked for.
+    """
     cal = Calendar()
     cal.add("prodid", "-//community_hub//Meeting finder//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
+    if description:
+        cal.add("x-wr-caldesc", description)
     for meeting, url in meetings:
         for event in meeting_events(meeting, url, host, from_date):
             cal.add_component(event)

@@ -4,14 +4,29 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING, Any
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, cast
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, event, text
+from sqlalchemy import (
+    JSON,
+    Connection,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    event,
+    inspect,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community_hub.auth.models import Organisation, User, utcnow
 from community_hub.extensions import Model
+from community_hub.fulltext import index_table
 from community_hub.geo.privacy import coarsen
 from community_hub.geo.spatial import lat_band
 from community_hub.meetings.types import canonical
@@ -198,6 +213,9 @@ class Meeting(Model):
     # Indexed for Open Referral UK's modified_after (a council's incremental sync).
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     archived_at: Mapped[datetime | None]
+    # The words the keyword search looks in (names, place name, notes), kept by
+    # `refresh_derived`; the database's full-text index covers it (see community_hub/fulltext.py).
+    search_text: Mapped[str] = mapped_column(Text, default="")
 
     fellowship: Mapped[Fellowship] = relationship()
     organisation: Mapped[Organisation] = relationship()
@@ -281,6 +299,7 @@ class Meeting(Model):
     def refresh_derived(self) -> None:
         """Recompute the columns that follow from other data (attendance, location)."""
         self.attendance = self.derive_attendance().value
+        self.search_text = meeting_search_text(self, self.venue.name if self.venue else "")
         if self.venue is not None:
             self.latitude, self.longitude = self.venue.latitude, self.venue.longitude
             self.lat_band = (
@@ -291,6 +310,31 @@ class Meeting(Model):
                 self.timezone = self.venue.timezone
         else:
             self.latitude = self.longitude = self.lat_band = None
+
+
+def meeting_search_text(meeting: Meeting, venue_name: str) -> str:
+    """What a keyword search matches for a meeting: its names, its place's name, its notes."""
+    parts = (meeting.name, meeting.name_cy, meeting.group_name, venue_name)
+    notes = (meeting.notes, meeting.notes_cy, meeting.group_notes)
+    return "\n".join(p for p in (*parts, *notes) if p)
+
+
+index_table(Meeting.__table__)
+
+
+@event.listens_for(Venue, "after_update")
+def _venue_renamed(_mapper: object, connection: Connection, venue: Venue) -> None:
+    """A venue's new name reaches its meetings' search words (they are not flushed with it)."""
+    if not inspect(venue).attrs.name.history.has_changes():
+        return
+    table = cast("Table", Meeting.__table__)
+    fields = ("id", "name", "name_cy", "group_name", "notes", "notes_cy", "group_notes")
+    rows = connection.execute(
+        select(*(table.c[f] for f in fields)).where(table.c.venue_id == venue.id)
+    )
+    for row in rows.all():
+        words = meeting_search_text(SimpleNamespace(**row._mapping), venue.name)  # type: ignore[arg-type]
+        connection.execute(update(table).where(table.c.id == row.id).values(search_text=words))
 
 
 @event.listens_for(Venue, "before_insert")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from community_hub.geo.spatial import MAX_RADIUS_KM
-from community_hub.meetings.params import DAY_WORDS
+from community_hub.meetings.params import DAY_WORDS, MAX_PAGE, MAX_SEARCH_CHARS
 from community_hub.meetings.search import MAX_LIMIT
 from community_hub.meetings.types import vocabulary
 
@@ -142,6 +142,17 @@ def openapi_document(server: str) -> dict[str, Any]:
                             {"type": "number", "exclusiveMinimum": 0, "maximum": 168},
                             "Starting within this many hours",
                         ),
+                        _param(
+                            "search",
+                            {"type": "string", "maxLength": MAX_SEARCH_CHARS},
+                            "Words to find in a meeting's name, group, venue name or notes; "
+                            "every word must match, the last may be the start of a word",
+                        ),
+                        _param(
+                            "page",
+                            {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+                            "Which page of `limit` meetings; follow `next` for the one after",
+                        ),
                         _param("sort", {"type": "string", "enum": ["distance", "time"]}, "Order"),
                         _param(
                             "tz", {"type": "string"}, "Viewer's IANA time zone for today/tomorrow"
@@ -159,6 +170,12 @@ def openapi_document(server: str) -> dict[str, Any]:
                                             "count": {"type": "integer"},
                                             "total": {"type": "integer"},
                                             "radius_km": {"type": ["number", "null"]},
+                                            "page": {"type": "integer", "minimum": 1},
+                                            "next": {
+                                                "type": ["string", "null"],
+                                                "format": "uri",
+                                                "description": "The next page; null on the last",
+                                            },
                                             "meetings": {"type": "array", "items": meeting},
                                         },
                                     }

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from werkzeug.datastructures import MultiDict
 
+from community_hub.fulltext import words_of
 from community_hub.geo.spatial import KM_PER_MILE, MAX_RADIUS_KM
 from community_hub.meetings.models import Attendance
 from community_hub.meetings.schedule import TIME_OF_DAY, is_valid_timezone, today_in
@@ -36,6 +37,8 @@ RADIUS_CHOICES: dict[str, float | None] = {
     "50km": 50.0,
 }
 MODES = {m.value for m in Attendance}
+MAX_PAGE = 100
+MAX_SEARCH_CHARS = 200
 
 
 @dataclass
@@ -81,7 +84,27 @@ def _days(values: list[str], viewer_tz: str, now: datetime, errors: dict[str, st
     return days
 
 
-def parse_search(args: MultiDict[str, str], default_tz: str, now: datetime | None = None) -> Parsed:
+def _page(args: MultiDict[str, str], errors: dict[str, str]) -> int:
+    if not args.get("page", "").strip():
+        return 1
+    number = _float(args, "page", {})  # "2.0" is a whole number too, as for limit
+    if number is None or not number.is_integer() or not 1 <= number <= MAX_PAGE:
+        errors["page"] = f"page must be a whole number from 1 to {MAX_PAGE}."
+        return 1
+    return int(number)
+
+
+def search_words(args: MultiDict[str, str]) -> tuple[str, ...]:
+    """The keywords asked for in `search` (names, places, notes), at most MAX_WORDS."""
+    return tuple(words_of(args.get("search", "")[:MAX_SEARCH_CHARS]))
+
+
+def parse_search(
+    args: MultiDict[str, str],
+    default_tz: str,
+    now: datetime | None = None,
+    max_limit: int = MAX_LIMIT,
+) -> Parsed:
     """Turn query parameters into a MeetingQuery, collecting a message per bad parameter."""
     now = now or datetime.now(UTC)
     errors: dict[str, str] = {}
@@ -113,11 +136,14 @@ def parse_search(args: MultiDict[str, str], default_tz: str, now: datetime | Non
     limit = DEFAULT_LIMIT
     if args.get("limit", "").strip():
         number = _float(args, "limit", {})  # "40.0" is a whole number too (JSON Schema agrees)
-        if number is None or not number.is_integer() or not 1 <= number <= MAX_LIMIT:
-            errors["limit"] = f"limit must be a whole number from 1 to {MAX_LIMIT}."
+        if number is None or not number.is_integer() or not 1 <= number <= max_limit:
+            errors["limit"] = f"limit must be a whole number from 1 to {max_limit}."
         else:
             limit = int(number)
 
+    page = _page(args, errors)
+    if len(args.get("search", "")) > MAX_SEARCH_CHARS:
+        errors["search"] = f"search is at most {MAX_SEARCH_CHARS} characters."
     days = _days(args.getlist("day"), viewer_tz, now, errors)
 
     time_of_day = args.get("time", "").strip().lower() or None
@@ -156,6 +182,8 @@ def parse_search(args: MultiDict[str, str], default_tz: str, now: datetime | Non
         lng=lng if not errors.get("lng") else None,
         radius_km=radius_km,
         limit=limit,
+        offset=(page - 1) * limit,
+        words=search_words(args),
         days=frozenset(days),
         time_of_day=time_of_day,
         within_hours=within_hours,

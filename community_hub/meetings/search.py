@@ -15,9 +15,10 @@ from typing import Any, cast
 from sqlalchemy import Select, any_, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
+from community_hub import fulltext
 from community_hub.extensions import db
 from community_hub.geo.nearby import DistanceFilter, box_clause, box_params
-from community_hub.geo.spatial import MAX_RADIUS_KM, distance_km
+from community_hub.geo.spatial import MAX_RADIUS_KM, SPHERE_ERROR, distance_km
 from community_hub.meetings.models import Attendance, Fellowship, Meeting
 from community_hub.meetings.occurrences import Rule, next_held
 from community_hub.meetings.schedule import TIME_OF_DAY, Occurrence, next_occurrence
@@ -38,6 +39,8 @@ class MeetingQuery:
     lng: float | None = None
     radius_km: float | None = None  # None: the `limit` nearest
     limit: int = DEFAULT_LIMIT
+    offset: int = 0  # how many of the ranked matches come before this page
+    words: tuple[str, ...] = ()  # keywords: every one must match (the last as a prefix)
     days: frozenset[int] = frozenset()
     time_of_day: str | None = None
     within_hours: float | None = None  # starting (or running) within this many hours
@@ -46,6 +49,9 @@ class MeetingQuery:
     modes: frozenset[str] = frozenset()  # Attendance values; empty means active ones
     sort: str = "distance"  # or "time"
     banners: bool = False  # also find the "happening now" and "starting next" meetings
+    # A "nearest N" search for a day or time stops widening here (how far people travel);
+    # None: it widens until it finds N. Banners never show in-person meetings further away.
+    max_travel_km: float | None = None
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
@@ -66,6 +72,8 @@ class SearchOutcome:
     results: list[MeetingResult]
     radius_km: float | None  # the radius actually searched
     total_within: int  # matches inside that radius, before the limit
+    # True when a "nearest N" search stopped at the travelling distance with fewer than N.
+    capped: bool = False
     now_running: list[MeetingResult] = field(default_factory=list)  # in progress, any distance
     starting_next: list[MeetingResult] = field(default_factory=list)  # the next few to start
 
@@ -106,6 +114,9 @@ def candidate_query(query: MeetingQuery, radius_km: float | None) -> tuple[Selec
         params["fellowships"] = sorted(query.fellowships)
     types = sorted(query.types)
     params.update({f"type_{i}": f",{code}," for i, code in enumerate(types)})
+    dialect = db.engine.dialect.name
+    if query.words:
+        params["words"] = fulltext.match_expression(list(query.words), dialect)
     wraps = None
     if radius_km is not None:
         assert query.lat is not None and query.lng is not None
@@ -113,12 +124,18 @@ def candidate_query(query: MeetingQuery, radius_km: float | None) -> tuple[Selec
         params.update(box)
     days = min(len(query.days), 2)  # none, one or several
     shape = (days, bool(query.time_of_day), bool(query.fellowships), len(types), wraps)
-    return _candidate_statement(db.engine.dialect.name, *shape), params
+    return _candidate_statement(dialect, *shape, bool(query.words)), params
 
 
 @functools.lru_cache(maxsize=256)
 def _candidate_statement(
-    dialect: str, days: int, time_of_day: bool, fellowships: bool, types: int, wraps: bool | None
+    dialect: str,
+    days: int,
+    time_of_day: bool,
+    fellowships: bool,
+    types: int,
+    wraps: bool | None,
+    words: bool = False,
 ) -> Select[Any]:
     stmt = cast("Select[Any]", select(*_CANDIDATE_COLUMNS)).where(
         Meeting.archived_at.is_(None), one_of(Meeting.attendance, "modes", dialect)
@@ -145,6 +162,8 @@ def _candidate_statement(
         stmt = stmt.where(Meeting.types.contains(bindparam(f"type_{i}")))
     if wraps is not None:
         stmt = stmt.where(box_clause(Meeting, wraps, dialect))
+    if words:
+        stmt = stmt.where(fulltext.matches("meeting", dialect))
     return stmt
 
 
@@ -213,6 +232,15 @@ class Ranking:
 
     ranked: list[tuple]  # (ranking distance or None, Occurrence, meeting id)
     radius_km: float | None  # the radius actually searched
+    capped: bool = False  # stopped at the travelling distance with fewer than `limit`
+
+
+def nearest_steps(query: MeetingQuery) -> tuple[float, ...]:
+    """The radii a "nearest N" search tries in turn, stopping at the travelling distance."""
+    cap = query.max_travel_km
+    if cap is None or not (query.days or query.time_of_day or query.within_hours):
+        return NEAREST_STEPS_KM
+    return (*(step for step in NEAREST_STEPS_KM if step < cap), cap)
 
 
 def rank_meetings(query: MeetingQuery) -> Ranking:
@@ -228,11 +256,15 @@ def rank_meetings(query: MeetingQuery) -> Ranking:
         ranked = _rank(query, execute(*candidate_query(query, radius)), radius)
     else:
         ranked = []
-        for step in NEAREST_STEPS_KM:
+        wanted = query.offset + query.limit
+        steps = nearest_steps(query)
+        for step in steps:
             ranked = _rank(query, execute(*candidate_query(query, step)), step)
             radius = step
-            if len(ranked) >= query.limit:
+            if len(ranked) >= wanted:
                 break
+        if len(ranked) < wanted and steps[-1] != NEAREST_STEPS_KM[-1]:
+            return Ranking(ranked, radius, capped=True)
     return Ranking(ranked, radius)
 
 
@@ -249,12 +281,13 @@ def search_meetings(query: MeetingQuery) -> SearchOutcome:
     """Meetings matching the query, nearest (or soonest) first, as full rows."""
     ranking = rank_meetings(query)
     ranked = ranking.ranked
-    page = ranked[: query.limit]
+    page = ranked[query.offset : query.offset + query.limit]
     running: list[tuple] = []
     upcoming: list[tuple] = []
     if query.banners:
-        running = [r for r in ranked if r[1].in_progress(query.now)][:BANNER_SIZE]
-        upcoming = sorted((r for r in ranked if not r[1].in_progress(query.now)), key=_by_start)
+        near = [r for r in ranked if _within_travel(query, r[0])]
+        running = [r for r in near if r[1].in_progress(query.now)][:BANNER_SIZE]
+        upcoming = sorted((r for r in near if not r[1].in_progress(query.now)), key=_by_start)
         upcoming = upcoming[:BANNER_SIZE]
     loaded = _load({r[2] for r in (*page, *running, *upcoming)})
     exact: dict[int, float | None] = {}  # a meeting can be on the page and in a banner
@@ -272,9 +305,16 @@ def search_meetings(query: MeetingQuery) -> SearchOutcome:
         results=[result(r) for r in page if r[2] in loaded],
         radius_km=ranking.radius_km,
         total_within=len(ranked),
+        capped=ranking.capped,
         now_running=[result(r) for r in running if r[2] in loaded],
         starting_next=[result(r) for r in upcoming if r[2] in loaded],
     )
+
+
+def _within_travel(query: MeetingQuery, ranked_km: float | None) -> bool:
+    """Whether a banner may show this meeting: online ones (no distance) always may."""
+    cap = query.max_travel_km
+    return ranked_km is None or cap is None or ranked_km <= cap * (1 + SPHERE_ERROR)
 
 
 def _by_start(row: tuple) -> tuple:

@@ -19,15 +19,24 @@ from sqlalchemy import select
 
 from community_hub.extensions import db, limiter
 from community_hub.freshness import is_stale
+from community_hub.fulltext import MAX_WORDS
 from community_hub.geo import web as geo_web
 from community_hub.geo.geocode import resolve
 from community_hub.meetings import present
+from community_hub.meetings.finder_results import (
+    FINDER_MAX_LIMIT,
+    LIST_MAX_LIMIT,
+    finder_paging,
+    next_to_start,
+    radius_words,
+)
 from community_hub.meetings.ics import calendar_for
 from community_hub.meetings.models import Fellowship, Meeting
 from community_hub.meetings.occurrences import next_held, rule_of
 from community_hub.meetings.one_offs import upcoming_changes
 from community_hub.meetings.params import RADIUS_CHOICES, parse_search
-from community_hub.meetings.search import MAX_LIMIT, MeetingQuery, search_meetings
+from community_hub.meetings.place_words import understand
+from community_hub.meetings.search import MeetingQuery, search_meetings
 from community_hub.meetings.services import get_by_slug
 from community_hub.meetings.types import COMMON_FILTERS, type_name
 from community_hub.publicforms import public_form
@@ -49,47 +58,72 @@ def _public_meeting(slug: str) -> Meeting:
     return meeting
 
 
-def _centre_on_place(query: MeetingQuery, place_text: str) -> tuple[str, str]:
+def _centre_on_place(query: MeetingQuery, place_text: str, words: bool = False) -> tuple[str, str]:
     """Centre a search on the place typed in `q`, unless it came with coordinates.
 
     Returns the place's label for the page ("your location" for coordinates, "" for neither)
     and, for a place the gazetteer does not know, what to tell the visitor ("" otherwise).
+    With `words`, text that is not a place (or not only one) is searched for instead.
     """
     if query.located:
+        if words and place_text:
+            # The coordinates are the place; any words with it are still searched for.
+            query.words = (*query.words, *understand(place_text).words)[:MAX_WORDS]
         return _("your location"), ""
     if not place_text:
         return "", ""
-    resolution = resolve(place_text)
-    geo_web.remember(resolution)  # the page lists its choices or suggestions under the error
-    found = resolution.located
-    if found is None and resolution.choices:
-        return "", _("There is more than one “%(place)s”. Choose one below.", place=place_text)
+    found = None
+    if words:
+        understood = understand(place_text)
+        query.words = (*query.words, *understood.words)[:MAX_WORDS]
+        found = understood.place
     if found is None:
-        return "", _(
-            "We could not find “%(place)s”. Try a town name or a postcode, like Doncaster or DN1.",
-            place=place_text,
-        )
+        resolution = resolve(place_text)
+        geo_web.remember(resolution)  # the page lists its choices or suggestions
+        found = resolution.located
+        if found is None and resolution.choices:
+            return "", _("There is more than one “%(place)s”. Choose one below.", place=place_text)
+        if found is None and words and query.words:
+            return "", ""  # searched for as words; the page still offers similar places
+    if found is None:
+        return "", _not_found(place_text)
     query.lat, query.lng = found.latitude, found.longitude
     return found.label, ""
+
+
+def _not_found(place_text: str) -> str:
+    return _(
+        "We could not find “%(place)s”. Try a town name or a postcode, like Doncaster or DN1.",
+        place=place_text,
+    )
 
 
 @bp.route("/")
 @public
 @reads_only
 def finder() -> Any:
-    """Find meetings near a place or the visitor's location, with filters."""
+    """Find meetings near a place or the visitor's location, or by words, with filters."""
     now = datetime.now(UTC)
-    parsed = parse_search(request.args, current_app.config["DEFAULT_TIMEZONE"], now)
+    parsed = parse_search(
+        request.args, current_app.config["DEFAULT_TIMEZONE"], now, max_limit=FINDER_MAX_LIMIT
+    )
     place_text = request.args.get("q", "").strip()[:120]
-    searched = bool(place_text or parsed.query.located or request.args.getlist("mode"))
+    searched = bool(
+        place_text or parsed.query.located or parsed.query.words or request.args.getlist("mode")
+    )
     errors = dict(parsed.errors)
-    place_label, unknown = _centre_on_place(parsed.query, place_text)
+    place_label, unknown = _centre_on_place(parsed.query, place_text, words=True)
     if unknown:
         errors["q"] = unknown
     outcome = None
+    nothing_soon: list[Any] = []
     if searched and not errors:
         parsed.query.banners = True  # the page leads with what is on now and next
+        if request.args.get("further") != "1":
+            parsed.query.max_travel_km = float(current_app.config["FINDER_MAX_TRAVEL_KM"])
         outcome = search_meetings(parsed.query)
+        if not outcome.results and parsed.query.within_hours:
+            nothing_soon = next_to_start(parsed.query)
     fellowships = db.session.scalars(select(Fellowship).order_by(Fellowship.name)).all()
     markers = [
         {
@@ -118,6 +152,8 @@ def finder() -> Any:
             radius_choices=RADIUS_CHOICES,
             stale_after=current_app.config["STALE_AFTER_DAYS"],
             markers=markers,
+            paging=finder_paging(request.args, parsed.query, outcome, place_label),
+            nothing_soon=nothing_soon,
         ),
         status,
     )
@@ -137,18 +173,29 @@ def print_list() -> Any:
     by day and in time order instead of by distance.
     """
     now = datetime.now(UTC)
-    parsed = parse_search(request.args, current_app.config["DEFAULT_TIMEZONE"], now)
+    parsed = parse_search(
+        request.args, current_app.config["DEFAULT_TIMEZONE"], now, max_limit=LIST_MAX_LIMIT
+    )
     place_text = request.args.get("q", "").strip()[:120]
-    place_label, unknown = _centre_on_place(parsed.query, place_text)
+    place_label, unknown = _centre_on_place(parsed.query, place_text, words=True)
+    if place_text and not place_label:
+        unknown = unknown or _not_found(place_text)  # words alone are not an area to print
     if unknown:
         parsed.errors["q"] = unknown
     if not place_label and "q" not in parsed.errors:
         parsed.errors["q"] = _("Enter a town or postcode to print the meetings near it.")
+    query = parsed.query
+    # The area searched, not the N nearest wherever they are: the finder's radius, or how far
+    # people travel to a meeting.
+    if query.radius_km is None:
+        query.radius_km = float(current_app.config["FINDER_MAX_TRAVEL_KM"])
     if "limit" not in request.args:
-        parsed.query.limit = MAX_LIMIT
+        query.limit = LIST_MAX_LIMIT
     days: dict[int, list[Any]] = {}
+    outcome = None
     if not parsed.errors:
-        for result in search_meetings(parsed.query).results:
+        outcome = search_meetings(query)
+        for result in outcome.results:
             days.setdefault(result.meeting.day, []).append(result)
     by_day = [
         (day, sorted(days[day], key=lambda r: (r.meeting.start_time, r.meeting.name)))
@@ -165,6 +212,9 @@ def print_list() -> Any:
         codes=[code for code in codes if code != "TC"],
         today=now.date(),
         stale_after=current_app.config["STALE_AFTER_DAYS"],
+        radius_words=radius_words(query.radius_km),
+        total=outcome.total_within if outcome else 0,
+        shown=len(outcome.results) if outcome else 0,
     ), (400 if parsed.errors else 200)
 
 
@@ -208,22 +258,33 @@ def meeting_ics(slug: str) -> Response:
 def search_ics() -> Any:
     """A calendar subscription for a search: these filters near this place, weekly events."""
     now = datetime.now(UTC)
-    parsed = parse_search(request.args, current_app.config["DEFAULT_TIMEZONE"], now)
+    parsed = parse_search(
+        request.args, current_app.config["DEFAULT_TIMEZONE"], now, max_limit=LIST_MAX_LIMIT
+    )
     place_text = request.args.get("q", "").strip()[:120]
-    if _centre_on_place(parsed.query, place_text)[1]:
+    if _centre_on_place(parsed.query, place_text, words=True)[1]:
         parsed.errors["q"] = f"We could not find “{place_text}”."
     if parsed.errors:
         message = " ".join(parsed.errors.values())
         return Response(message, status=400, mimetype="text/plain")
     if "limit" not in request.args:
-        parsed.query.limit = MAX_LIMIT
+        parsed.query.limit = LIST_MAX_LIMIT
     outcome = search_meetings(parsed.query)
     entries = [
         (r.meeting, site_url("meetings.meeting", slug=r.meeting.slug)) for r in outcome.results
     ]
     name = f"Meetings near {place_text}" if place_text else "Meetings"
-    body = calendar_for(entries, request.host, now.date(), name)
-    return Response(body, mimetype="text/calendar")
+    shown_to = parsed.query.offset + len(outcome.results)
+    cut = shown_to < outcome.total_within
+    description = (
+        f"Meetings {parsed.query.offset + 1} to {shown_to} of {outcome.total_within} matching "
+        "this search: ask for the next page (page=2, 3...) or narrow the search."
+        if cut
+        else ""
+    )
+    body = calendar_for(entries, request.host, now.date(), name, description)
+    headers = {"X-Total-Count": str(outcome.total_within)}
+    return Response(body, mimetype="text/calendar", headers=headers)
 
 
 @bp.route("/meetings/<slug>/suggest", methods=["GET", "POST"])

@@ -10,11 +10,22 @@ import enum
 import uuid
 from datetime import date, datetime, time
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, event, text
+from sqlalchemy import (
+    Connection,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    select,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community_hub.auth.models import Organisation, utcnow
 from community_hub.extensions import Model
+from community_hub.fulltext import index_table
 from community_hub.geo.nearby import Located
 from community_hub.geo.privacy import coarsen
 
@@ -110,6 +121,9 @@ class Service(Located, Model):
     # Indexed for Open Referral UK's modified_after (a council's incremental sync).
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     archived_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The words the keyword search looks in (names, description, category), kept by
+    # `_keep_search_text`; the database's full-text index covers it (community_hub/fulltext.py).
+    search_text: Mapped[str] = mapped_column(Text, default="")
 
     organisation: Mapped[Organisation] = relationship()
     taxonomy_term: Mapped[TaxonomyTerm | None] = relationship()
@@ -159,6 +173,24 @@ class Service(Located, Model):
 
     def __repr__(self) -> str:
         return f"<Service {self.slug}>"
+
+
+index_table(Service.__table__)
+
+
+@event.listens_for(Service, "before_insert")
+@event.listens_for(Service, "before_update")
+def _keep_search_text(_mapper: object, connection: Connection, service: Service) -> None:
+    category = ""
+    if service.taxonomy_term_id is not None:
+        term = TaxonomyTerm.__table__
+        found = connection.execute(
+            select(term.c.term, term.c.code).where(term.c.id == service.taxonomy_term_id)
+        ).first()
+        category = f"{found.term} {found.code.replace('_', ' ')}" if found else ""
+    parts = (service.name, service.name_cy, service.alternate_name, category)
+    texts = (service.description, service.description_cy)
+    service.search_text = "\n".join(p for p in (*parts, *texts) if p)
 
 
 class Location(Located, Model):

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import selectinload
 
+from community_hub import fulltext
 from community_hub.extensions import db
 from community_hub.geo.nearby import DistanceFilter, within_box
 from community_hub.resources.models import (
@@ -43,6 +44,15 @@ def _with_details(stmt: Select[Any]) -> Select[Any]:
     )
 
 
+def _matching(stmt: Statement, words: tuple[str, ...]) -> tuple[Statement, dict[str, str]]:
+    """Only resources whose name, description or category has every word (the last a prefix)."""
+    if not words:
+        return stmt, {}
+    dialect = db.engine.dialect.name
+    expression = fulltext.match_expression(list(words), dialect)
+    return stmt.where(fulltext.matches("service", dialect)), {"words": expression}
+
+
 def _loaded(service_ids: list[str]) -> dict[str, Service]:
     stmt = _with_details(select(Service).where(Service.id.in_(service_ids)))
     return {s.id: s for s in db.session.scalars(stmt)}
@@ -54,6 +64,7 @@ def search_resources(
     radius_km: float,
     categories: frozenset[str] = frozenset(),
     limit: int = 20,
+    words: tuple[str, ...] = (),
 ) -> list[tuple[float, Service, Location]]:
     """Public resources with a place within radius_km, nearest first, as (km, service, place).
 
@@ -69,9 +80,10 @@ def search_resources(
         .where(*_public())
     )
     stmt = within_box(_in_categories(stmt, categories), Location, lat, lng, radius_km)
+    stmt, params = _matching(stmt, words)
     distances = DistanceFilter(lat, lng, radius_km)
     nearest: dict[str, tuple[float, str]] = {}  # a service at several places: its nearest
-    for row in db.session.execute(stmt):
+    for row in db.session.execute(stmt, params):
         km = distances.km(row.latitude, row.longitude)
         if km is not None and (row.id not in nearest or km < nearest[row.id][0]):
             nearest[row.id] = (km, row.location_id)
@@ -95,7 +107,7 @@ def search_resources(
 
 
 def public_resources(
-    categories: frozenset[str] = frozenset(), limit: int = MAX_LIST
+    categories: frozenset[str] = frozenset(), limit: int = MAX_LIST, words: tuple[str, ...] = ()
 ) -> list[Service]:
     """Every public resource in these categories, by town: the list before a place is chosen."""
     stmt = (
@@ -106,5 +118,6 @@ def public_resources(
         .order_by(Location.city, Service.name, Service.id)
         .limit(limit)
     )
-    found = db.session.scalars(_with_details(_in_categories(stmt, categories)))
+    stmt, params = _matching(_in_categories(stmt, categories), words)
+    found = db.session.scalars(_with_details(stmt), params)
     return list(dict.fromkeys(found))

@@ -61,14 +61,21 @@ def test_search_by_town_then_filter_by_day_and_fellowship(new_page, axe, screens
     page.wait_for_url(re.compile(r"fellowship=na"))
     axe(page)
 
-    # Nearest first; the Monday and the AA meetings are gone.
+    # Nearest first; the Monday and the AA meetings are gone. For a day, the search stops at
+    # travelling distance (40 km): Leeds, about 45 km away, is one link further.
     expect(page.locator("ol.results .result-name")).to_have_text(
-        ["Doncaster Tuesday Just for Today", "Leeds Tuesday Hope"]
+        ["Doncaster Tuesday Just for Today"]
     )
     expect(page.locator("ol.results > li").first).to_contain_text(DISTANCE)
     expect(page.get_by_label("Day", exact=True)).to_have_value("2")
     assert_fits_phone(page)
     screenshot(page, "a-filtered-results")
+    page.get_by_role("link", name="Show meetings further away").click()
+    page.wait_for_url(re.compile(r"further=1"))
+    axe(page)
+    expect(page.locator("ol.results .result-name")).to_have_text(
+        ["Doncaster Tuesday Just for Today", "Leeds Tuesday Hope"]
+    )
 
 
 def test_use_my_location_searches_near_the_browser_position(new_page, axe, screenshot):
