@@ -45,6 +45,18 @@ def test_text_that_is_not_a_place_is_searched_for(client, places):
     assert "3 meetings" in html and "We could not find" not in html
 
 
+def test_an_address_is_a_place_not_words(client, places):
+    # The place finder reads these as Doncaster (a county beside it, an address before it):
+    # none of their words is searched for, so every meeting near Doncaster is listed.
+    for typed in ("Doncaster South Yorkshire", "High Street, Doncaster", "Doncaster, UK"):
+        html = client.get("/", query_string={"q": typed, "radius": "50km"}).get_data(as_text=True)
+        assert sorted(names_in(html)) == [
+            "Big Book Study",
+            "Newcomers Sheffield",
+            "Newcomers Welcome",
+        ], typed
+
+
 def test_words_and_a_place_in_one_box(client, places):
     html = client.get("/?q=newcom+in+Doncaster&radius=50km").get_data(as_text=True)
     assert names_in(html) == ["Newcomers Welcome", "Newcomers Sheffield"]

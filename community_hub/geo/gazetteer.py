@@ -199,6 +199,145 @@ def in_area(place: Place, words: str) -> bool:
     return wanted in area or any(wanted in normalise(n) for n in area.split(","))
 
 
+# Counties and regions people add after a town ("Doncaster South Yorkshire") that the
+# places' own area column (a district or unitary authority) may not name.
+COUNTY_WORDS = frozenset(
+    {
+        "uk",
+        "united",
+        "kingdom",
+        "great",
+        "britain",
+        "gb",
+        "england",
+        "wales",
+        "cymru",
+        "scotland",
+        "northern",
+        "ireland",
+        "north",
+        "south",
+        "east",
+        "west",
+        "mid",
+        "central",
+        "greater",
+        "upper",
+        "lower",
+        "the",
+        "and",
+        "of",
+        "riding",
+        "city",
+        "county",
+        "borough",
+        "yorkshire",
+        "humber",
+        "humberside",
+        "lancashire",
+        "merseyside",
+        "manchester",
+        "cheshire",
+        "cumbria",
+        "northumberland",
+        "durham",
+        "tyne",
+        "wear",
+        "teesside",
+        "lincolnshire",
+        "nottinghamshire",
+        "derbyshire",
+        "staffordshire",
+        "shropshire",
+        "leicestershire",
+        "rutland",
+        "northamptonshire",
+        "warwickshire",
+        "midlands",
+        "worcestershire",
+        "herefordshire",
+        "gloucestershire",
+        "oxfordshire",
+        "buckinghamshire",
+        "bedfordshire",
+        "hertfordshire",
+        "cambridgeshire",
+        "norfolk",
+        "suffolk",
+        "essex",
+        "london",
+        "middlesex",
+        "kent",
+        "surrey",
+        "sussex",
+        "hampshire",
+        "berkshire",
+        "wiltshire",
+        "dorset",
+        "somerset",
+        "devon",
+        "cornwall",
+        "avon",
+        "bristol",
+        "isle",
+        "wight",
+        "man",
+        "scilly",
+        "glamorgan",
+        "gwent",
+        "dyfed",
+        "powys",
+        "gwynedd",
+        "clwyd",
+        "anglesey",
+        "ynys",
+        "mon",
+        "morgannwg",
+        "de",
+        "gogledd",
+        "gorllewin",
+        "dwyrain",
+        "lothian",
+        "strathclyde",
+        "highland",
+        "highlands",
+        "fife",
+        "tayside",
+        "grampian",
+        "borders",
+        "lanarkshire",
+        "ayrshire",
+        "antrim",
+        "armagh",
+        "down",
+        "fermanagh",
+        "londonderry",
+        "tyrone",
+    }
+)
+_AREA_WORDS: dict[str, frozenset[str]] = {}
+
+
+def names_an_area(words: str, countries: list[str]) -> bool:
+    """Whether `words` ("South Yorkshire", "Isle of Wight, England") only name counties,
+    regions or nations: what people add after a town, not something to search for."""
+    wanted = normalise(words).split()
+    if not wanted:
+        return False
+    known = set(COUNTY_WORDS)
+    for country in countries:
+        if country not in _AREA_WORDS:
+            vocabulary = {
+                word
+                for places in _index(country).values()
+                for place in places
+                for word in normalise(place.area).split()
+            }
+            _AREA_WORDS[country] = frozenset(vocabulary)
+        known |= _AREA_WORDS[country]
+    return all(word in known for word in wanted)
+
+
 def ambiguous(places: list[Place]) -> bool:
     """Several places of the name far enough apart that guessing would send people astray:
     a second one with at least a tenth of the first's people (or both unknown sizes)."""

@@ -100,6 +100,9 @@ class Resolution:
     located: Located | None = None
     choices: tuple[Choice, ...] = ()  # several places of that name: which one?
     suggestions: tuple[Choice, ...] = ()  # nothing of that name: did you mean?
+    # Words beside the place that named no area ("newcomers" in "newcomers Doncaster"): the
+    # finder searches for them. An address's leading parts ("High Street, ") are not kept.
+    rest: str = ""
 
 
 def _located(place: gazetteer.Place) -> Located:
@@ -172,11 +175,12 @@ def _resolve_place(text: str, countries: list[str]) -> Resolution | None:
         narrowed = _narrow(found, f"{qualifier} {country_word}")
         if narrowed:
             return Resolution(_located(narrowed[0]))
+        rest = "" if country_word or gazetteer.names_an_area(qualifier, countries) else qualifier
         if gazetteer.ambiguous(found):
             floor = found[0].population / 100
             offered = [p for p in found if p.population >= floor][:MAX_CHOICES]
-            return Resolution(choices=tuple(_choice(p) for p in offered))
-        return Resolution(_located(found[0]))
+            return Resolution(choices=tuple(_choice(p) for p in offered), rest=rest)
+        return Resolution(_located(found[0]), rest=rest)
     return None
 
 

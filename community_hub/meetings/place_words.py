@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from community_hub.fulltext import words_of
-from community_hub.geo.geocode import Located, geocode
+from community_hub.geo.geocode import Located, Resolution, geocode, resolve
 
 # "newcomers in Doncaster", "newcomers near DN1", Welsh "yn" and "ger".
 CONNECTOR = re.compile(r"\s+(?:in|near|around|yn|ger)\s+", re.IGNORECASE)
@@ -23,13 +23,21 @@ class Understood:
     words: tuple[str, ...]  # what is left to search for
 
 
-def understand(typed: str) -> Understood:
-    """Split what was typed into a place and search words, trying the whole text first."""
+def understand(typed: str, resolution: Resolution | None = None) -> Understood:
+    """Split what was typed into a place and search words.
+
+    The whole text is tried as a place first (an address like "High Street, Doncaster" is a
+    place); words the geocoder found beside a place without naming an area are searched for.
+    `resolution` is the geocoder's answer for `typed`, when the caller already has it.
+    """
     typed = " ".join(typed.split())
     if not typed:
         return Understood(None, ())
-    found = geocode(typed)
-    if found is not None:
+    resolution = resolution or resolve(typed)
+    found = resolution.located
+    if found is None and resolution.choices:
+        found = geocode(typed)  # several of that name: the most populous, as geocode() says
+    if found is not None and not resolution.rest:
         return Understood(found, ())
     for before, after in _splits(typed):
         place = geocode(after) if after else None
@@ -38,6 +46,8 @@ def understand(typed: str) -> Understood:
         place = geocode(before) if before else None
         if place is not None and words_of(after):
             return Understood(place, tuple(words_of(after)))
+    if found is not None:
+        return Understood(found, tuple(words_of(resolution.rest)))
     return Understood(None, tuple(words_of(typed)))
 
 

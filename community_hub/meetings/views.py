@@ -72,19 +72,17 @@ def _centre_on_place(query: MeetingQuery, place_text: str, words: bool = False) 
         return _("your location"), ""
     if not place_text:
         return "", ""
-    found = None
+    resolution = resolve(place_text)
+    geo_web.remember(resolution)  # the page lists its choices or suggestions
+    if resolution.located is None and resolution.choices:
+        return "", _("There is more than one “%(place)s”. Choose one below.", place=place_text)
+    found = resolution.located
     if words:
-        understood = understand(place_text)
+        understood = understand(place_text, resolution)
         query.words = (*query.words, *understood.words)[:MAX_WORDS]
         found = understood.place
-    if found is None:
-        resolution = resolve(place_text)
-        geo_web.remember(resolution)  # the page lists its choices or suggestions
-        found = resolution.located
-        if found is None and resolution.choices:
-            return "", _("There is more than one “%(place)s”. Choose one below.", place=place_text)
-        if found is None and words and query.words:
-            return "", ""  # searched for as words; the page still offers similar places
+        if found is None and query.words:
+            return "", ""  # searched for as words; an empty page still offers similar places
     if found is None:
         return "", _not_found(place_text)
     query.lat, query.lng = found.latitude, found.longitude
