@@ -10,11 +10,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community_hub.auth.models import utcnow
 from community_hub.extensions import Model
+
+# Nation areas are named in English when derived; shown in the reader's language.
+NATION_NAMES = {
+    "England": _l("England"),
+    "Wales": _l("Wales"),
+    "Scotland": _l("Scotland"),
+    "Northern Ireland": _l("Northern Ireland"),
+}
 
 
 class Area(Model):
@@ -26,6 +35,12 @@ class Area(Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     parent: Mapped[Area | None] = relationship(remote_side=[id])
+
+    @property
+    def shown_name(self) -> str:
+        """The name in the reader's language where it is a nation's ("Cymru"), else as kept."""
+        nation = NATION_NAMES.get(self.name)
+        return str(nation) if nation is not None else self.name
 
 
 class AreaAlias(Model):

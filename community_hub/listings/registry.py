@@ -20,7 +20,10 @@ from sqlalchemy import inspect
 from community_hub.extensions import db
 
 # Columns no kind records: identity, bookkeeping, and values worked out from others.
-NEVER_TRACKED = frozenset({"id", "created_at", "updated_at", "lat_band", "organisation_id"})
+# search_text is derived (the words full-text search reads), never an edit of its own.
+NEVER_TRACKED = frozenset(
+    {"id", "created_at", "updated_at", "lat_band", "organisation_id", "search_text"}
+)
 # Fields whose labels no form gives.
 EXTRA_LABELS = {
     "last_confirmed": _l("Last confirmed"),
