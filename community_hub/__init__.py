@@ -22,7 +22,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     load_config(app, test_config)
 
-    from community_hub import cli, models, sqlite, web  # noqa: F401 - models: the whole schema
+    from community_hub import catalogue, cli, models, sqlite, urls, web  # noqa: F401 - models: the whole schema
     from community_hub.extensions import (
         babel,
         csrf,
@@ -42,6 +42,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    catalogue.init_app(app)  # the catalogue found once per request, not once per sentence
     login_manager.init_app(app)
 
     from community_hub.accounts.admin_views import bp as admin_bp
@@ -111,6 +112,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.exempt(oruk_bp)  # the same for Open Referral UK
 
     web.init_app(app)
+    urls.init_app(app)
     geo_web.init_app(app)
     cli.init_app(app)
     return app

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import Flask, current_app, has_request_context, request
 
 
 def site_url(endpoint: str, **values: Any) -> str:
@@ -15,3 +15,24 @@ def site_url(endpoint: str, **values: Any) -> str:
         base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
     )
     return str(adapter.build(endpoint, values, force_external=True))
+
+
+def init_app(app: Flask) -> None:
+    """Templates build the same few plain links (the menu, the stylesheet) on every page.
+
+    Each such link is worked out once per root path and kept: a link with values of its own
+    (a meeting's slug, a search) is built afresh every time.
+    """
+    build = app.url_for
+    kept: dict[tuple[str, str, str | None], str] = {}
+
+    def url_for(endpoint: str, **values: Any) -> str:
+        if not has_request_context() or not (values.keys() <= {"filename"}):
+            return build(endpoint, **values)
+        key = (request.script_root, endpoint, values.get("filename"))
+        url = kept.get(key)
+        if url is None:
+            url = kept[key] = build(endpoint, **values)
+        return url
+
+    app.jinja_env.globals["url_for"] = url_for

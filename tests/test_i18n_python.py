@@ -85,3 +85,24 @@ def test_placement_labels_and_refusals_in_welsh(app):
         )
     with app.test_request_context():
         assert str(LABELS[PlacementStatus.PROPOSED]) == "Proposed"
+
+
+def test_the_catalogue_kept_for_a_request_follows_a_change_of_language(app):
+    """The request keeps the catalogue it found; a forced language (a Welsh email sent from an
+    English page) and the way back each find their own, in Python and in templates alike."""
+    from flask import render_template_string
+
+    template = "{{ _('Proposed') }}"
+    with app.test_request_context(headers={"Cookie": "lang=cy"}):
+        assert gettext("Proposed") == "Arfaethedig"
+        assert render_template_string(template) == "Arfaethedig"
+        with force_locale("en"):
+            assert gettext("Proposed") == "Proposed"
+            assert render_template_string(template) == "Proposed"
+        assert gettext("Proposed") == "Arfaethedig"
+        assert render_template_string(template) == "Arfaethedig"
+        refresh()
+        assert gettext("Proposed") == "Arfaethedig"
+    with app.test_request_context():
+        assert gettext("Proposed") == "Proposed"
+        assert render_template_string(template) == "Proposed"
