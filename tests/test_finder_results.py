@@ -15,7 +15,7 @@ YORK = (53.9590, -1.0815)
 
 
 def names_in(html: str) -> list[str]:
-    return re.findall(r'class="result-name"><a href="[^"]+">([^<]+)</a>', html)
+    return re.findall(r'class="result-name"[^>]*><a href="[^"]+">([^<]+)</a>', html)
 
 
 def link(html: str, text: str) -> str:

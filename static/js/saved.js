@@ -21,13 +21,18 @@
 
   function myMeetingsUrl(base, list) { return list.length ? base + "?m=" + list.join(",") : base; }
 
+  // A button carries its words, or finds them on the list it is in (the finder's results).
+  function words(button, name) {
+    var holder = button.hasAttribute(name) ? button : button.closest("[" + name + "]");
+    return holder ? holder.getAttribute(name) : "";
+  }
   document.querySelectorAll("[data-save]").forEach(function (button) {
     var slug = button.getAttribute("data-save");
     var status = document.querySelector("[data-save-status]");
     function show() {
       var saved = read().indexOf(slug) !== -1;
       button.setAttribute("aria-pressed", saved ? "true" : "false");
-      button.textContent = button.getAttribute(saved ? "data-label-saved" : "data-label-save");
+      button.textContent = words(button, saved ? "data-label-saved" : "data-label-save");
     }
     button.hidden = false;
     show();
@@ -39,7 +44,7 @@
       show();
       if (status) {
         status.hidden = false;
-        status.textContent = button.getAttribute(at === -1 ? "data-said-saved" : "data-said-removed");
+        status.textContent = words(button, at === -1 ? "data-said-saved" : "data-said-removed");
       }
     });
   });

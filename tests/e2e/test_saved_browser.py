@@ -46,6 +46,48 @@ def test_save_a_meeting_with_javascript_and_see_it_on_my_meetings(new_page, axe,
     axe(page)
 
 
+def test_save_from_the_finder_results_keeps_the_place_in_the_list(new_page, axe, screenshot):
+    page = new_page()
+    page.goto("/?q=Doncaster")
+    result = page.locator("li.result").filter(
+        has=page.get_by_role("link", name="Doncaster Monday Serenity", exact=True)
+    )
+    save = result.get_by_role("button", name="Save", exact=True)
+    expect(save).to_be_visible()
+    expect(save).to_have_attribute("aria-pressed", "false")
+    axe(page)
+    save.click()
+    expect(result.get_by_role("button", name="Saved", exact=True)).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    expect(page.get_by_role("status").filter(has_text="Saved on this device")).to_be_visible()
+    assert page.evaluate("localStorage.getItem('community-hub.saved-meetings')") == (
+        '["doncaster-aa"]'
+    )
+    assert page.evaluate("window.location.search") == "?q=Doncaster"  # still on the results
+    axe(page)
+    fits_phone(page)
+    screenshot(page, "finder-saved")
+
+    # Saved again from its own page it shows as saved; removing it in the results forgets it.
+    page.goto("/meetings/doncaster-aa")
+    expect(page.locator("[data-save]")).to_have_attribute("aria-pressed", "true")
+    axe(page)
+    page.goto("/?q=Doncaster")
+    result.get_by_role("button", name="Saved", exact=True).click()
+    expect(page.get_by_role("status").filter(has_text="Removed")).to_be_visible()
+    assert page.evaluate("localStorage.getItem('community-hub.saved-meetings')") == "[]"
+
+
+def test_finder_results_have_no_save_button_without_javascript(new_page, axe):
+    page = new_page(java_script_enabled=False)
+    page.goto("/?q=Doncaster")
+    axe(page)
+    expect(page.locator("li.result").first).to_be_visible()
+    expect(page.locator("li.result [data-save]").first).to_be_hidden()
+    expect(page.get_by_role("button", name="Save", exact=True)).to_have_count(0)
+
+
 def test_my_meetings_without_javascript_keeps_the_list_in_the_address(new_page, axe, screenshot):
     page = new_page(java_script_enabled=False)
     page.goto("/meetings/doncaster-aa")
