@@ -13,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from community_hub.directory.services import KINDS, Nearby, search_nearby
 from community_hub.geo.params import RADII, place_from_args, radius_from_args
+from community_hub.meetings.cards import CardMaker
 from community_hub.meetings.params import _float
 from community_hub.people.services import is_staff
 from community_hub.web import public, reads_only
@@ -50,8 +51,16 @@ def near() -> Any:
             place[0], place[1], radius_km, kinds, include_private_champions=_staff()
         )
     now = datetime.now(UTC)
+    maker = CardMaker(
+        viewer_tz=current_app.config["DEFAULT_TIMEZONE"],
+        now=now,
+        today=now.date(),
+        stale_after=current_app.config["STALE_AFTER_DAYS"],
+        back=request.query_string.decode(),
+    )
     return render_template(
         "directory/near.html",
+        meeting_cards=maker.cards(found.meetings) if found else [],
         args=request.args,
         errors=errors,
         found=found,
@@ -62,7 +71,6 @@ def near() -> Any:
         radius_choices=RADII,
         now=now,
         today=now.date(),
-        viewer_tz=current_app.config["DEFAULT_TIMEZONE"],
         stale_after=current_app.config["STALE_AFTER_DAYS"],
     ), (400 if errors else 200)
 

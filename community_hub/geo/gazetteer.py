@@ -14,6 +14,7 @@ area (optional: older files have six columns).
 from __future__ import annotations
 
 import csv
+import re
 import threading
 import unicodedata
 from dataclasses import dataclass
@@ -41,12 +42,18 @@ class Place:
     names: tuple[str, ...] = ()  # every name it is known by, its own first
 
 
+_NOT_ALPHANUMERIC = re.compile(r"[\W_]")
+
+
 def normalise(text: str) -> str:
     """Lower-case, strip accents and punctuation: 'Ynys Môn,' matches 'ynys mon'."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    cleaned = "".join(ch if ch.isalnum() else " " for ch in plain.casefold())
-    return " ".join(cleaned.split())
+    if text.isascii():  # nothing to decompose (most of what is typed): skip the slow part
+        plain = text
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    # \W and _ are exactly the characters that are not alphanumeric (str.isalnum).
+    return " ".join(_NOT_ALPHANUMERIC.sub(" ", plain.casefold()).split())
 
 
 def _is_latin(name: str) -> bool:

@@ -10,10 +10,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from flask import url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from werkzeug.datastructures import MultiDict
 
+from community_hub.catalogue import gettext as _
+from community_hub.catalogue import ngettext
 from community_hub.geo.spatial import KM_PER_MILE
 from community_hub.meetings.search import (
     DEFAULT_LIMIT,

@@ -23,6 +23,7 @@ from community_hub.fulltext import MAX_WORDS
 from community_hub.geo import web as geo_web
 from community_hub.geo.geocode import resolve
 from community_hub.meetings import present
+from community_hub.meetings.cards import CardMaker
 from community_hub.meetings.finder_results import (
     FINDER_MAX_LIMIT,
     LIST_MAX_LIMIT,
@@ -134,21 +135,31 @@ def finder() -> Any:
         if r.meeting.latitude is not None and r.meeting.attendance != "online"
     ]
     status = 400 if errors else 200
+    maker = CardMaker(
+        viewer_tz=parsed.viewer_tz,
+        now=now,
+        today=now.date(),
+        stale_after=current_app.config["STALE_AFTER_DAYS"],
+        back=request.query_string.decode(),
+    )
+    cards = {
+        "results": maker.cards(outcome.results) if outcome else [],
+        "running": maker.cards(outcome.now_running) if outcome else [],
+        "upcoming": maker.cards(outcome.starting_next) if outcome else [],
+        "nothing_soon": maker.cards(nothing_soon),
+    }
     return (
         render_template(
             "meetings/finder.html",
+            cards=cards,
             args=request.args,
             errors=errors,
             outcome=outcome,
             query=parsed.query,
             place_label=place_label,
-            viewer_tz=parsed.viewer_tz,
-            now=now,
-            today=now.date(),
             fellowships=fellowships,
             filter_types=COMMON_FILTERS,
             radius_choices=RADIUS_CHOICES,
-            stale_after=current_app.config["STALE_AFTER_DAYS"],
             markers=markers,
             paging=finder_paging(request.args, parsed.query, outcome, place_label),
             nothing_soon=nothing_soon,
