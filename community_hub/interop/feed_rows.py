@@ -22,9 +22,10 @@ from typing import Any
 from community_hub.geo.privacy import coarse
 from community_hub.interop.meeting_guide import DIAL_IN_NOISE as DIAL_NOISE
 from community_hub.interop.meeting_guide import dial_in
-from community_hub.meetings.models import encode_types, format_address
+from community_hub.meetings.models import encode_types
 from community_hub.meetings.schedule import is_valid_timezone
 from community_hub.meetings.types import canonical, is_known
+from community_hub.meetings.venue_models import format_address
 
 TIME_24 = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)(?::[0-5]\d)?$")
 TIME_12 = re.compile(r"^(0?[1-9]|1[0-2])(?::([0-5]\d))?(?::[0-5]\d)?\s*([ap])\.?\s*m\.?$", re.I)

@@ -17,14 +17,9 @@ from sqlalchemy import Select, select
 
 from community_hub.extensions import db
 from community_hub.geo.privacy import shown
-from community_hub.meetings.models import (
-    Fellowship,
-    Meeting,
-    Venue,
-    decode_types,
-    format_address,
-)
+from community_hub.meetings.models import Fellowship, Meeting, Venue, decode_types
 from community_hub.meetings.schedule import Occurrence
+from community_hub.meetings.venue_models import format_address
 from community_hub.sqlparams import one_of
 from community_hub.urls import site_url
 

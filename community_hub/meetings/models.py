@@ -1,4 +1,8 @@
-"""Fellowships, venues, weekly meetings and public change suggestions (Meeting Guide model)."""
+"""Fellowships, weekly meetings and public change suggestions (Meeting Guide model).
+
+Venues have their own module (venue_models.py); `Venue` is imported here, and stays importable
+from here, because meetings are held at one and many modules take both from this one.
+"""
 
 from __future__ import annotations
 
@@ -27,9 +31,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from community_hub.auth.models import Organisation, User, utcnow
 from community_hub.extensions import Model
 from community_hub.fulltext import index_table
-from community_hub.geo.privacy import coarsen
 from community_hub.geo.spatial import lat_band
 from community_hub.meetings.types import canonical
+from community_hub.meetings.venue_models import Venue
 
 if TYPE_CHECKING:
     from community_hub.meetings.one_offs import OneOffChange
@@ -46,12 +50,6 @@ def encode_types(codes: list[str]) -> str:
 def decode_types(stored: str) -> list[str]:
     """The type codes of a stored ",O,D,X," string."""
     return [c for c in stored.split(",") if c]
-
-
-def format_address(address: str, city: str, postcode: str, state: str = "") -> str:
-    """A venue's address on one line, leaving out the parts it lacks."""
-    region = " ".join(p for p in (state, postcode) if p)  # "MO 64113", as US addresses go
-    return ", ".join(p for p in (address, city, region) if p)
 
 
 class Attendance(enum.StrEnum):
@@ -93,57 +91,6 @@ class Fellowship(Model):
     @property
     def allowed_types(self) -> list[str]:
         return [c for c in self.type_codes.split(",") if c]
-
-
-class Venue(Model):
-    id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
-    name: Mapped[str] = mapped_column(String(200))
-    address: Mapped[str] = mapped_column(String(300), default="")
-    city: Mapped[str] = mapped_column(String(120), default="")
-    postcode: Mapped[str] = mapped_column(String(20), default="", index=True)
-    state: Mapped[str] = mapped_column(String(120), default="")  # a US state, a province...
-    region: Mapped[str] = mapped_column(String(120), default="")
-    country: Mapped[str] = mapped_column(String(60), default="GB")  # as given: GB, US, USA...
-    # The whole address exactly as a feed gave it (its formatted_address), kept without loss.
-    full_address: Mapped[str] = mapped_column(String(500), default="")
-    # None when an imported address could not be placed: the venue is kept and flagged.
-    latitude: Mapped[float | None]
-    longitude: Mapped[float | None]
-    timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
-    # True when the address only places an online group roughly (Meeting Guide "approximate").
-    approximate: Mapped[bool] = mapped_column(default=False)
-    location_notes: Mapped[str] = mapped_column(Text, default="")
-    accessibility_notes: Mapped[str] = mapped_column(Text, default="")
-    last_confirmed: Mapped[date | None] = mapped_column(default=None)
-    archived_at: Mapped[datetime | None] = mapped_column(default=None)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-
-    organisation: Mapped[Organisation | None] = relationship()
-    meetings: Mapped[list[Meeting]] = relationship(back_populates="venue")
-
-    @property
-    def formatted_address(self) -> str:
-        """The address as the source wrote it, else built from its parts."""
-        return self.full_address or format_address(
-            self.address, self.city, self.postcode, self.state
-        )
-
-    @property
-    def located(self) -> bool:
-        return self.latitude is not None and self.longitude is not None
-
-    @property
-    def label(self) -> str:
-        """Its name; an imported place without one goes by the start of its address."""
-        first = self.full_address.split(",")[0].strip() if self.full_address else ""
-        return self.name or first or self.address or self.city
-
-    @property
-    def display_name(self) -> str:
-        if self.city and self.city != self.label:
-            return f"{self.label}, {self.city}"
-        return self.label
 
 
 class Meeting(Model):
@@ -335,12 +282,6 @@ def _venue_renamed(_mapper: object, connection: Connection, venue: Venue) -> Non
     for row in rows.all():
         words = meeting_search_text(SimpleNamespace(**row._mapping), venue.name)  # type: ignore[arg-type]
         connection.execute(update(table).where(table.c.id == row.id).values(search_text=words))
-
-
-@event.listens_for(Venue, "before_insert")
-@event.listens_for(Venue, "before_update")
-def _approximate_stays_approximate(_mapper: object, _connection: object, venue: Venue) -> None:
-    coarsen(venue)
 
 
 @event.listens_for(Meeting, "before_insert")

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from community_hub.extensions import db
 from community_hub.meetings.models import ChangeSuggestion
-from tests.e2e.conftest import PHONE
+from tests.e2e.browser_fixtures import PHONE
 
 pytestmark = pytest.mark.browser
 

@@ -19,7 +19,8 @@ from community_hub.extensions import db
 from community_hub.jobs.models import MailStatus, OutboxMessage
 from community_hub.jobs.outbox import _fill_links
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import PHONE, LiveServer
+from tests.e2e.browser_fixtures import PHONE
+from tests.e2e.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE
+from tests.e2e.browser_fixtures import PHONE
 
 pytestmark = pytest.mark.browser
 
