@@ -24,6 +24,7 @@ from community_hub.geo import web as geo_web
 from community_hub.geo.geocode import resolve
 from community_hub.meetings import present
 from community_hub.meetings.cards import CardMaker
+from community_hub.meetings.filters import panel
 from community_hub.meetings.finder_results import (
     FINDER_MAX_LIMIT,
     LIST_MAX_LIMIT,
@@ -35,11 +36,11 @@ from community_hub.meetings.ics import calendar_for
 from community_hub.meetings.models import Fellowship, Meeting
 from community_hub.meetings.occurrences import next_held, rule_of
 from community_hub.meetings.one_offs import upcoming_changes
-from community_hub.meetings.params import RADIUS_CHOICES, parse_search
+from community_hub.meetings.params import parse_search
 from community_hub.meetings.place_words import understand
 from community_hub.meetings.search import MeetingQuery, search_meetings
 from community_hub.meetings.services import get_by_slug
-from community_hub.meetings.types import COMMON_FILTERS, type_name
+from community_hub.meetings.types import type_name
 from community_hub.publicforms import public_form
 from community_hub.urls import site_url
 from community_hub.web import public, reads_only
@@ -157,9 +158,7 @@ def finder() -> Any:
             outcome=outcome,
             query=parsed.query,
             place_label=place_label,
-            fellowships=fellowships,
-            filter_types=COMMON_FILTERS,
-            radius_choices=RADIUS_CHOICES,
+            filters=panel(request.args, fellowships, searched=outcome is not None),
             markers=markers,
             paging=finder_paging(request.args, parsed.query, outcome, place_label),
             nothing_soon=nothing_soon,
