@@ -243,3 +243,27 @@ def test_finder_in_welsh(client):
     html = client.get("/?q=Newport", headers={"Accept-Language": "cy"}).get_data(as_text=True)
     assert "Pa un oeddech chi'n ei olygu?" in html
     assert "Newport (Cymru)" in html and "Newport (Isle of Wight, Lloegr)" in html
+
+
+def test_hand_kept_localities_lie_in_their_own_town():
+    """Suburbs typed in by hand (localities-GB.tsv) sit inside the town their area names:
+    within 6 km of its gazetteer centre and within 4 km of the nearest postcode district's
+    centroid in the bundled outcodes, so a typing slip in a position cannot go unnoticed."""
+    from community_hub.geo.gazetteer import DATA, _read, lookup
+    from community_hub.geo.spatial import distance_km
+
+    districts = []
+    for line in (DATA / "outcodes-GB.tsv").read_text(encoding="utf-8").splitlines():
+        fields = line.split("\t")
+        if len(fields) >= 3 and not line.startswith("#"):
+            try:
+                districts.append((float(fields[1]), float(fields[2])))
+            except ValueError:
+                continue
+    assert len(districts) > 2000
+    for place in _read(DATA / "localities-GB.tsv", "GB"):
+        town = lookup(place.area.split(",")[0], ["GB"])
+        assert town is not None, place.area
+        assert distance_km(place.latitude, place.longitude, town.latitude, town.longitude) < 6
+        nearest = min(distance_km(place.latitude, place.longitude, *d) for d in districts)
+        assert nearest < 4, f"{place.name} is {nearest:.1f} km from any postcode district"
