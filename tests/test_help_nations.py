@@ -56,6 +56,27 @@ def test_searching_a_welsh_place_shows_dan(client):
     assert "0300 123 6600" not in help_page
 
 
+@pytest.mark.parametrize("path", ["/?q=Cardiff", "/?q=newcomers+Cardiff", "/near?q=Cardiff"])
+def test_a_search_page_looks_its_place_up_once(client, monkeypatch, path):
+    """The help lines follow the place the page searched, found once: no text is looked up
+    again for the nation (and words with the place still find Wales)."""
+    import community_hub.geo.geocode as geocode_module
+
+    calls: list[str] = []
+    real = geocode_module.resolve
+
+    def counted(text, *args, **kwargs):
+        calls.append(text)
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(geocode_module, "resolve", counted)
+    monkeypatch.setattr("community_hub.meetings.views.resolve", counted)  # imported by name
+    strip = _strip(client.get(path).get_data(as_text=True))
+    assert "DAN 24/7" in strip
+    assert len(calls) == len(set(calls)), f"looked up more than once: {calls}"
+    assert calls[0] == path.split("q=")[1].replace("+", " ")
+
+
 def test_searching_by_location_in_scotland_and_northern_ireland(client):
     scotland = client.get("/?lat=55.95&lng=-3.19").get_data(as_text=True)
     assert "Know the Score" in _strip(scotland)

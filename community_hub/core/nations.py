@@ -98,8 +98,14 @@ def searched_nation() -> str | None:
     place = request.args.get("q", "").strip()
     if not place:
         return None
+    from community_hub.geo import web as geo_web
     from community_hub.geo.geocode import geocode
 
+    # The page has usually found the place already (the finder, /near): not twice.
+    for typed in (place, place[:120]):
+        position = geo_web.remembered_place(typed)
+        if position is not None:
+            return nation_at(*position)
     found = geocode(place)
     return nation_at(found.latitude, found.longitude) if found else None
 

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from werkzeug.datastructures import MultiDict
 
+from community_hub.geo import web as geo_web
 from community_hub.geo.geocode import geocode
 from community_hub.meetings.params import RADIUS_CHOICES
 
@@ -50,6 +51,7 @@ def place_from_args(
             place=text,
         )
         return None
+    geo_web.remember_place(text, found.latitude, found.longitude)
     return found.latitude, found.longitude, found.label
 
 

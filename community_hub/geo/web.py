@@ -14,6 +14,19 @@ def remember(resolution: Resolution) -> None:
     g.place_resolution = resolution
 
 
+def remember_place(text: str, latitude: float, longitude: float) -> None:
+    """Keep where this request's typed place was found, so nothing looks it up again."""
+    g.place_found = (text, latitude, longitude)
+
+
+def remembered_place(text: str) -> tuple[float, float] | None:
+    """Where `text` was found earlier in this request, if it was."""
+    found = g.get("place_found")
+    if found is None or found[0] != text:
+        return None
+    return found[1], found[2]
+
+
 def place_options() -> tuple[str, tuple[Choice, ...]]:
     """("choices" or "suggestions", the places) for the current search, or ("", ())."""
     resolution: Resolution | None = g.get("place_resolution")

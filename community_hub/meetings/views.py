@@ -88,6 +88,7 @@ def _centre_on_place(query: MeetingQuery, place_text: str, words: bool = False) 
     if found is None:
         return "", _not_found(place_text)
     query.lat, query.lng = found.latitude, found.longitude
+    geo_web.remember_place(place_text, found.latitude, found.longitude)
     return found.label, ""
 
 
