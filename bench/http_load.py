@@ -9,8 +9,9 @@ with wrk (one after the other, --seconds each, --connections open at once):
   finder    /?lat=&lng=&radius=10km&day=&fellowship=aa: the HTML finder page (q=<town> for
             towns in Great Britain and Ireland, found in the offline gazetteer)
 
-Reports requests per second, p50/p99 latency and errors for each, and the API's throughput as
-a share of /healthz's. Prints a table, then one line of JSON (the last line). Needs wrk
+Reports requests per second, p50/p99 latency and errors for each, the API's and the finder
+page's throughput as shares of /healthz's, and each worker's resident memory once all three
+have run, against a budget (RSS_BUDGET_MB). Prints a table, then one line of JSON (the last line). Needs wrk
 (Debian: apt-get install wrk); the load goes to 127.0.0.1 only and stops after --seconds.
 
     .venv/bin/python bench/http_load.py --meetings 100000
@@ -50,6 +51,8 @@ from community_hub.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
 PATHS_PER_ENDPOINT = 1000
+# What one gunicorn worker may hold once it has served every endpoint (issue 22's budget).
+RSS_BUDGET_MB = 150
 GAZETTEER = {"GB", "IE"}  # the countries whose towns the finder looks up offline by default
 # wrk calls done() once at the end: print its own figures as one parseable line.
 WRK_SCRIPT = """
@@ -99,8 +102,10 @@ def request_paths(args: argparse.Namespace) -> dict[str, list[str]]:
 
 
 @contextmanager
-def gunicorn(database_url: str, workers: int) -> Iterator[int]:
-    """gunicorn serving wsgi:app on a free port of 127.0.0.1, stopped whatever happens."""
+def gunicorn(database_url: str, workers: int) -> Iterator[tuple[int, int]]:
+    """gunicorn serving wsgi:app on a free port of 127.0.0.1, stopped whatever happens.
+
+    Yields the port and the master's process id (its children are the workers)."""
     port = free_port()
     env = {
         **os.environ,
@@ -122,7 +127,7 @@ def gunicorn(database_url: str, workers: int) -> Iterator[int]:
                     log.seek(0)
                     raise SystemExit("gunicorn did not start:\n" + log.read().decode()[-2000:])
                 time.sleep(0.2)
-            yield port
+            yield port, process.pid
         finally:
             process.terminate()
             try:
@@ -130,6 +135,21 @@ def gunicorn(database_url: str, workers: int) -> Iterator[int]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def workers_rss_mb(master: int) -> list[float]:
+    """The resident memory of each of the master's worker processes, in MB (Linux /proc)."""
+    sizes = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(
+                line.split(":", 1) for line in status.read_text().splitlines() if ":" in line
+            )
+        except OSError:  # the process ended while we looked
+            continue
+        if fields.get("PPid", "").strip() == str(master) and "VmRSS" in fields:
+            sizes.append(round(int(fields["VmRSS"].split()[0]) / 1024, 1))
+    return sorted(sizes)
 
 
 def healthy(port: int) -> bool:
@@ -215,12 +235,14 @@ def main() -> None:
             db.session.remove()
             db.engine.dispose()
         load_average = os.getloadavg()[0]
-        with gunicorn(url, args.workers) as port, tempfile.TemporaryDirectory() as folder:
+        with gunicorn(url, args.workers) as (port, master), tempfile.TemporaryDirectory() as folder:
             for name, endpoint_paths in paths.items():
                 warm(port, endpoint_paths)
                 print(f"  loading {name} for {args.seconds} s ...", file=sys.stderr)
                 results[name] = load(port, endpoint_paths, args, folder)
+            rss = workers_rss_mb(master)  # after every endpoint's load, as the issue asks
     share = results["api"]["rps"] / results["healthz"]["rps"]
+    page_share = results["finder"]["rps"] / results["healthz"]["rps"]
     print()
     print(f"meetings  {args.meetings:,}   database  {dialect}   gunicorn workers  {args.workers}"
           f"   wrk connections  {args.connections}   {args.seconds} s each"
@@ -230,7 +252,11 @@ def main() -> None:
     for name, r in results.items():
         print(f"{name:10}{r['requests']:>10}{r['rps']:>10.1f}{r['p50_ms']:>10.2f}"
               f"{r['p99_ms']:>10.2f}{r['errors']:>8}")  # fmt: skip
-    print(f"search API throughput: {share:.0%} of /healthz")
+    print(f"search API throughput: {share:.0%} of /healthz; finder page {page_share:.0%}")
+    if rss:
+        verdict = "within" if max(rss) <= RSS_BUDGET_MB else "OVER"
+        print(f"worker RSS after the load: {', '.join(f'{r:.0f} MB' for r in rss)}"
+              f" ({verdict} the {RSS_BUDGET_MB} MB budget)")  # fmt: skip
     print(
         json.dumps(
             {
@@ -242,6 +268,9 @@ def main() -> None:
                 "load_average": round(load_average, 2),
                 **{name: r for name, r in results.items()},
                 "api_share_of_healthz": round(share, 2),
+                "finder_share_of_healthz": round(page_share, 2),
+                "worker_rss_mb": rss,
+                "rss_budget_mb": RSS_BUDGET_MB,
             }
         )
     )
