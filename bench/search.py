@@ -94,7 +94,7 @@ def json_search(query: MeetingQuery) -> tuple[list[int], int]:
     rows = meeting_rows([meeting_id for _dist, _when, meeting_id in page])
     for dist, _when, meeting_id in page:
         shown_distance(query, dist, rows[meeting_id]["latitude"], rows[meeting_id]["longitude"])
-    return [meeting_id for _dist, _when, meeting_id in page], len(ranking.ranked)
+    return [meeting_id for _dist, _when, meeting_id in page], ranking.total
 
 
 def timed(fn: Callable[..., T], *args: Any) -> tuple[float, T]:

@@ -51,7 +51,7 @@ def meetings() -> Any:
         for dist, occurrence, meeting_id in page
         if (m := rows.get(meeting_id)) is not None
     ]
-    total = len(ranking.ranked)
+    total = ranking.total
     number = query.offset // query.limit + 1
     more = query.offset + query.limit < total and number < MAX_PAGE
     return jsonify(

@@ -233,6 +233,13 @@ class Ranking:
     ranked: list[tuple]  # (ranking distance or None, Occurrence, meeting id)
     radius_km: float | None  # the radius actually searched
     capped: bool = False  # stopped at the travelling distance with fewer than `limit`
+    # Matches within the radius. The same as len(ranked), except where only the first
+    # offset + limit were ranked (meetings/nearest.py): then `ranked` holds just those.
+    total: int = -1
+
+    def __post_init__(self) -> None:
+        if self.total < 0:
+            self.total = len(self.ranked)
 
 
 def nearest_steps(query: MeetingQuery) -> tuple[float, ...]:
@@ -243,29 +250,44 @@ def nearest_steps(query: MeetingQuery) -> tuple[float, ...]:
     return (*(step for step in NEAREST_STEPS_KM if step < cap), cap)
 
 
+def _within(query: MeetingQuery, radius_km: float) -> tuple[list[tuple], int]:
+    """The ranked matches within a radius and how many there are: all of them, or only the
+    first offset + limit where a dense search need not rank the rest (meetings/nearest.py)."""
+    from community_hub.meetings import nearest
+
+    statement, params = candidate_query(query, radius_km)
+    wraps = params["box_min_lng"] > params["box_max_lng"]
+    if nearest.applies(query, radius_km, wraps):
+        wanted = query.offset + query.limit
+        return nearest.nearest(
+            query, statement, params, radius_km, wanted, _CANDIDATE_COLUMNS, _rank
+        )
+    ranked = _rank(query, db.session.connection().execute(statement, params), radius_km)
+    return ranked, len(ranked)
+
+
 def rank_meetings(query: MeetingQuery) -> Ranking:
-    """Phase one: every match ranked from the index's columns alone."""
+    """Phase one: the matches ranked from the index's columns alone."""
     # Core statements run on the session's connection: the ORM layer adds nothing to them.
     execute = db.session.connection().execute
     radius = query.radius_km
     if not query.located or _online_only(query):
         # Online meetings are reachable from anywhere: no distance limit.
         ranked = _rank(query, execute(*candidate_query(query, None)), None)
-        radius = None
-    elif radius is not None:
-        ranked = _rank(query, execute(*candidate_query(query, radius)), radius)
-    else:
-        ranked = []
-        wanted = query.offset + query.limit
-        steps = nearest_steps(query)
-        for step in steps:
-            ranked = _rank(query, execute(*candidate_query(query, step)), step)
-            radius = step
-            if len(ranked) >= wanted:
-                break
-        if len(ranked) < wanted and steps[-1] != NEAREST_STEPS_KM[-1]:
-            return Ranking(ranked, radius, capped=True)
-    return Ranking(ranked, radius)
+        return Ranking(ranked, None)
+    if radius is not None:
+        ranked, total = _within(query, radius)
+        return Ranking(ranked, radius, total=total)
+    ranked, total = [], 0
+    wanted = query.offset + query.limit
+    steps = nearest_steps(query)
+    for step in steps:
+        ranked, total = _within(query, step)
+        radius = step
+        if total >= wanted:
+            break
+    capped = total < wanted and steps[-1] != NEAREST_STEPS_KM[-1]
+    return Ranking(ranked, radius, capped=capped, total=total)
 
 
 def shown_distance(
@@ -304,7 +326,7 @@ def search_meetings(query: MeetingQuery) -> SearchOutcome:
     return SearchOutcome(
         results=[result(r) for r in page if r[2] in loaded],
         radius_km=ranking.radius_km,
-        total_within=len(ranked),
+        total_within=ranking.total,
         capped=ranking.capped,
         now_running=[result(r) for r in running if r[2] in loaded],
         starting_next=[result(r) for r in upcoming if r[2] in loaded],

@@ -1,0 +1,146 @@
+"""A dense search ranks only the page it shows (meetings/nearest.py), and gives exactly what
+ranking every candidate gives: the same meetings in the same order, and the same total."""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import replace
+from datetime import UTC, datetime, time
+
+import pytest
+from geopy.distance import geodesic
+from sqlalchemy import insert
+
+from community_hub.extensions import db
+from community_hub.geo.spatial import EARTH_RADIUS_KM, Origin, lat_band
+from community_hub.meetings import nearest
+from community_hub.meetings.models import Meeting
+from community_hub.meetings.search import MeetingQuery, rank_meetings, search_meetings
+
+NOW = datetime(2026, 11, 23, 18, 0, tzinfo=UTC)
+
+
+def destination(lat: float, lng: float, bearing: float, km: float) -> tuple[float, float]:
+    """The point `km` along the ellipsoid from (lat, lng) on `bearing` (geopy)."""
+    point = geodesic(kilometers=km).destination((lat, lng), bearing)
+    return point.latitude, point.longitude
+
+
+CENTRES = [(51.5074, -0.1278), (53.5228, -1.1285), (-33.87, 151.21), (64.1466, -21.9426)]
+
+
+@pytest.fixture
+def dense(make_org, make_fellowship):
+    """6,000 meetings crowded round four cities: many share a venue (the same position and
+    often the same time), and a ring sits exactly on the 5 and 10 km edges."""
+    rng = random.Random(11)
+    org = make_org()
+    ids = [make_fellowship(slug).id for slug in ("aa", "na")]
+    rows = []
+    venues: list[tuple[float, float]] = []
+    for i in range(6000):
+        lat0, lng0 = rng.choice(CENTRES)
+        if venues and rng.random() < 0.4:
+            lat, lng = rng.choice(venues)  # another meeting at a venue already used
+        elif rng.random() < 0.1:  # on (or a hair either side of) a search's edge
+            km = rng.choice((5.0, 10.0)) * (1 + rng.choice((-1e-9, 0.0, 1e-9, 0.004, -0.004)))
+            lat, lng = destination(lat0, lng0, rng.uniform(0, 360), km)
+        else:
+            lat = lat0 + rng.gauss(0, 0.08)
+            lng = lng0 + rng.gauss(0, 0.12)
+        venues.append((lat, lng))
+        hour = rng.choice((7, 12, 19, 19, 20))
+        rows.append(
+            {
+                "slug": f"dense-{i}", "name": f"Meeting {i}", "organisation_id": org.id,
+                "fellowship_id": rng.choice(ids), "day": rng.randrange(7),
+                "start_time": time(hour, rng.choice((0, 30))), "end_time": time(hour + 1, 30),
+                "timezone": "Europe/London", "types": ",O,", "attendance": "in_person",
+                "latitude": lat, "longitude": lng, "lat_band": lat_band(lat),
+            }
+        )  # fmt: skip
+    db.session.execute(insert(Meeting), rows)
+    db.session.commit()
+
+
+def _queries() -> list[MeetingQuery]:
+    rng = random.Random(12)
+    queries = []
+    for _ in range(60):
+        lat0, lng0 = rng.choice(CENTRES)
+        lat, lng = lat0 + rng.gauss(0, 0.03), lng0 + rng.gauss(0, 0.05)
+        queries.append(
+            MeetingQuery(
+                lat=lat, lng=lng, now=NOW,
+                radius_km=rng.choice((None, 1.0, 5.0, 10.0, 25.0)),
+                days=frozenset(rng.sample(range(7), rng.choice((0, 1, 1, 2)))),
+                fellowships=frozenset({"aa"}) if rng.random() < 0.5 else frozenset(),
+                limit=rng.choice((1, 5, 20, 100)),
+                offset=rng.choice((0, 0, 20)),
+            )
+        )  # fmt: skip
+    # Searched from exactly a crowded venue's position, and exactly on an edge's centre.
+    queries.append(MeetingQuery(lat=CENTRES[0][0], lng=CENTRES[0][1], radius_km=10.0, now=NOW))
+    queries.append(MeetingQuery(lat=CENTRES[1][0], lng=CENTRES[1][1], radius_km=5.0, now=NOW))
+    return queries
+
+
+def test_the_page_and_total_are_those_of_ranking_everything(app, dense):
+    fast_used = 0
+    for query in _queries():
+        assert nearest.applies(query, query.radius_km or 5.0, False) or abs(query.lat) > 60
+        fast = rank_meetings(query)
+        # A banner needs every match ranked, so the same search with one takes the full way.
+        full = rank_meetings(replace(query, banners=True))
+        wanted = query.offset + query.limit
+        assert fast.total == full.total == len(full.ranked), query
+        assert fast.ranked[:wanted] == full.ranked[:wanted], query  # all a page can show
+        assert (fast.radius_km, fast.capped) == (full.radius_km, full.capped)
+        fast_used += len(fast.ranked) < len(full.ranked)
+        db.session.remove()
+    assert fast_used > 20  # most of these searches really did skip most of the ranking
+
+
+def test_search_pages_are_unchanged(app, dense):
+    for query in _queries()[:15]:
+        page = search_meetings(query)
+        full = search_meetings(replace(query, banners=True))
+        assert [r.meeting.id for r in page.results] == [r.meeting.id for r in full.results]
+        assert [r.distance_km for r in page.results] == [r.distance_km for r in full.results]
+        assert page.total_within == full.total_within
+        db.session.remove()
+
+
+def test_what_takes_the_full_way():
+    base = MeetingQuery(lat=51.5, lng=-0.1, radius_km=10.0, now=NOW)
+    assert nearest.applies(base, 10.0, False)
+    assert not nearest.applies(replace(base, sort="time"), 10.0, False)
+    assert not nearest.applies(replace(base, within_hours=3), 10.0, False)
+    assert not nearest.applies(replace(base, banners=True), 10.0, False)
+    assert not nearest.applies(base, 10.0, True)  # across the 180th meridian
+    assert not nearest.applies(base, 320.0, False)  # too wide for the flat distance
+    assert not nearest.applies(replace(base, lat=78.2, lng=15.6), 10.0, False)  # Svalbard
+
+
+@pytest.mark.parametrize("lat", [0.0, 35.0, 51.5, 60.0, -45.0, 70.0])
+@pytest.mark.parametrize("radius_km", [1.0, 10.0, 50.0, 100.0])
+def test_the_flat_distance_stays_within_its_margin(lat, radius_km):
+    margin = nearest.flat_margin(lat, radius_km)
+    if margin is None:
+        return
+    rng = random.Random(int(lat * 100 + radius_km))
+    origin = Origin(lat, 20.0)
+    ky = nearest.KM_PER_DEGREE
+    kx = ky * math.cos(math.radians(lat))
+    worst = 0.0
+    for _ in range(4000):
+        bearing, km = rng.uniform(0, 360), radius_km * math.sqrt(rng.random()) * 1.02
+        p_lat, p_lng = destination(lat, 20.0, bearing, km)
+        sphere = origin.km_to(p_lat, p_lng)
+        if sphere < 1e-6:
+            continue
+        flat = math.hypot((p_lat - lat) * ky, (p_lng - 20.0) * kx)
+        worst = max(worst, abs(flat - sphere) / sphere)
+    assert worst <= margin, (worst, margin)
+    assert margin < 0.05 and EARTH_RADIUS_KM > 6000
