@@ -37,6 +37,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+import postgis_anchor
 from sqlalchemy import select, text
 from synthetic import (
     NAME_WORDS,
@@ -104,6 +105,30 @@ def timed(fn: Callable[..., T], *args: Any) -> tuple[float, T]:
     result = fn(*args)
     elapsed = (time.perf_counter() - start) * 1000.0
     return elapsed, result
+
+
+def postgis(
+    dialect: str, queries: list[MeetingQuery], aa_id: int, pages: list[list[int]], found: list[int]
+) -> dict[str, Any]:
+    """PostGIS KNN on the same searches, where the server has it (bench/postgis_anchor.py)."""
+    if dialect != "postgresql":
+        return {}
+    state = postgis_anchor.prepare()
+    if state is None or not state.startswith("PostGIS "):
+        return {
+            "why": state or "the server has no PostGIS (apt-get install postgresql-15-postgis-3)"
+        }
+    knn_ms, knn_pages, _ = postgis_anchor.time_knn(queries, aa_id, with_total=False)
+    total_ms, _, knn_totals = postgis_anchor.time_knn(queries, aa_id, with_total=True)
+    return {
+        "postgis": state,
+        "knn_p50_ms": round(percentile(knn_ms, 50), 2),
+        "knn_p95_ms": round(percentile(knn_ms, 95), 2),
+        "knn_total_p50_ms": round(percentile(total_ms, 50), 2),
+        "knn_total_p95_ms": round(percentile(total_ms, 95), 2),
+        "same_pages": sum(set(a) == set(b) for a, b in zip(knn_pages, pages, strict=True)),
+        "same_totals": sum(a == b for a, b in zip(knn_totals, found, strict=True)),
+    }
 
 
 def query_plan(dialect: str, query: MeetingQuery) -> str:
@@ -176,6 +201,7 @@ def run(database_url: str, args: argparse.Namespace) -> dict[str, Any]:
             elapsed, scan_ids = timed(scan_search, q, aa_id)
             scan_ms.append(elapsed)
             mismatches += scan_ids != ids
+        anchor = postgis(dialect, queries, aa_id, page_ids, found)
         plan = query_plan(dialect, queries[0])
         keyword_plan = query_plan(dialect, keyword_queries[0])
         db.session.remove()
@@ -206,6 +232,19 @@ def run(database_url: str, args: argparse.Namespace) -> dict[str, Any]:
         p50, p95_ = percentile(values, 50), percentile(values, 95)
         print(f"{label:34}{len(values):>6}{p50:>10.2f}{p95_:>10.2f}")
     pages_p95 = percentile(pages_ms, 95)
+    if anchor.get("postgis"):
+        knn_p95 = anchor["knn_p95_ms"]
+        print(f"{'PostGIS KNN (no total)':34}{len(queries):>6}{anchor['knn_p50_ms']:>10.2f}"
+              f"{knn_p95:>10.2f}")  # fmt: skip
+        total_p50, total_p95 = anchor["knn_total_p50_ms"], anchor["knn_total_p95_ms"]
+        print(f"{'PostGIS KNN with count(*) OVER ()':34}{len(queries):>6}"
+              f"{total_p50:>10.2f}{total_p95:>10.2f}")  # fmt: skip
+        print(f"{anchor['postgis']}: our p95 is {p95 / knn_p95:.2f}x PostGIS KNN's (no total) and"
+              f" {p95 / anchor['knn_total_p95_ms']:.2f}x with the total; the same 20 meetings in"
+              f" {anchor['same_pages']} of {len(queries)} searches, the same total in"
+              f" {anchor['same_totals']}")  # fmt: skip
+    elif dialect == "postgresql":
+        print(f"PostGIS anchor not measured: {anchor.get('why', 'unknown')}")
     print(f"speedup at p95: {scan_p95 / p95:.1f}x (search_meetings {scan_p95 / pages_p95:.1f}x);"
           f" scan and index disagreed on {mismatches} of {len(scan_ms)} result pages")  # fmt: skip
     return {
@@ -224,6 +263,7 @@ def run(database_url: str, args: argparse.Namespace) -> dict[str, Any]:
         "pages_speedup_p95": round(scan_p95 / pages_p95, 1),
         "speedup_p50": round(percentile(scan_ms, 50) / percentile(search_ms, 50), 1),
         "load_average": round(load_average, 2),
+        **{k: v for k, v in anchor.items() if k != "why"},
     }
 
 
