@@ -12,8 +12,9 @@ from sqlalchemy import select
 from community_hub.auth.models import Organisation
 from community_hub.auth.services import create_user, find_user
 from community_hub.extensions import db
+from community_hub.meetings import fellowships
 from community_hub.meetings.models import Fellowship, Meeting, Venue
-from community_hub.meetings.types import canonical, is_known
+from community_hub.meetings.types import canonical
 
 DEFAULT_DIRECTORY = os.path.join(os.path.dirname(os.path.dirname(__file__)), "seed")
 # Stamped on meetings the seed creates, so a fresh demo database is the same every time.
@@ -66,22 +67,15 @@ def read_records(directory: str, name: str) -> list[Record]:
 
 
 def _load_fellowships(records: list[Record]) -> dict[str, Fellowship]:
-    """Upsert fellowships by slug."""
+    """Upsert the shipped fellowships by slug (the demo overwrites any edits)."""
     found: dict[str, Fellowship] = {}
     for record in records:
         slug = record["slug"]
-        unknown = [c for c in record["type_codes"] if not is_known(c)]
-        if unknown:
-            raise ValueError(f"Fellowship {slug!r} has unknown type codes: {', '.join(unknown)}.")
         fellowship = db.session.scalar(select(Fellowship).where(Fellowship.slug == slug))
         if fellowship is None:
             fellowship = Fellowship(slug=slug)
             db.session.add(fellowship)
-        fellowship.name = record["name"]
-        fellowship.short_name = record["short_name"]
-        fellowship.type_codes = ",".join(record["type_codes"])
-        fellowship.description = record.get("description", "")
-        fellowship.website = record.get("website", "")
+        fellowships.fill(fellowship, record)
         found[slug] = fellowship
     return found
 
@@ -234,17 +228,17 @@ def load_seed(directory: str | None = None, today: date | None = None) -> dict[s
     """Upsert the demo data from `directory` (default: the repo's seed/); the caller commits."""
     directory = directory or DEFAULT_DIRECTORY
     today = today or datetime.now(UTC).date()
-    fellowship_records = read_records(directory, "fellowships.json")
+    fellowship_records = fellowships.standard_records()
     organisation_records = read_records(directory, "organisations.json")
     user_records = read_records(directory, "users.json")
     venue_records = read_records(directory, "venues.json")
     meeting_records = read_records(directory, "meetings.json")
 
-    fellowships = _load_fellowships(fellowship_records)
+    by_slug = _load_fellowships(fellowship_records)
     organisations = _load_organisations(organisation_records)
     _load_users(user_records, organisations)
     venues = _load_venues(venue_records, organisations)
-    _load_meetings(meeting_records, fellowships, organisations, venues, today)
+    _load_meetings(meeting_records, by_slug, organisations, venues, today)
     db.session.flush()
     counts = {
         "fellowships": len(fellowship_records),

@@ -217,3 +217,18 @@ def test_a_feed_nested_100000_levels_deep_is_refused_with_a_reason(
     )  # fmt: skip
     assert response.status_code == 400
     assert "nests more than 32 levels deep" in response.get_data(as_text=True)
+
+
+def test_a_british_address_without_coordinates_is_placed_offline(make_org, make_fellowship):
+    """The gazetteer places a UK address; its row says so, for a coordinator to check."""
+    org = make_org(slug="intergroup", timezone="Europe/London")
+    row = {
+        "slug": "h1", "name": "High Street Group", "day": 3, "time": "19:00",
+        "location": "Methodist Hall", "formatted_address": "12 High Street, Doncaster, UK",
+    }  # fmt: skip
+    report = import_feed([row], org, make_fellowship("aa"), apply=True)
+    db.session.commit()
+    meeting = db.session.scalar(db.select(Meeting).where(Meeting.slug == "h1"))
+    assert meeting.latitude is not None
+    assert abs(meeting.latitude - 53.52) < 0.1 and abs(meeting.longitude + 1.13) < 0.1
+    assert any("placed from the address" in str(w) for w in report.warnings)

@@ -159,3 +159,39 @@ def test_the_demo_regions_feed_is_valid_and_whole_for_every_reader(demo_region, 
         assert row["country"] == expected[row["timezone"]] and ", " in row["formatted_address"], row
     late = next(r for r in rows if r["slug"] == "na-online-late-night-saturday")
     assert (late["time"], late["end_time"]) == ("23:00", "00:30")  # readers: past midnight
+
+
+def test_addresses_abroad_are_not_placed_on_a_british_town_of_the_same_name(
+    make_org, make_fellowship
+):
+    """Edmonton's feed has addresses but no coordinates ("8318 104 St, Edmonton, Alberta, …,
+    Canada"). The offline gazetteer holds Britain only: none may land in Edmonton, London."""
+    rows = json.loads((FEEDS / "edmonton.json").read_text("utf-8"))
+    org = make_org(slug="edmonton", timezone="America/Edmonton")
+    report = import_feed(rows, org, make_fellowship("aa"), apply=True)
+    db.session.commit()
+    placed = db.session.scalars(
+        select(Meeting).where(Meeting.organisation_id == org.id, Meeting.latitude.is_not(None))
+    ).all()
+    assert placed == []
+    flagged = [w for w in report.warnings if "could not place" in str(w)]
+    assert flagged, "unplaced rows are flagged for a coordinator"
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "zone", "expected"),
+    [
+        ("8318 104 St, Edmonton, Alberta, T6E 4E8, Canada", "", "", "CA"),
+        ("18 Olive Ave, Rehoboth Beach, DE 19971, USA", "", "", "US"),
+        ("1 Main St, Dover, DE", "", "", ""),  # DE is Delaware here, not Germany
+        ("1 High St, Edmonton", "", "America/Edmonton", "CA"),
+        ("1 High St, Edmonton", "", "Europe/London", "GB"),
+        ("1 High St, Edmonton", "United States", "Europe/London", "US"),
+        ("12 High Street, Doncaster, UK", "", "", "GB"),
+        ("12 High Street, Doncaster DN1 3AA", "", "", ""),
+    ],
+)
+def test_the_country_of_an_address(app, text, country, zone, expected):
+    from community_hub.interop.feed_places import address_country
+
+    assert address_country({"country": country, "timezone": zone}, text) == expected

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from community_hub.accounts import invitations
 from community_hub.auth.models import Role, User
 from community_hub.extensions import db
+from community_hub.meetings import fellowships
 from community_hub.meetings.services import ValidationFailed
 
 
@@ -26,7 +27,10 @@ def init_site_command(admin_email: str) -> None:
     except ValidationFailed as failed:
         db.session.rollback()
         raise click.ClickException(" ".join(failed.errors.values())) from failed
+    added = fellowships.ensure_standard()
     db.session.commit()
+    if added:
+        click.echo(f"Added the standard fellowships: {', '.join(added)}.")
     click.echo(f"Invitation for {invitation.email} queued; `flask send-mail` sends it.")
     click.echo(f"It works once, until {invitation.expires_at:%Y-%m-%d %H:%M} UTC. The link:")
     click.echo(link)

@@ -295,3 +295,22 @@ def geocode(text: str) -> Located | None:
     if resolution.located or not resolution.choices:
         return resolution.located
     return _from_gazetteer(resolution.choices[0].query)
+
+
+def geocode_in(text: str, country: str) -> Located | None:
+    """Like `geocode`, for an address known to be in `country` (ISO alpha-2, '' if unknown).
+
+    The offline gazetteer holds only GAZETTEER_COUNTRIES: an address elsewhere ("…, Edmonton,
+    Alberta, Canada") must not land on a town there that shares its name (Edmonton, London).
+    It goes to Nominatim, limited to its country, when that is configured, or stays unplaced.
+    """
+    if not country or country in gazetteer_countries():
+        return geocode(text)
+    if current_app.config.get("GEOCODER") != "nominatim":
+        return None
+    return _nominatim(
+        text,
+        current_app.config["NOMINATIM_DOMAIN"],
+        current_app.config["GEOCODER_USER_AGENT"],
+        country,
+    )

@@ -36,19 +36,35 @@ def import_feed_command(
 ) -> None:
     """Import a Meeting Guide feed (.json) or meetings CSV from a FILE or URL (dry run default).
 
+    One organisation is one source: a meeting of this organisation that the feed no longer
+    lists is archived. To import several feeds, give each its own
+    organisation.
+
     A rejected row is reported (row, slug, field, reason) and skipped while the others apply;
     with --strict nothing is saved unless every row is good.
     """
     from community_hub.interop.feed_import import FeedError, import_feed, read_upload
     from community_hub.interop.fetch import FetchFailed, fetch_once
+    from community_hub.meetings import fellowships
     from community_hub.meetings.models import Fellowship
 
     organisation = db.session.scalar(
         select(Organisation).where(Organisation.slug == organisation_slug)
     )
+    if organisation is None:
+        known = db.session.scalars(select(Organisation.slug).order_by(Organisation.slug)).all()
+        raise click.UsageError(
+            f"No organisation has the slug {organisation_slug!r}. "
+            + (f"Known: {', '.join(known)}." if known else "Create one at /admin first.")
+        )
+    if fellowships.ensure_standard():
+        db.session.commit()
     fellowship = db.session.scalar(select(Fellowship).where(Fellowship.slug == fellowship_slug))
-    if organisation is None or fellowship is None:
-        raise click.UsageError("Unknown organisation or fellowship slug.")
+    if fellowship is None:
+        raise click.UsageError(
+            f"No fellowship has the slug {fellowship_slug!r}. "
+            f"Known: {', '.join(fellowships.known_slugs())}."
+        )
     if timezone and not is_valid_timezone(timezone):
         raise click.UsageError(f"{timezone!r} is not an IANA time zone such as America/Chicago.")
     try:

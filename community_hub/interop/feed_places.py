@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from community_hub.auth.models import Organisation
 from community_hub.extensions import db
-from community_hub.geo.countries import country_code
-from community_hub.geo.geocode import FULL_POSTCODE, geocode, normalise_postcode
+from community_hub.geo.countries import country_code, largest_town_in
+from community_hub.geo.geocode import FULL_POSTCODE, geocode, geocode_in, normalise_postcode
 from community_hub.interop.feed_rows import Planned, RowProblem, address_text
 from community_hub.meetings.models import Venue
 
@@ -67,6 +67,25 @@ class Venues:
         return found
 
 
+def address_country(venue: dict[str, Any], text: str) -> str:
+    """The country an address is in (ISO alpha-2), from what the row says, or '' if unknown.
+
+    The row's own `country`, else the address's last part ("…, Alberta, T6E 4E8, Canada"),
+    else the country of the row's (or the organisation's) time zone.
+    """
+    last = text.rsplit(",", 1)[-1].strip()
+    # Two letters at the end are more often a US state or Canadian province ("DE", "CA") than
+    # a country; only "UK" is taken as one.
+    said = country_code(venue["country"]) or (
+        country_code(last) if len(last) > 2 or last.upper() == "UK" else ""
+    )
+    if said:
+        return said
+    zone = str(venue.get("timezone") or "")
+    town = largest_town_in(zone) if zone else None
+    return town.country if town is not None else ""
+
+
 class Places:
     """Addresses without coordinates, placed through the configured geocoder (once each)."""
 
@@ -81,8 +100,9 @@ class Places:
 
     @staticmethod
     def _look_up(venue: dict[str, Any], text: str) -> tuple[float, float] | None:
-        found = geocode(text)
-        uk = country_code(venue["country"]) in ("", "GB")
+        country = address_country(venue, text)
+        found = geocode_in(text, country)
+        uk = country in ("", "GB")
         postcode = normalise_postcode(venue["postcode"])
         if found is None and uk and FULL_POSTCODE.match(postcode.replace(" ", "")):
             found = geocode(postcode)
