@@ -86,7 +86,15 @@ def _queries() -> list[MeetingQuery]:
     return queries
 
 
-def test_the_page_and_total_are_those_of_ranking_everything(app, dense):
+@pytest.mark.parametrize("extra", [0, 3, None])
+def test_the_page_and_total_are_those_of_ranking_everything(app, dense, monkeypatch, extra):
+    """With few rows read nearest first, the database counts the rest, or every position is
+    read when the first rows cannot settle the page: every way gives the same answer."""
+    if extra is not None:
+        monkeypatch.setattr(nearest, "closest_limit", lambda wanted: wanted + extra)
+    ways = {"nearest": 0, "_page": 0, "_everything": 0}
+    for name in ways:
+        monkeypatch.setattr(nearest, name, counted(getattr(nearest, name), ways, name))
     fast_used = 0
     for query in _queries():
         assert nearest.applies(query, query.radius_km or 5.0, False) or abs(query.lat) > 60
@@ -100,6 +108,20 @@ def test_the_page_and_total_are_those_of_ranking_everything(app, dense):
         fast_used += len(fast.ranked) < len(full.ranked)
         db.session.remove()
     assert fast_used > 20  # most of these searches really did skip most of the ranking
+    if extra == 0:  # the page's last row is read last: whatever follows could tie with it
+        assert ways["_everything"] > 5, ways
+    elif extra == 3:  # a circle too small for the page widens
+        assert ways["_page"] > ways["nearest"] > 20, ways
+    else:  # the rows read settle the page
+        assert ways["nearest"] > 20 and ways["_everything"] == 0, ways
+
+
+def counted(function, ways, name):
+    def wrapper(*args, **kwargs):
+        ways[name] += 1
+        return function(*args, **kwargs)
+
+    return wrapper
 
 
 def test_search_pages_are_unchanged(app, dense):

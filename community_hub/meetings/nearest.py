@@ -15,6 +15,14 @@ which settles the radius on the ellipsoid). The flat distance is within a known 
 `wanted` are those whose flat distance is within that factor of the `wanted`-th smallest;
 only they are read in full and ranked by the same code as every other search. The result is
 the full ranking's, cut at `wanted`: the same meetings in the same order, and the same total.
+
+The database computes the flat distance itself, so Python never sees the thousands of
+meetings in between. One pass over the index counts the surely-inside candidates and names
+the few near the edge, whose positions are then read and settled; that is the total. The
+page then comes from a circle just wide enough to hold it on average (from the total), read
+nearest first: where that circle turns out too small (the search's centre is emptier than the
+rest), it doubles, up to the whole radius. Every candidate the page could need is read: a
+circle settles the page only if the bound above lies inside what it read.
 """
 
 from __future__ import annotations
@@ -24,10 +32,11 @@ import heapq
 import math
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Select, select
+from sqlalchemy import BindParameter, ColumnElement, Select, String, bindparam, case, func, select
+from sqlalchemy import cast as cast_
 
 from community_hub.extensions import db
-from community_hub.geo.nearby import DistanceFilter
+from community_hub.geo.nearby import DistanceFilter, box_params
 from community_hub.geo.spatial import EARTH_RADIUS_KM, SPHERE_ERROR
 from community_hub.meetings.models import Meeting
 from community_hub.sqlparams import one_of
@@ -41,6 +50,10 @@ KM_PER_DEGREE = EARTH_RADIUS_KM * math.pi / 180.0
 FLAT_MAX_RADIUS_KM = 100.0
 FLAT_MAX_LATITUDE = 75.0
 FLAT_MAX_MARGIN = 0.05
+# The page is read from a circle expected to hold this many times the meetings it shows.
+READ_AHEAD = 3.0
+# Rows read nearest first before the database is asked to count the rest.
+CLOSEST = 200
 
 
 def flat_margin(lat: float, radius_km: float) -> float | None:
@@ -70,6 +83,13 @@ def applies(query: MeetingQuery, radius_km: float, wraps: bool | None) -> bool:
     )
 
 
+def _flat() -> ColumnElement[Any]:
+    """The squared flat distance in km², in SQL (the same formula as `nearest` uses)."""
+    dy = Meeting.latitude - bindparam("flat_lat")
+    dx = Meeting.longitude - bindparam("flat_lng")
+    return dy * dy * bindparam("flat_ky2") + dx * dx * bindparam("flat_kx2")
+
+
 @functools.lru_cache(maxsize=256)
 def _positions(candidates: Select[Any]) -> Select[Any]:
     """The candidate statement, asking only for id and position (still index-only)."""
@@ -77,9 +97,77 @@ def _positions(candidates: Select[Any]) -> Select[Any]:
     return cast("Select[Any]", candidates.with_only_columns(*columns))
 
 
+@functools.lru_cache(maxsize=256)
+def _closest(candidates: Select[Any]) -> Select[Any]:
+    """Id, position and flat distance of the nearest candidates within `flat_reach`."""
+    flat = _flat()
+    columns = (Meeting.id, Meeting.latitude, Meeting.longitude, flat)
+    stmt = candidates.with_only_columns(*columns).where(flat <= bindparam("flat_reach"))
+    return cast("Select[Any]", stmt.order_by(flat).limit(bindparam("flat_limit")))
+
+
+@functools.lru_cache(maxsize=256)
+def _tally(candidates: Select[Any]) -> Select[Any]:
+    """In one pass: how many candidates are surely inside, and the ids of those on the edge."""
+    flat = _flat()
+    inner: BindParameter[float] = bindparam("flat_inner")
+    surely = func.coalesce(func.sum(case((flat <= inner, 1), else_=0)), 0)
+    edge = func.aggregate_strings(case((flat > inner, cast_(Meeting.id, String))), ",")
+    stmt = candidates.with_only_columns(surely, edge).where(flat <= bindparam("flat_outer"))
+    return cast("Select[Any]", stmt)
+
+
+@functools.cache
+def _positions_of(dialect: str) -> Select[Any]:
+    columns = (Meeting.id, Meeting.latitude, Meeting.longitude)
+    return cast("Select[Any]", select(*columns).where(one_of(Meeting.id, "ids", dialect)))
+
+
 @functools.cache
 def _rows_statement(dialect: str, columns: tuple[Any, ...]) -> Select[Any]:
     return select(*columns).where(one_of(Meeting.id, "ids", dialect))
+
+
+def _plain(execute: Any, statement: Select[Any], values: dict[str, Any]) -> list[tuple]:
+    """Plain tuples from the driver: an id and a few floats need no conversion, and making
+    thousands of Row objects costs as much as reading them."""
+    result = execute(statement, values)
+    try:
+        return cast("list[tuple]", result.cursor.fetchall())
+    finally:
+        result.close()
+
+
+class _Circle:
+    """The search's centre and radius in flat squared km, and the edge's exact test."""
+
+    def __init__(self, lat: float, lng: float, radius_km: float, margin: float) -> None:
+        self.lat, self.lng, self.margin, self.radius_km = lat, lng, margin, radius_km
+        self.ky = KM_PER_DEGREE
+        self.kx = KM_PER_DEGREE * math.cos(math.radians(lat))
+        # Surely inside (the ranking keeps it without the ellipsoid), surely outside (drops it).
+        self.inner = (radius_km * (1 - SPHERE_ERROR) * (1 - margin)) ** 2
+        self.outer = (radius_km * (1 + SPHERE_ERROR) * (1 + margin)) ** 2
+        self.distances = DistanceFilter(lat, lng, radius_km)
+
+    def values(self) -> dict[str, float]:
+        return {
+            "flat_lat": self.lat, "flat_lng": self.lng, "flat_ky2": self.ky * self.ky,
+            "flat_kx2": self.kx * self.kx, "flat_inner": self.inner, "flat_outer": self.outer,
+        }  # fmt: skip
+
+    def inside(self, flat: float, lat: float, lng: float) -> bool:
+        """For a point not surely outside: whether the ranking keeps it."""
+        return flat <= self.inner or self.distances.km(lat, lng) is not None
+
+    def bound(self, kth: float) -> float:
+        """Any meeting that could rank before the one at flat `kth` is within this."""
+        return kth * ((1 + self.margin) / (1 - self.margin)) ** 2
+
+
+def closest_limit(wanted: int) -> int:
+    """How many of the nearest rows to read at most: the page and the ties after it."""
+    return max(CLOSEST, 2 * wanted)
 
 
 def nearest(
@@ -99,23 +187,79 @@ def nearest(
     assert query.lat is not None and query.lng is not None
     margin = flat_margin(query.lat, radius_km)
     assert margin is not None
+    circle = _Circle(query.lat, query.lng, radius_km, margin)
+    values = {**params, **circle.values()}
+    total = _total(circle, candidates, values)
+    if not total:
+        return [], 0
+    reach = radius_km * min(1.0, math.sqrt(READ_AHEAD * wanted / total))
+    while (ids := _page(circle, candidates, values, reach, wanted)) is None:
+        reach = min(radius_km, 2 * reach)
+    statement = _rows_statement(db.engine.dialect.name, columns)
+    rows = db.session.connection().execute(statement, {"ids": sorted(ids)}).fetchall()
+    return rank(query, rows, radius_km)[:wanted], total
+
+
+def _total(circle: _Circle, candidates: Select[Any], values: dict[str, Any]) -> int:
+    """How many candidates the ranking keeps within the radius."""
     execute = db.session.connection().execute
-    lat0, lng0 = query.lat, query.lng
-    ky = KM_PER_DEGREE
-    kx = KM_PER_DEGREE * math.cos(math.radians(lat0))
-    # In squared flat kilometres: surely inside (the ranking keeps it without the ellipsoid)
-    # and surely outside (the ranking drops it).
-    inner = (radius_km * (1 - SPHERE_ERROR) * (1 - margin)) ** 2
-    outer = (radius_km * (1 + SPHERE_ERROR) * (1 + margin)) ** 2
+    surely, edge = execute(_tally(candidates), values).one()
+    if not edge:
+        return int(surely)
+    ids = sorted(int(i) for i in edge.split(","))
+    rows = _plain(execute, _positions_of(db.engine.dialect.name), {"ids": ids})
+    return int(surely) + sum(circle.distances.km(lat, lng) is not None for _i, lat, lng in rows)
+
+
+def _page(
+    circle: _Circle, candidates: Select[Any], values: dict[str, Any], reach: float, wanted: int
+) -> list[int] | None:
+    """The ids that can be on the page, read nearest first within `reach` km of the centre;
+    None when that circle cannot tell (too few in it, or ties running past what was read)."""
+    whole = reach >= circle.radius_km
+    limit = closest_limit(wanted)
+    if whole:
+        bounds = {"flat_reach": circle.outer}
+    else:
+        _wraps, box = box_params(circle.lat, circle.lng, reach)
+        # Surely within `reach` (and so surely inside the radius): the box holds all of them.
+        bounds = {**box, "flat_reach": (reach * (1 - SPHERE_ERROR) * (1 - circle.margin)) ** 2}
+    execute = db.session.connection().execute
+    rows = _plain(execute, _closest(candidates), {**values, **bounds, "flat_limit": limit})
+    inside = [(flat, i) for i, lat, lng, flat in rows if circle.inside(flat, lat, lng)]
+    if len(rows) < limit and (whole or len(inside) >= wanted):
+        covered = bounds["flat_reach"]  # every candidate this close was read
+        if whole or circle.bound(inside[wanted - 1][0]) <= covered:
+            return _page_ids(circle, inside, wanted)
+    elif (
+        len(rows) == limit
+        and len(inside) >= wanted
+        # Read up to the limit: only distances below the last row's are surely all read.
+        and circle.bound(inside[wanted - 1][0]) < rows[-1][3]
+    ):
+        return _page_ids(circle, inside, wanted)
+    if whole:
+        return _everything(circle, candidates, values, wanted)
+    return None
+
+
+def _page_ids(circle: _Circle, inside: list[tuple[float, int]], wanted: int) -> list[int]:
+    if len(inside) <= wanted:
+        return [meeting_id for _flat, meeting_id in inside]
+    bound = circle.bound(heapq.nsmallest(wanted, inside)[-1][0])
+    return [meeting_id for flat, meeting_id in inside if flat <= bound]
+
+
+def _everything(
+    circle: _Circle, candidates: Select[Any], params: dict[str, Any], wanted: int
+) -> list[int]:
+    """The page's ids from every candidate's position (the rare case the nearest rows read
+    cannot settle the page: ties running past them)."""
+    positions = _plain(db.session.connection().execute, _positions(candidates), params)
+    lat0, lng0, ky, kx = circle.lat, circle.lng, circle.ky, circle.kx
+    inner, outer = circle.inner, circle.outer
     inside: list[tuple[float, int]] = []
     edge: list[tuple[float, int, float, float]] = []
-    result = execute(_positions(candidates), params)
-    try:
-        # Plain tuples from the driver: an id and two floats need no conversion, and making
-        # thousands of Row objects cost as much as reading them.
-        positions = result.cursor.fetchall()
-    finally:
-        result.close()
     keep, near = inside.append, edge.append
     for meeting_id, lat, lng in positions:
         dy = (lat - lat0) * ky
@@ -125,20 +269,5 @@ def nearest(
             keep((flat, meeting_id))
         elif flat <= outer:
             near((flat, meeting_id, lat, lng))
-    if edge:
-        distances = DistanceFilter(lat0, lng0, radius_km)
-        inside += [(f, i) for f, i, lat, lng in edge if distances.km(lat, lng) is not None]
-    total = len(inside)
-    if total > wanted:
-        # The wanted-th smallest flat distance bounds the wanted-th spherical one; any
-        # meeting that could rank before it is within the margin of that bound.
-        kth = heapq.nsmallest(wanted, inside)[-1][0]
-        bound = kth * ((1 + margin) / (1 - margin)) ** 2
-        ids = [meeting_id for flat, meeting_id in inside if flat <= bound]
-    else:
-        ids = [meeting_id for _flat, meeting_id in inside]
-    if not ids:
-        return [], total
-    statement = _rows_statement(db.engine.dialect.name, columns)
-    rows = execute(statement, {"ids": sorted(ids)}).fetchall()
-    return rank(query, rows, radius_km)[:wanted], total
+    inside += [(f, i) for f, i, lat, lng in edge if circle.distances.km(lat, lng) is not None]
+    return _page_ids(circle, inside, wanted)
