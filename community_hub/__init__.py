@@ -22,7 +22,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     load_config(app, test_config)
 
-    from community_hub import catalogue, cli, models, sqlite, urls, web  # noqa: F401 - models: the whole schema
+    from community_hub import catalogue, chrome, cli, models, sqlite, urls, web  # noqa: F401 - models: the whole schema
     from community_hub.extensions import (
         babel,
         csrf,
@@ -113,6 +113,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     web.init_app(app)
     urls.init_app(app)
+    chrome.init_app(app)  # the menu, help lines and footer, rendered once per language
     geo_web.init_app(app)
     cli.init_app(app)
     return app

@@ -188,14 +188,13 @@ def _database_unavailable(error: Exception) -> Any:
 
 def _template_globals() -> dict[str, Any]:
     from community_hub.accounts.acting import acting_organisation
-    from community_hub.core.crisis import crisis_lines
     from community_hub.core.nations import current_nation
 
-    nation = current_nation()
+    # The help lines are in the cached page chrome (chrome.py); pages that list them all
+    # (help, the print list) are given them by their views.
     return {
         "acting_for": acting_organisation,
-        "crisis_lines": crisis_lines(nation),
-        "nation": nation,
+        "nation": current_nation(),
         "site_name": current_app.config["SITE_NAME"],
         "languages": current_app.config["LANGUAGES"],
         "now_utc": datetime.now(UTC),

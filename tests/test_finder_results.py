@@ -227,3 +227,19 @@ def test_coordinates_win_over_a_place_typed_with_them(client, places):
     assert sorted(names_in(html)) == ["Big Book Study", "Newcomers Welcome"]
     html = client.get(url + "&q=newcomers").get_data(as_text=True)
     assert names_in(html) == ["Newcomers Welcome"]
+
+
+def test_the_map_holds_the_in_person_results_only_where_the_site_has_a_map(app, client, places):
+    import json
+
+    html = client.get("/?q=Doncaster").get_data(as_text=True)
+    assert 'id="map-data"' not in html  # no MAP_TILE_URL: no map, no positions sent
+    app.config["MAP_TILE_URL"] = "https://tiles.example.org/{z}/{x}/{y}.png"
+    html = client.get("/?q=Doncaster").get_data(as_text=True)
+    found = re.search(r'<script type="application/json" id="map-data">(.*?)</script>', html)
+    assert found
+    markers = json.loads(found.group(1))
+    assert {m["name"] for m in markers} == set(names_in(html))
+    for marker in markers:
+        assert marker["url"].startswith("/meetings/") and "back=" in marker["url"]
+        assert (marker["lat"], marker["lng"]) in {DONCASTER, SHEFFIELD, CARDIFF}

@@ -44,10 +44,12 @@ def healthz() -> Any:
 @public
 def help_now() -> Any:
     """Where to get help right now, when no meeting is on: the lines for the nation searched."""
+    from community_hub.core.crisis import crisis_lines
     from community_hub.core.nations import NATIONS
 
     return render_template(
         "core/help.html",
+        crisis_lines=crisis_lines(),
         nations=NATIONS,
         crisis_by_nation=isinstance(current_app.config["CRISIS_LINES"], dict),
     )

@@ -17,6 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from community_hub.core.crisis import crisis_lines
 from community_hub.extensions import db, limiter
 from community_hub.freshness import is_stale
 from community_hub.fulltext import MAX_WORDS
@@ -126,16 +127,6 @@ def finder() -> Any:
         if not outcome.results and parsed.query.within_hours:
             nothing_soon = next_to_start(parsed.query)
     fellowships = db.session.scalars(select(Fellowship).order_by(Fellowship.name)).all()
-    markers = [
-        {
-            "name": r.meeting.name,
-            "lat": r.meeting.latitude,
-            "lng": r.meeting.longitude,
-            "url": url_for("meetings.meeting", slug=r.meeting.slug),
-        }
-        for r in (outcome.results if outcome else [])
-        if r.meeting.latitude is not None and r.meeting.attendance != "online"
-    ]
     status = 400 if errors else 200
     maker = CardMaker(
         viewer_tz=parsed.viewer_tz,
@@ -150,6 +141,20 @@ def finder() -> Any:
         "upcoming": maker.cards(outcome.starting_next) if outcome else [],
         "nothing_soon": maker.cards(nothing_soon),
     }
+    markers = (
+        [  # only where the site has a map
+            {
+                "name": card.name,
+                "lat": r.meeting.latitude,
+                "lng": r.meeting.longitude,
+                "url": card.url,
+            }
+            for r, card in zip(outcome.results if outcome else [], cards["results"], strict=True)
+            if r.meeting.latitude is not None and r.meeting.attendance != "online"
+        ]
+        if current_app.config.get("MAP_TILE_URL")
+        else []
+    )
     return (
         render_template(
             "meetings/finder.html",
@@ -214,6 +219,7 @@ def print_list() -> Any:
     codes = sorted({code for _day, rs in by_day for r in rs for code in r.meeting.type_list})
     return render_template(
         "meetings/print.html",
+        crisis_lines=crisis_lines(),
         args=request.args,
         errors=parsed.errors,
         place_label=place_label,
