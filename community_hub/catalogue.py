@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, g
+from flask import Flask
+from flask.globals import _cv_app
 from flask_babel import Domain
 
 
@@ -19,9 +20,11 @@ class RequestDomain(Domain):
     """Flask-Babel's domain, remembering the catalogue for the request's current locale."""
 
     def get_translations(self) -> Any:
-        try:
-            space = g._flask_babel  # Flask-Babel's own namespace for this request
-        except (AttributeError, RuntimeError):  # not made yet, or outside any app context
+        # The app context itself, not the `g` proxy: a page asks this sixty times, and each
+        # trip through werkzeug's proxy costs more than the lookup it guards.
+        context = _cv_app.get(None)
+        space = getattr(context.g, "_flask_babel", None) if context is not None else None
+        if space is None:  # not made yet, or outside any app context
             return super().get_translations()
         kept = getattr(space, "kept_translations", None)
         if kept is not None and kept[0] is getattr(space, "babel_locale", None):

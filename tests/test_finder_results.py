@@ -243,3 +243,23 @@ def test_the_map_holds_the_in_person_results_only_where_the_site_has_a_map(app, 
     for marker in markers:
         assert marker["url"].startswith("/meetings/") and "back=" in marker["url"]
         assert (marker["lat"], marker["lng"]) in {DONCASTER, SHEFFIELD, CARDIFF}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        {},
+        {"q": ["Newcastle upon Tyne & Wear"], "type": ["O", "W"], "day": ["1"]},
+        {"q": ["Ystradgynlais – café/“hall”"], "lat": ["51.5"], "limit": ["40"], "search": ["12+"]},
+    ],
+)
+def test_finder_links_read_as_url_for_writes_them(app, args):
+    from flask import url_for
+    from werkzeug.datastructures import MultiDict
+
+    from community_hub.meetings.finder_results import _finder_url
+
+    with app.test_request_context("/"):
+        built = _finder_url(MultiDict(args), sort="time", page=None)
+        expected = {k: v for k, v in args.items() if k != "page"} | {"sort": "time"}
+        assert built == url_for("meetings.finder", **expected)

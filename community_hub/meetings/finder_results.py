@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import url_for
 from werkzeug.datastructures import MultiDict
@@ -45,9 +46,12 @@ class Paging:
 
 
 def _finder_url(args: MultiDict[str, str], **changes: Any) -> str:
+    """The finder with these arguments changed (None drops one), encoded as url_for would
+    encode it (werkzeug's safe characters, in the same order), without its routing work."""
     values: dict[str, Any] = {k: v for k, v in args.to_dict(flat=False).items() if k not in changes}
     values.update({k: v for k, v in changes.items() if v is not None})
-    return url_for("meetings.finder", **values)
+    query = urlencode(values, doseq=True, safe="!$'()*,/:;?@")
+    return url_for("meetings.finder") + ("?" + query if query else "")
 
 
 def radius_words(radius_km: float) -> str:
