@@ -17,7 +17,8 @@ only they are read in full and ranked by the same code as every other search. Th
 the full ranking's, cut at `wanted`: the same meetings in the same order, and the same total.
 
 The database computes the flat distance itself, so Python never sees the thousands of
-meetings in between. One pass over the index counts the surely-inside candidates and names
+meetings in between. Where there are few candidates (most places), one statement reads them
+all. Otherwise one pass over the index counts the surely-inside candidates and names
 the few near the edge, whose positions are then read and settled; that is the total. The
 page then comes from a circle just wide enough to hold it on average (from the total), read
 nearest first: where that circle turns out too small (the search's centre is emptier than the
@@ -107,6 +108,16 @@ def _closest(candidates: Select[Any]) -> Select[Any]:
 
 
 @functools.lru_cache(maxsize=256)
+def _some(candidates: Select[Any]) -> Select[Any]:
+    """Up to `flat_limit` candidates not surely outside, in no order: all of them, where
+    there are fewer (it stops reading at the limit, so a dense town costs little here)."""
+    flat = _flat()
+    columns = (Meeting.id, Meeting.latitude, Meeting.longitude, flat)
+    stmt = candidates.with_only_columns(*columns).where(flat <= bindparam("flat_outer"))
+    return cast("Select[Any]", stmt.limit(bindparam("flat_limit")))
+
+
+@functools.lru_cache(maxsize=256)
 def _tally(candidates: Select[Any]) -> Select[Any]:
     """In one pass: how many candidates are surely inside, and the ids of those on the edge."""
     flat = _flat()
@@ -189,15 +200,34 @@ def nearest(
     assert margin is not None
     circle = _Circle(query.lat, query.lng, radius_km, margin)
     values = {**params, **circle.values()}
-    total = _total(circle, candidates, values)
-    if not total:
-        return [], 0
-    reach = radius_km * min(1.0, math.sqrt(READ_AHEAD * wanted / total))
-    while (ids := _page(circle, candidates, values, reach, wanted)) is None:
-        reach = min(radius_km, 2 * reach)
+    limit = closest_limit(wanted)
+    # Where meetings are sparse (most of the world), one short statement reads them all.
+    execute = db.session.connection().execute
+    found = _plain(execute, _some(candidates), {**values, "flat_limit": limit})
+    if len(found) < limit:
+        inside = [(flat, i) for i, lat, lng, flat in found if circle.inside(flat, lat, lng)]
+        total = len(inside)
+        ids = _page_ids(circle, inside, wanted)
+    else:
+        ids, total = _dense(circle, candidates, values, wanted)
+    if not ids:
+        return [], total
     statement = _rows_statement(db.engine.dialect.name, columns)
     rows = db.session.connection().execute(statement, {"ids": sorted(ids)}).fetchall()
     return rank(query, rows, radius_km)[:wanted], total
+
+
+def _dense(
+    circle: _Circle, candidates: Select[Any], values: dict[str, Any], wanted: int
+) -> tuple[list[int], int]:
+    """The page's ids and the total where there are many candidates."""
+    total = _total(circle, candidates, values)
+    if not total:
+        return [], 0
+    reach = circle.radius_km * min(1.0, math.sqrt(READ_AHEAD * wanted / total))
+    while (ids := _page(circle, candidates, values, reach, wanted)) is None:
+        reach = min(circle.radius_km, 2 * reach)
+    return ids, total
 
 
 def _total(circle: _Circle, candidates: Select[Any], values: dict[str, Any]) -> int:
