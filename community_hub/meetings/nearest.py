@@ -18,12 +18,13 @@ the full ranking's, cut at `wanted`: the same meetings in the same order, and th
 
 The database computes the flat distance itself, so Python never sees the thousands of
 meetings in between. Where there are few candidates (most places), one statement reads them
-all. Otherwise one pass over the index counts the surely-inside candidates and names
-the few near the edge, whose positions are then read and settled; that is the total. The
-page then comes from a circle just wide enough to hold it on average (from the total), read
-nearest first: where that circle turns out too small (the search's centre is emptier than the
-rest), it doubles, up to the whole radius. Every candidate the page could need is read: a
-circle settles the page only if the bound above lies inside what it read.
+all, with the columns the ranking needs, and they are ranked as ever. Otherwise one pass over
+the index counts the surely-inside candidates and names the few near the edge, whose
+positions are then read and settled; that is the total. The page then comes from a circle
+just wide enough to hold it on average (from the total), read nearest first: where that
+circle turns out too small (the search's centre is emptier than the rest), it doubles, up to
+the whole radius. Every candidate the page could need is read: a circle settles the page only
+if the bound above lies inside what it read.
 """
 
 from __future__ import annotations
@@ -109,12 +110,11 @@ def _closest(candidates: Select[Any]) -> Select[Any]:
 
 @functools.lru_cache(maxsize=256)
 def _some(candidates: Select[Any]) -> Select[Any]:
-    """Up to `flat_limit` candidates not surely outside, in no order: all of them, where
-    there are fewer (it stops reading at the limit, so a dense town costs little here)."""
-    flat = _flat()
-    columns = (Meeting.id, Meeting.latitude, Meeting.longitude, flat)
-    stmt = candidates.with_only_columns(*columns).where(flat <= bindparam("flat_outer"))
-    return cast("Select[Any]", stmt.limit(bindparam("flat_limit")))
+    """Up to `flat_limit` candidates not surely outside, with the ranking's columns, in no
+    order: all of them where there are fewer (it stops at the limit, so a dense town costs
+    little here)."""
+    stmt = candidates.where(_flat() <= bindparam("flat_outer"))
+    return stmt.limit(bindparam("flat_limit"))
 
 
 @functools.lru_cache(maxsize=256)
@@ -203,13 +203,11 @@ def nearest(
     limit = closest_limit(wanted)
     # Where meetings are sparse (most of the world), one short statement reads them all.
     execute = db.session.connection().execute
-    found = _plain(execute, _some(candidates), {**values, "flat_limit": limit})
-    if len(found) < limit:
-        inside = [(flat, i) for i, lat, lng, flat in found if circle.inside(flat, lat, lng)]
-        total = len(inside)
-        ids = _page_ids(circle, inside, wanted)
-    else:
-        ids, total = _dense(circle, candidates, values, wanted)
+    found = execute(_some(candidates), {**values, "flat_limit": limit}).fetchall()
+    if len(found) < limit:  # every candidate the ranking could keep: rank them, as ever
+        ranked = rank(query, found, radius_km)
+        return ranked[:wanted], len(ranked)
+    ids, total = _dense(circle, candidates, values, wanted)
     if not ids:
         return [], total
     statement = _rows_statement(db.engine.dialect.name, columns)
