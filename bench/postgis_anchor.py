@@ -8,8 +8,9 @@ the 20 nearest) are then run as a KNN query:
     ... WHERE <the same filters> AND ST_DWithin(geog, :point, 10000)
     ORDER BY geog <-> :point LIMIT 20
 
-with and without `count(*) OVER ()` for the total our API returns. The app itself does not
-use PostGIS; only the bench's database is changed.
+with and without `count(*) OVER ()` for the total our API returns, and once more followed by
+the same read of the page's rows our API does. The app itself does not use PostGIS; only the
+bench's database is changed.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from community_hub.extensions import db
+from community_hub.meetings.listing import meeting_rows
 from community_hub.meetings.search import MeetingQuery
 
 _FILTERS = """
@@ -70,15 +72,20 @@ def _values(query: MeetingQuery, fellowship_id: int) -> dict[str, Any]:
 
 
 def time_knn(
-    queries: list[MeetingQuery], fellowship_id: int, with_total: bool
+    queries: list[MeetingQuery], fellowship_id: int, with_total: bool, with_rows: bool = False
 ) -> tuple[list[float], list[list[int]], list[int]]:
-    """Milliseconds per search, the ids it returned, and the totals (with_total only)."""
+    """Milliseconds per search, the ids it returned, and the totals (with_total only).
+
+    `with_rows` also reads the page's listed fields as our API does (`meeting_rows`), so the
+    time compares with our search's, rows and all."""
     statement = KNN_TOTAL if with_total else KNN
     elapsed, pages, totals = [], [], []
     for query in queries:
         db.session.remove()
         start = time.perf_counter()
         rows = db.session.execute(statement, _values(query, fellowship_id)).all()
+        if with_rows:
+            meeting_rows([row[0] for row in rows])
         elapsed.append((time.perf_counter() - start) * 1000.0)
         pages.append([row[0] for row in rows])
         totals.append(rows[0][1] if with_total and rows else 0)

@@ -101,10 +101,10 @@ def _positions(candidates: Select[Any]) -> Select[Any]:
 
 @functools.lru_cache(maxsize=256)
 def _closest(candidates: Select[Any]) -> Select[Any]:
-    """Id, position and flat distance of the nearest candidates within `flat_reach`."""
+    """The ranking's columns and the flat distance (last) of the nearest candidates within
+    `flat_reach`: the page's rows come with them, with no second read."""
     flat = _flat()
-    columns = (Meeting.id, Meeting.latitude, Meeting.longitude, flat)
-    stmt = candidates.with_only_columns(*columns).where(flat <= bindparam("flat_reach"))
+    stmt = candidates.add_columns(flat).where(flat <= bindparam("flat_reach"))
     return cast("Select[Any]", stmt.order_by(flat).limit(bindparam("flat_limit")))
 
 
@@ -207,25 +207,29 @@ def nearest(
     if len(found) < limit:  # every candidate the ranking could keep: rank them, as ever
         ranked = rank(query, found, radius_km)
         return ranked[:wanted], len(ranked)
-    ids, total = _dense(circle, candidates, values, wanted)
-    if not ids:
-        return [], total
-    statement = _rows_statement(db.engine.dialect.name, columns)
-    rows = db.session.connection().execute(statement, {"ids": sorted(ids)}).fetchall()
+    rows, total = _dense(circle, candidates, values, wanted, columns)
     return rank(query, rows, radius_km)[:wanted], total
 
 
 def _dense(
-    circle: _Circle, candidates: Select[Any], values: dict[str, Any], wanted: int
-) -> tuple[list[int], int]:
-    """The page's ids and the total where there are many candidates."""
+    circle: _Circle,
+    candidates: Select[Any],
+    values: dict[str, Any],
+    wanted: int,
+    columns: tuple[Any, ...],
+) -> tuple[list[tuple], int]:
+    """The rows that can be on the page and the total where there are many candidates."""
     total = _total(circle, candidates, values)
     if not total:
         return [], 0
     reach = circle.radius_km * min(1.0, math.sqrt(READ_AHEAD * wanted / total))
-    while (ids := _page(circle, candidates, values, reach, wanted)) is None:
+    while (found := _page(circle, candidates, values, reach, wanted)) is None:
         reach = min(circle.radius_km, 2 * reach)
-    return ids, total
+    if isinstance(found, set):  # only the ids: every position was read
+        statement = _rows_statement(db.engine.dialect.name, columns)
+        ids = {"ids": sorted(found)}
+        return [tuple(r) for r in db.session.connection().execute(statement, ids)], total
+    return found, total
 
 
 def _total(circle: _Circle, candidates: Select[Any], values: dict[str, Any]) -> int:
@@ -241,9 +245,10 @@ def _total(circle: _Circle, candidates: Select[Any], values: dict[str, Any]) -> 
 
 def _page(
     circle: _Circle, candidates: Select[Any], values: dict[str, Any], reach: float, wanted: int
-) -> list[int] | None:
-    """The ids that can be on the page, read nearest first within `reach` km of the centre;
-    None when that circle cannot tell (too few in it, or ties running past what was read)."""
+) -> list[tuple] | set[int] | None:
+    """The rows that can be on the page, read nearest first within `reach` km of the centre
+    (only their ids when every position had to be read); None when that circle cannot tell
+    (too few in it, or ties running past what was read)."""
     whole = reach >= circle.radius_km
     limit = closest_limit(wanted)
     if whole:
@@ -253,21 +258,20 @@ def _page(
         # Surely within `reach` (and so surely inside the radius): the box holds all of them.
         bounds = {**box, "flat_reach": (reach * (1 - SPHERE_ERROR) * (1 - circle.margin)) ** 2}
     execute = db.session.connection().execute
-    rows = _plain(execute, _closest(candidates), {**values, **bounds, "flat_limit": limit})
-    inside = [(flat, i) for i, lat, lng, flat in rows if circle.inside(flat, lat, lng)]
+    rows = execute(_closest(candidates), {**values, **bounds, "flat_limit": limit}).fetchall()
+    inside = [(r[-1], r[0]) for r in rows if circle.inside(r[-1], r[1], r[2])]
+    settled = False
     if len(rows) < limit and (whole or len(inside) >= wanted):
         covered = bounds["flat_reach"]  # every candidate this close was read
-        if whole or circle.bound(inside[wanted - 1][0]) <= covered:
-            return _page_ids(circle, inside, wanted)
-    elif (
-        len(rows) == limit
-        and len(inside) >= wanted
+        settled = whole or circle.bound(inside[wanted - 1][0]) <= covered
+    elif len(rows) == limit and len(inside) >= wanted:
         # Read up to the limit: only distances below the last row's are surely all read.
-        and circle.bound(inside[wanted - 1][0]) < rows[-1][3]
-    ):
-        return _page_ids(circle, inside, wanted)
+        settled = circle.bound(inside[wanted - 1][0]) < rows[-1][-1]
+    if settled:
+        ids = set(_page_ids(circle, inside, wanted))
+        return [tuple(r[:-1]) for r in rows if r[0] in ids]
     if whole:
-        return _everything(circle, candidates, values, wanted)
+        return set(_everything(circle, candidates, values, wanted))
     return None
 
 
