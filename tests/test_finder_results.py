@@ -263,3 +263,16 @@ def test_finder_links_read_as_url_for_writes_them(app, args):
         built = _finder_url(MultiDict(args), sort="time", page=None)
         expected = {k: v for k, v in args.items() if k != "page"} | {"sort": "time"}
         assert built == url_for("meetings.finder", **expected)
+
+
+def test_a_nearest_search_says_how_far_its_results_reach(client, places):
+    html = client.get("/?q=Doncaster&day=&radius=nearest").get_data(as_text=True)
+    # Cardiff is the furthest of the four: about 240 km (150 miles) from Doncaster.
+    found = re.search(r"The nearest meetings, up to ([^<]+) away\.", html)
+    assert found, "the nearest-first page says how far it reached"
+    from geopy.distance import geodesic
+
+    km = float(re.fullmatch(r"[\d.]+ miles \(([\d.]+) km\)", found.group(1)).group(1))
+    assert abs(km - geodesic(DONCASTER, CARDIFF).km) < 15  # the search centre is the town's
+    within = client.get("/?q=Doncaster&radius=10km").get_data(as_text=True)
+    assert "The nearest meetings, up to" not in within  # a chosen radius says it already

@@ -43,6 +43,7 @@ class Paging:
     sort_urls: dict[str, str]  # "distance"/"time" -> the search in that order
     further_url: str | None  # the search without the travelling-distance limit
     online_url: str | None  # online meetings at the same day and time
+    farthest_km: float | None  # the furthest result shown, where any has a distance
 
 
 def _finder_url(args: MultiDict[str, str], **changes: Any) -> str:
@@ -126,6 +127,9 @@ def finder_paging(
         sort_urls=sort_urls,
         further_url=further_url,
         online_url=online_url,
+        farthest_km=max(
+            (r.distance_km for r in outcome.results if r.distance_km is not None), default=None
+        ),
     )
 
 
