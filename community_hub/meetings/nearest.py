@@ -16,15 +16,16 @@ which settles the radius on the ellipsoid). The flat distance is within a known 
 only they are read in full and ranked by the same code as every other search. The result is
 the full ranking's, cut at `wanted`: the same meetings in the same order, and the same total.
 
-The database computes the flat distance itself, so Python never sees the thousands of
-meetings in between. Where there are few candidates (most places), one statement reads them
-all, with the columns the ranking needs, and they are ranked as ever. Otherwise one pass over
-the index counts the surely-inside candidates and names the few near the edge, whose
-positions are then read and settled; that is the total. The page then comes from a circle
-just wide enough to hold it on average (from the total), read nearest first: where that
-circle turns out too small (the search's centre is emptier than the rest), it doubles, up to
-the whole radius. Every candidate the page could need is read: a circle settles the page only
-if the bound above lies inside what it read.
+The database computes the flat distance itself. Where there are few candidates (fewer than
+SPARSE: most searches), one statement reads them with the columns the ranking needs, and they
+are ranked as ever. Up to MEDIUM, their positions alone are read and settled in Python, then
+the page's rows. Beyond that (a dense town), Python never sees the thousands in between: one
+pass over the index counts the surely-inside candidates and names the few near the edge,
+whose positions are then read and settled; that is the total. The page then comes from a
+circle just wide enough to hold it on average (from the total), read nearest first: where
+that circle turns out too small (the search's centre is emptier than the rest), it doubles,
+up to the whole radius. A circle settles the page only if the bound above lies inside what it
+read.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from __future__ import annotations
 import functools
 import heapq
 import math
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import BindParameter, ColumnElement, Select, String, bindparam, case, func, select
@@ -54,7 +56,11 @@ FLAT_MAX_LATITUDE = 75.0
 FLAT_MAX_MARGIN = 0.05
 # The page is read from a circle expected to hold this many times the meetings it shows.
 READ_AHEAD = 3.0
-# Rows read nearest first before the database is asked to count the rest.
+# Fewer candidates than this (most searches): read with the ranking's columns and ranked.
+SPARSE = 64
+# Fewer than this: their positions are read and settled in Python, the page's rows after.
+MEDIUM = 500
+# Rows read nearest first, at most, for a dense search's page.
 CLOSEST = 200
 
 
@@ -114,6 +120,13 @@ def _some(candidates: Select[Any]) -> Select[Any]:
     order: all of them where there are fewer (it stops at the limit, so a dense town costs
     little here)."""
     stmt = candidates.where(_flat() <= bindparam("flat_outer"))
+    return stmt.limit(bindparam("flat_limit"))
+
+
+@functools.lru_cache(maxsize=256)
+def _some_positions(candidates: Select[Any]) -> Select[Any]:
+    """Id and position of up to `flat_limit` candidates not surely outside, in no order."""
+    stmt = _positions(candidates).where(_flat() <= bindparam("flat_outer"))
     return stmt.limit(bindparam("flat_limit"))
 
 
@@ -200,15 +213,27 @@ def nearest(
     assert margin is not None
     circle = _Circle(query.lat, query.lng, radius_km, margin)
     values = {**params, **circle.values()}
-    limit = closest_limit(wanted)
     # Where meetings are sparse (most of the world), one short statement reads them all.
     execute = db.session.connection().execute
-    found = execute(_some(candidates), {**values, "flat_limit": limit}).fetchall()
-    if len(found) < limit:  # every candidate the ranking could keep: rank them, as ever
+    found = execute(_some(candidates), {**values, "flat_limit": SPARSE}).fetchall()
+    if len(found) < SPARSE:  # every candidate the ranking could keep: rank them, as ever
         ranked = rank(query, found, radius_km)
         return ranked[:wanted], len(ranked)
+    positions = _plain(execute, _some_positions(candidates), {**values, "flat_limit": MEDIUM})
+    if len(positions) < MEDIUM:  # a few hundred: settled in Python from their positions
+        ids, total = _classify(circle, positions, wanted)
+        return rank(query, _rows_of(ids, columns), radius_km)[:wanted], total
     rows, total = _dense(circle, candidates, values, wanted, columns)
     return rank(query, rows, radius_km)[:wanted], total
+
+
+def _rows_of(ids: Iterable[int], columns: tuple[Any, ...]) -> list[tuple]:
+    """The ranking's rows for these meetings."""
+    if not ids:
+        return []
+    statement = _rows_statement(db.engine.dialect.name, columns)
+    found = db.session.connection().execute(statement, {"ids": sorted(ids)})
+    return [tuple(row) for row in found]
 
 
 def _dense(
@@ -226,9 +251,7 @@ def _dense(
     while (found := _page(circle, candidates, values, reach, wanted)) is None:
         reach = min(circle.radius_km, 2 * reach)
     if isinstance(found, set):  # only the ids: every position was read
-        statement = _rows_statement(db.engine.dialect.name, columns)
-        ids = {"ids": sorted(found)}
-        return [tuple(r) for r in db.session.connection().execute(statement, ids)], total
+        return _rows_of(found, columns), total
     return found, total
 
 
@@ -288,6 +311,11 @@ def _everything(
     """The page's ids from every candidate's position (the rare case the nearest rows read
     cannot settle the page: ties running past them)."""
     positions = _plain(db.session.connection().execute, _positions(candidates), params)
+    return _classify(circle, positions, wanted)[0]
+
+
+def _classify(circle: _Circle, positions: list[tuple], wanted: int) -> tuple[list[int], int]:
+    """The page's ids and the total from candidates' (id, latitude, longitude)."""
     lat0, lng0, ky, kx = circle.lat, circle.lng, circle.ky, circle.kx
     inner, outer = circle.inner, circle.outer
     inside: list[tuple[float, int]] = []
@@ -302,4 +330,4 @@ def _everything(
         elif flat <= outer:
             near((flat, meeting_id, lat, lng))
     inside += [(f, i) for f, i, lat, lng in edge if circle.distances.km(lat, lng) is not None]
-    return _page_ids(circle, inside, wanted)
+    return _page_ids(circle, inside, wanted), len(inside)
