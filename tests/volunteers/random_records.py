@@ -94,3 +94,27 @@ def volunteer(
             )  # fmt: skip
     db.session.flush()
     return person
+
+
+def cleared_volunteer(
+    org: Organisation, hosts: list[Organisation], today: date, name: str
+) -> Volunteer:
+    """A volunteer who meets everything: mentor, placed, supervised, every check current."""
+    person = Volunteer(organisation_id=org.id, first_name=name, stage=Stage.PEER_MENTOR.value)
+    db.session.add(person)
+    db.session.flush()
+    db.session.add(
+        Placement(
+            volunteer_id=person.id, organisation_id=org.id, host_organisation_id=hosts[0].id,
+            role=ROLES[0], status=PlacementStatus.ACTIVE.value,
+            started_on=today - timedelta(days=7),
+        )
+    )  # fmt: skip
+    for requirement_id in db.session.scalars(
+        db.select(RequirementType.id).where(RequirementType.organisation_id == org.id)
+    ):
+        db.session.add(
+            Check(volunteer_id=person.id, requirement_type_id=requirement_id, completed_on=today)
+        )
+    db.session.flush()
+    return person
