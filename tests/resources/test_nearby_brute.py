@@ -74,3 +74,5 @@ def test_nearby_equals_a_plain_filter(make_resource, make_org):
     # The first ten are the ten nearest (up to the same error at the tenth).
     ten = search_nearby(*CENTRE, RADIUS, frozenset({"peers"}), limit=10)
     assert [p.id for _km, p in ten.peers] == [p.id for _km, p in found.peers[:10]]
+    three = search_nearby(*CENTRE, RADIUS, frozenset({"resources"}), limit=3)
+    assert [s.id for _km, s, _p in three.resources] == [s.id for _km, s, _p in found.resources[:3]]
