@@ -283,6 +283,9 @@ def ensure(peers: int, resources: int, meetings: int, seed: int) -> bool:
     have = db.session.scalar(select(func.count(PeerSupporter.id)))
     if have == peers:
         print("Reusing the peers already built.", file=sys.stderr)
+        for table in db.metadata.sorted_tables:  # any index added since it was built
+            for index in table.indexes:
+                index.create(db.engine, checkfirst=True)
         return False
     if have:
         raise SystemExit("The kept database holds a different number of peers: remove it.")

@@ -22,7 +22,7 @@ from community_hub.extensions import db
 from community_hub.geo.nearby import DistanceFilter, within_box
 from community_hub.geo.spatial import SPHERE_ERROR, distance_km
 from community_hub.people.models import PeerSupporter
-from community_hub.people.vocab import MAN_WORDS, WOMAN_WORDS, from_column, gender_group
+from community_hub.people.vocab import MAN_WORDS, WOMAN_WORDS, gender_group
 from community_hub.referrals.models import Referral
 from community_hub.referrals.states import PEER_HOLDS
 from community_hub.sqlparams import one_of
@@ -115,7 +115,26 @@ def _prefilters(rules: Rules) -> list[ColumnElement[bool]]:
     return where
 
 
-def _candidate_rows(rules: Rules, today: date) -> tuple[list[Any], bool]:
+class _Row(NamedTuple):
+    id: int
+    volunteer_id: int
+    gender: str
+    pathways: str
+    languages: str
+    latitude: float | None
+    longitude: float | None
+
+
+def _rows(stmt: Select[Any], values: dict[str, Any] | None = None) -> list[_Row]:
+    # Plain driver tuples: making thousands of Row objects costs as much as reading them.
+    result = db.session.connection().execute(stmt, values or {})
+    try:
+        return list(map(_Row._make, result.cursor.fetchall()))
+    finally:
+        result.close()
+
+
+def _candidate_rows(rules: Rules, today: date) -> tuple[list[_Row], bool]:
     """Rows that may pass, and whether clearance was already applied in SQL."""
     stmt: Select[*tuple[Any, ...]] = (
         select(
@@ -132,14 +151,18 @@ def _candidate_rows(rules: Rules, today: date) -> tuple[list[Any], bool]:
     )
     if rules.radius_km is not None and rules.origin is not None:
         lat, lng = rules.origin
-        near = list(db.session.execute(within_box(stmt, PeerSupporter, lat, lng, rules.radius_km)))
+        near = _rows(within_box(stmt, PeerSupporter, lat, lng, rules.radius_km))
         unplaced = stmt.where(
             or_(PeerSupporter.latitude.is_(None), PeerSupporter.longitude.is_(None))
         )
-        return near + list(db.session.execute(unplaced)), False
+        return near + _rows(unplaced), False
     # No radius: every listed peer may pass, so clearance is asked in the same statement.
-    cleared = stmt.where(clearance.cleared_clause())
-    return list(db.session.execute(cleared, clearance.params(today))), True
+    return _rows(stmt.where(clearance.cleared_clause()), clearance.params(today)), True
+
+
+def _has(codes: str, code: str) -> bool:
+    """`code in from_column(codes)`, without splitting."""
+    return bool(code) and f",{code}," in f",{codes},"
 
 
 def open_offers(volunteer_ids: Sequence[int], referral_id: int) -> Counter[int]:
@@ -164,11 +187,13 @@ def passing(rules: Rules, today: date) -> list[Ranked]:
     distances = (
         DistanceFilter(rules.origin[0], rules.origin[1], rules.radius_km) if rules.origin else None
     )
-    kept: list[tuple[Any, float]] = []
+    kept: list[tuple[_Row, float]] = []
+    fits: dict[str, bool] = {}  # a few distinct genders among thousands of peers
     for row in rows:
-        if not gender_fits(row.gender, rules):
-            continue
-        if rules.closed_slug and rules.closed_slug not in from_column(row.pathways):
+        fit = fits.get(row.gender)
+        if fit is None:
+            fit = fits[row.gender] = gender_fits(row.gender, rules)
+        if not fit or (rules.closed_slug and not _has(row.pathways, rules.closed_slug)):
             continue
         km = NOWHERE
         if distances is not None and row.latitude is not None and row.longitude is not None:
@@ -183,11 +208,10 @@ def passing(rules: Rules, today: date) -> list[Ranked]:
     offers = open_offers([row.volunteer_id for row, _km in kept], rules.referral_id)
     ranked = []
     for row, km in kept:
-        knows = bool(rules.fellowship_slug) and rules.fellowship_slug in from_column(row.pathways)
         ranked.append(
             Ranked(
-                not knows,
-                rules.language not in from_column(row.languages),
+                not _has(row.pathways, rules.fellowship_slug),
+                not _has(row.languages, rules.language),
                 _band(rules, row, km),
                 offers[row.volunteer_id],
                 km,
@@ -201,11 +225,12 @@ def passing(rules: Rules, today: date) -> list[Ranked]:
     return ranked
 
 
-def _band(rules: Rules, row: Any, km: float) -> int:
+def _band(rules: Rules, row: _Row, km: float) -> int:
     """The distance band, with the geodesic when the spherical distance is near an edge."""
     if km == NOWHERE:
         return band(None)
     if rules.origin and any(abs(km - edge) <= edge * MARGIN for edge in DISTANCE_BANDS_KM):
+        assert row.latitude is not None and row.longitude is not None
         return band(distance_km(*rules.origin, row.latitude, row.longitude))
     return band(km)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from community_hub import fulltext
 from community_hub.extensions import db
@@ -35,10 +35,11 @@ def _in_categories(stmt: Statement, categories: frozenset[str]) -> Statement:
 
 
 def _with_details(stmt: Select[Any]) -> Select[Any]:
-    """Load what the result lists show, in a few queries rather than one per row."""
+    """Load what the result lists show, in a few queries rather than one per row (a
+    resource's one category and organisation come in the same statement)."""
     return stmt.options(
-        selectinload(Service.taxonomy_term),
-        selectinload(Service.organisation),
+        joinedload(Service.taxonomy_term),
+        joinedload(Service.organisation),
         selectinload(Service.schedules),
         selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.location),
     )

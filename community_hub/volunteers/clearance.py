@@ -35,6 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from community_hub.extensions import db
+from community_hub.sqlparams import one_of
 from community_hub.volunteers.models import Volunteer
 from community_hub.volunteers.placement_models import (
     Placement,
@@ -45,6 +46,7 @@ from community_hub.volunteers.requirement_models import Check, RequirementType, 
 from community_hub.volunteers.requirements import ACCOMPANY_ROLE, ACCOMPANYING_STAGES
 
 TODAY = "clearance_today"
+SQLITE_MOST = 30_000
 
 
 def _today() -> Any:
@@ -136,7 +138,18 @@ def cleared_ids(volunteer_ids: Iterable[int], today: date) -> set[int]:
     wanted = sorted(set(volunteer_ids))
     if not wanted:
         return set()
+    dialect = db.engine.dialect.name
     stmt = select(Volunteer.id).where(
-        Volunteer.id.in_(bindparam("clearance_ids", expanding=True)), cleared_clause()
+        one_of(Volunteer.id, "clearance_ids", dialect), cleared_clause(dialect=dialect)
     )
-    return set(db.session.scalars(stmt, {"clearance_ids": wanted, **params(today)}))
+    # SQLite takes at most 32,766 values in one statement; PostgreSQL one array of any size.
+    step = SQLITE_MOST if dialect == "sqlite" else len(wanted)
+    found: set[int] = set()
+    for start in range(0, len(wanted), step):
+        values = {"clearance_ids": wanted[start : start + step], **params(today)}
+        result = db.session.connection().execute(stmt, values)
+        try:
+            found.update(row[0] for row in result.cursor.fetchall())
+        finally:
+            result.close()
+    return found
