@@ -10,6 +10,9 @@ Builds the records of bench/peer_records.py, then times:
   match online    the same for online-only meetings (no radius: every listed peer may pass)
   show all        match(show_all=True) for the in-person referrals: everyone who passes
 
+When nobody passes, a match also counts who remained after each rule (why_none): those
+matches are in the figures as the page would run them, and their count is printed.
+
 Each call runs in a fresh session, as a request would. Prints a table of p50 and p95, the
 number of peers who passed, then one line of JSON (the last line) for scripts to read.
 
@@ -51,11 +54,49 @@ def timed(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[float, Any
 
 
 def match_ids(referral_id: int, today: date, show_all: bool = False) -> tuple[int, int]:
-    """What the match page needs: the referral, the page of peers, how many pass."""
+    """What the match page needs: the referral, the page of peers, how many pass, and when
+    nobody passes, how many remained after each rule (the page explains the blank)."""
     referral = db.session.get(Referral, referral_id)
     assert referral is not None
     found = matching.match(referral, today, show_all=show_all)
+    if not found.total:
+        assert found.why_none()
     return len(found.candidates), found.total
+
+
+def query_plans(dialect: str, referral_id: int) -> str:
+    """How the database answers matching's box and the open offers (for the reader's eyes)."""
+    from sqlalchemy import func, select, text
+
+    from community_hub.geo.nearby import within_box
+    from community_hub.people.models import PeerSupporter
+    from community_hub.referrals import ranking
+    from community_hub.referrals.states import PEER_HOLDS
+
+    referral = db.session.get(Referral, referral_id)
+    assert referral is not None
+    rules = matching.rules_of(referral, matching.needs_of(referral))
+    assert rules.origin is not None and rules.radius_km is not None
+    box = within_box(ranking.candidate_statement(rules), PeerSupporter, *rules.origin, 20.0)
+    offers = (
+        select(Referral.matched_volunteer_id, func.count())
+        .where(Referral.status.in_(PEER_HOLDS), Referral.matched_volunteer_id.in_([1, 2, 3]))
+        .group_by(Referral.matched_volunteer_id)
+    )
+    listed = select(PeerSupporter.id, PeerSupporter.latitude, PeerSupporter.longitude).where(
+        PeerSupporter.consent_at.is_not(None),
+        PeerSupporter.hidden_at.is_(None),
+        PeerSupporter.archived_at.is_(None),
+    )  # what people/search.py search_peers asks, for the nearby page and API
+    nearby_peers = within_box(listed, PeerSupporter, *rules.origin, RADIUS_KM)
+    prefix = "EXPLAIN QUERY PLAN " if dialect == "sqlite" else "EXPLAIN "
+    out = []
+    plans = (("matching's box", box), ("open offers", offers), ("nearby peers", nearby_peers))
+    for label, stmt in plans:
+        sql = str(stmt.compile(db.engine, compile_kwargs={"literal_binds": True}))
+        rows = db.session.execute(text(prefix + sql)).all()
+        out.append(f"  {label}:\n" + "\n".join("    " + str(r[-1]) for r in rows))
+    return "\n".join(out)
 
 
 def run(database_url: str, args: argparse.Namespace) -> dict[str, Any]:
@@ -102,6 +143,7 @@ def run(database_url: str, args: argparse.Namespace) -> dict[str, Any]:
             figures.setdefault("show all (in person)", []).append(
                 timed(match_ids, referral_id, today, True)[0]
             )
+        plans = query_plans(dialect, in_person[0])
         db.session.remove()
         db.engine.dispose()
     load_average = os.getloadavg()[0]
@@ -113,6 +155,7 @@ def run(database_url: str, args: argparse.Namespace) -> dict[str, Any]:
         if totals:
             print(f"peers who pass, {kind}: median {statistics.median(totals):g},"
                   f" max {max(totals)}, none in {totals.count(0)} of {len(totals)}")  # fmt: skip
+    print(f"query plans:\n{plans}")
     print()
     print(f"{'':26}{'runs':>6}{'p50 ms':>10}{'p95 ms':>10}")
     out: dict[str, Any] = {"peers": args.peers, "resources": args.resources, "database": dialect}

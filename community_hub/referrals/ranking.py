@@ -134,9 +134,9 @@ def _rows(stmt: Select[Any], values: dict[str, Any] | None = None) -> list[_Row]
         result.close()
 
 
-def _candidate_rows(rules: Rules, today: date) -> tuple[list[_Row], bool]:
-    """Rows that may pass, and whether clearance was already applied in SQL."""
-    stmt: Select[*tuple[Any, ...]] = (
+def candidate_statement(rules: Rules) -> Select[*tuple[Any, ...]]:
+    """Listed peers at an accompanying stage who may pass the gender and fellowship rules."""
+    return (
         select(
             PeerSupporter.id,
             PeerSupporter.volunteer_id,
@@ -149,6 +149,11 @@ def _candidate_rows(rules: Rules, today: date) -> tuple[list[_Row], bool]:
         .join(Volunteer, Volunteer.id == PeerSupporter.volunteer_id)
         .where(*_prefilters(rules))
     )
+
+
+def _candidate_rows(rules: Rules, today: date) -> tuple[list[_Row], bool]:
+    """Rows that may pass, and whether clearance was already applied in SQL."""
+    stmt = candidate_statement(rules)
     if rules.radius_km is not None and rules.origin is not None:
         lat, lng = rules.origin
         near = _rows(within_box(stmt, PeerSupporter, lat, lng, rules.radius_km))
