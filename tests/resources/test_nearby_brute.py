@@ -18,8 +18,9 @@ CENTRE = (53.5228, -1.1285)
 RADIUS = 16.0
 
 
-def point(rng):
-    km = rng.choice([rng.uniform(0, 30), RADIUS + rng.uniform(-0.15, 0.15)])
+def point(rng, km=None):
+    if km is None:
+        km = rng.choice([rng.uniform(0, 30), RADIUS + rng.uniform(-0.15, 0.15)])
     bearing = rng.uniform(0, 2 * math.pi)
     lat = CENTRE[0] + math.degrees(km * math.cos(bearing) / EARTH_RADIUS_KM)
     scale = EARTH_RADIUS_KM * math.cos(math.radians(CENTRE[0]))
@@ -37,7 +38,9 @@ def test_nearby_equals_a_plain_filter(make_resource, make_org):
             hidden_at=now if rng.random() < 0.1 else None,
             archived_at=now if rng.random() < 0.1 else None,
         )  # fmt: skip
-        peer.place_at(*point(rng))
+        # A crowd near the centre, so that searches for a few stop at a small ring.
+        km = rng.uniform(0, 0.4) if n < 6 else rng.uniform(0.6, 1.3) if n < 26 else None
+        peer.place_at(*point(rng, km))
         db.session.add(peer)
     for n in range(60):
         lat, lng = point(rng)
@@ -72,7 +75,8 @@ def test_nearby_equals_a_plain_filter(make_resource, make_org):
         assert all(a <= b * (1 + 2 * SPHERE_ERROR) for a, b in itertools.pairwise(distances))
     assert 10 < len(found.peers) < len(peers) and 10 < len(found.resources) < len(resources)
     # The first ten are the ten nearest (up to the same error at the tenth).
-    ten = search_nearby(*CENTRE, RADIUS, frozenset({"peers"}), limit=10)
-    assert [p.id for _km, p in ten.peers] == [p.id for _km, p in found.peers[:10]]
+    for few in (3, 10, 30):  # in the first ring, in a wider one, in the whole radius
+        some = search_nearby(*CENTRE, RADIUS, frozenset({"peers"}), limit=few)
+        assert [p.id for _km, p in some.peers] == [p.id for _km, p in found.peers[:few]]
     three = search_nearby(*CENTRE, RADIUS, frozenset({"resources"}), limit=3)
     assert [s.id for _km, s, _p in three.resources] == [s.id for _km, s, _p in found.resources[:3]]
