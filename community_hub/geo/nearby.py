@@ -9,7 +9,6 @@ edge with geopy's exact geodesic distance.
 from __future__ import annotations
 
 import functools
-import math
 from typing import Any
 
 from sqlalchemy import BindParameter, ColumnElement, Select, and_, bindparam, or_
@@ -98,32 +97,22 @@ class DistanceFilter:
         return distance_km(self.lat, self.lng, lat, lng)
 
 
-# A search for the nearest few first tries a small ring of its radius: where listings are dense
-# it already holds the page, so the thousands further out are never read. From what the ring
-# held, the next ring is sized to hold a few pages; where the whole radius holds few rows, or
-# the ring held none, the search reads the whole radius at once (one statement more at most).
-FIRST_RING = 1 / 27
-FEW_ROWS = 2000
+# A search for the nearest few tries these fractions of its radius in turn: where listings
+# are dense the first ring already holds the page, so it never reads the thousands further out.
+RING_FRACTIONS = (1 / 27, 1 / 9, 1 / 3)
 
 
-def first_ring(radius_km: float) -> float:
-    return radius_km * FIRST_RING
+def rings(radius_km: float) -> list[float]:
+    """The radii a nearest-first search tries, smallest first, ending with its own."""
+    return [radius_km * f for f in RING_FRACTIONS] + [radius_km]
 
 
-def widen(ring_km: float, radius_km: float, distances: list[float], limit: int) -> float | None:
-    """The next ring to read, or None when this one surely holds the page (or is the radius).
+def ring_holds_page(distances: list[float], ring_km: float, limit: int) -> bool:
+    """Whether the `limit` nearest within this ring are surely the nearest in any larger one.
 
     Anything beyond the ring (by the geodesic) is at least ring × (1 − SPHERE_ERROR) away by
     the ranking's spherical distance, so `limit` candidates closer than ring × (1 − 2 ×
     SPHERE_ERROR) come before everything outside it.
     """
-    if ring_km >= radius_km:
-        return None
     sure = ring_km * (1 - 2 * SPHERE_ERROR)
-    if sum(1 for km in distances if km <= sure) >= limit:
-        return None
-    found = len(distances)
-    if found == 0 or found * (radius_km / ring_km) ** 2 <= FEW_ROWS:
-        return radius_km
-    wanted = max(ring_km * math.sqrt(3 * limit / found) / (1 - 2 * SPHERE_ERROR), 2 * ring_km)
-    return radius_km if 2 * wanted >= radius_km else wanted
+    return sum(1 for km in distances if km <= sure) >= limit

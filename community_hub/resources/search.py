@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from community_hub import fulltext
 from community_hub.extensions import db
-from community_hub.geo.nearby import DistanceFilter, first_ring, widen, within_box
+from community_hub.geo.nearby import DistanceFilter, ring_holds_page, rings, within_box
 from community_hub.resources.models import (
     PUBLIC_STATUSES,
     Location,
@@ -82,15 +82,15 @@ def search_resources(
     )
     stmt, params = _matching(_in_categories(stmt, categories), words)
     nearest: dict[str, tuple[float, str]] = {}  # a service at several places: its nearest
-    ring: float | None = first_ring(radius_km)
-    while ring is not None:  # until a ring surely holds the page (see geo/nearby.py)
+    for ring in rings(radius_km):  # the nearest ring that surely holds the page
         distances = DistanceFilter(lat, lng, ring)
         nearest = {}
         for row in db.session.execute(within_box(stmt, Location, lat, lng, ring), params):
             km = distances.km(row.latitude, row.longitude)
             if km is not None and (row.id not in nearest or km < nearest[row.id][0]):
                 nearest[row.id] = (km, row.location_id)
-        ring = widen(ring, radius_km, [km for km, _loc in nearest.values()], limit)
+        if ring_holds_page([km for km, _loc in nearest.values()], ring, limit):
+            break
     page = sorted((km, service_id, loc) for service_id, (km, loc) in nearest.items())[:limit]
     if not page:
         return []
