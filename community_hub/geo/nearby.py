@@ -95,3 +95,24 @@ class DistanceFilter:
     def exact(self, lat: float, lng: float) -> float:
         """The geodesic distance, for showing to people."""
         return distance_km(self.lat, self.lng, lat, lng)
+
+
+# A search for the nearest few tries these fractions of its radius in turn: where listings
+# are dense the first ring already holds the page, so it never reads the thousands further out.
+RING_FRACTIONS = (1 / 27, 1 / 9, 1 / 3)
+
+
+def rings(radius_km: float) -> list[float]:
+    """The radii a nearest-first search tries, smallest first, ending with its own."""
+    return [radius_km * f for f in RING_FRACTIONS] + [radius_km]
+
+
+def ring_holds_page(distances: list[float], ring_km: float, limit: int) -> bool:
+    """Whether the `limit` nearest within this ring are surely the nearest in any larger one.
+
+    Anything beyond the ring (by the geodesic) is at least ring × (1 − SPHERE_ERROR) away by
+    the ranking's spherical distance, so `limit` candidates closer than ring × (1 − 2 ×
+    SPHERE_ERROR) come before everything outside it.
+    """
+    sure = ring_km * (1 - 2 * SPHERE_ERROR)
+    return sum(1 for km in distances if km <= sure) >= limit

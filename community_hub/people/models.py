@@ -5,13 +5,15 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from community_hub.auth.models import Organisation, User, utcnow
 from community_hub.extensions import Model
 from community_hub.geo.nearby import Located
 from community_hub.people.vocab import from_column
+
+LISTED = "consent_at IS NOT NULL AND hidden_at IS NULL AND archived_at IS NULL"
 
 
 class ChampionLevel(enum.StrEnum):
@@ -105,6 +107,15 @@ class PeerSupporter(Listing, Model):
 
     __table_args__ = (
         Index("ix_peer_supporter_geo", "lat_band", "longitude"),
+        # Listed peers near a place (public search, matching's box): the box and the distance
+        # from the index alone. The listing columns are always the same there; SQLite needs
+        # them in the index to call it covering.
+        Index(
+            "ix_peer_supporter_listed_geo",
+            *("lat_band", "longitude", "latitude", "id", "consent_at", "hidden_at", "archived_at"),
+            postgresql_where=text(LISTED),
+            sqlite_where=text(LISTED),
+        ),
         # Open Referral UK's modified_after (a council's incremental sync).
         Index("ix_peer_supporter_updated_at", "updated_at"),
     )

@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
@@ -31,17 +31,20 @@ from community_hub.jobs import emails
 from community_hub.jobs.outbox import enqueue, notify_organisation
 from community_hub.meetings.models import Meeting
 from community_hub.people.models import PeerSupporter
-from community_hub.people.vocab import gender_group
-from community_hub.referrals import audit, consent
+from community_hub.people.vocab import from_column, gender_group
+from community_hub.referrals import audit, consent, ranking
 from community_hub.referrals.models import Purpose, Referral
 from community_hub.referrals.services import TransitionRefused, move
 from community_hub.referrals.states import PEER_HOLDS, Status
 from community_hub.urls import site_url
+from community_hub.volunteers import clearance
 from community_hub.volunteers.models import Volunteer
 from community_hub.volunteers.requirements import may_accompany
 
 DEFAULT_RADIUS_KM = 20.0
-DISTANCE_BANDS_KM = (5.0, 10.0, 20.0)
+DISTANCE_BANDS_KM = ranking.DISTANCE_BANDS_KM
+PAGE_SIZE = 20  # the match page shows the best 20 (and all of them when asked)
+RULES = ("listed", "cleared", "gender", "fellowship", "near")
 
 
 def radius_km() -> float:
@@ -73,15 +76,31 @@ class Needs:
 
 @dataclass
 class Matching:
-    """The peers who pass, best first, and how many passed each rule (to explain a blank)."""
+    """The best peers who pass (or all of them), how many pass, and per rule how many
+    remained (to explain a blank: counted only when asked for)."""
 
     needs: Needs
+    rules: ranking.Rules
+    today: date
     candidates: list[Candidate] = field(default_factory=list)
-    passed: dict[str, int] = field(default_factory=dict)  # rule -> peers still in after it
+    total: int = 0  # everyone who passes, shown or not
+    _passed: dict[str, int] | None = None
+
+    @property
+    def more(self) -> int:
+        """How many pass but are not shown."""
+        return self.total - len(self.candidates)
+
+    @property
+    def passed(self) -> dict[str, int]:
+        """Rule -> peers still in after it, in the order the rules apply."""
+        if self._passed is None:
+            self._passed = count_rules(self.rules, self.today)
+        return self._passed
 
     def why_none(self) -> str:
         """'No cleared woman peer in AA within 20 km.' (empty when someone passed)."""
-        if self.candidates:
+        if self.total:
             return ""
         if not self.passed.get("cleared"):
             return _("No peer is cleared to accompany a client today.")
@@ -116,120 +135,115 @@ def needs_of(referral: Referral) -> Needs:
     )
 
 
-def _gender_fits(peer: PeerSupporter, needs: Needs) -> bool:
-    group = gender_group(peer.gender)
-    if needs.gender and group != needs.gender:
-        return False
-    if needs.preference:
-        wanted = gender_group(needs.preference)
-        if wanted:
-            return group == wanted
-        return peer.gender.strip().lower() == needs.preference.lower()
-    return True
-
-
-def _open_offers(volunteer_ids: list[int], referral_id: int) -> Counter[int]:
-    rows = db.session.execute(
-        select(Referral.matched_volunteer_id, func.count())
-        .where(
-            Referral.matched_volunteer_id.in_(volunteer_ids),
-            Referral.status.in_(PEER_HOLDS),
-            Referral.id != referral_id,
-        )
-        .group_by(Referral.matched_volunteer_id)
-    )
-    return Counter({int(v or 0): int(n) for v, n in rows})
-
-
-def _band(km: float | None) -> int:
-    if km is None:
-        return len(DISTANCE_BANDS_KM) + 1
-    return next(
-        (i for i, edge in enumerate(DISTANCE_BANDS_KM) if km <= edge), len(DISTANCE_BANDS_KM)
-    )
-
-
-def match(referral: Referral, today: date) -> Matching:
-    """Apply the hard rules to every listed peer, then rank those who pass."""
-    needs = needs_of(referral)
-    result = Matching(needs)
+def rules_of(referral: Referral, needs: Needs) -> ranking.Rules:
     meeting = referral.meeting
-    peers = db.session.scalars(
-        select(PeerSupporter)
-        .where(
-            PeerSupporter.volunteer_id.is_not(None),
-            PeerSupporter.consent_at.is_not(None),
-            PeerSupporter.hidden_at.is_(None),
-            PeerSupporter.archived_at.is_(None),
-        )
-        .order_by(PeerSupporter.id)
-    ).all()
-    steps = ["listed", "cleared", "gender", "fellowship", "near"]
-    passed = Counter({"listed": len(peers)})
-    kept: list[tuple[PeerSupporter, Volunteer, float | None]] = []
-    for peer in peers:
-        volunteer = db.session.get(Volunteer, peer.volunteer_id)
-        if volunteer is None or not may_accompany(volunteer, today).cleared:
-            continue
-        passed["cleared"] += 1
-        if not _gender_fits(peer, needs):
-            continue
-        passed["gender"] += 1
-        if needs.fellowship and needs.fellowship_slug not in peer.pathway_list:
-            continue
-        passed["fellowship"] += 1
-        distance = None
-        if (
-            meeting is not None
-            and meeting.latitude is not None
-            and meeting.longitude is not None
-            and peer.latitude is not None
-            and peer.longitude is not None
-        ):
-            distance = distance_km(
-                meeting.latitude, meeting.longitude, peer.latitude, peer.longitude
-            )
-        if needs.radius_km is not None and distance is not None and distance > needs.radius_km:
-            continue
-        passed["near"] += 1
-        kept.append((peer, volunteer, distance))
-    result.passed = {step: passed[step] for step in steps}
-    offers = _open_offers([v.id for _p, v, _d in kept], referral.id)
-    language = referral.client.preferred_language
-    result.candidates = sorted(
-        (
-            Candidate(
-                peer=peer,
-                volunteer=volunteer,
-                knows_fellowship=bool(needs.fellowship_slug)
-                and needs.fellowship_slug in peer.pathway_list,
-                speaks_language=language in peer.language_list,
-                distance_km=distance,
-                open_offers=offers[volunteer.id],
-            )
-            for peer, volunteer, distance in kept
-        ),
-        key=lambda c: (
-            not c.knows_fellowship,
-            not c.speaks_language,
-            _band(c.distance_km),
-            c.open_offers,
-            c.distance_km if c.distance_km is not None else float("inf"),
-            c.peer.id,
-        ),
+    origin = None
+    if meeting is not None and meeting.latitude is not None and meeting.longitude is not None:
+        origin = (meeting.latitude, meeting.longitude)
+    return ranking.Rules(
+        gender=needs.gender,
+        preference=needs.preference,
+        closed_slug=needs.fellowship_slug if needs.fellowship else "",
+        fellowship_slug=needs.fellowship_slug,
+        language=referral.client.preferred_language,
+        origin=origin,
+        radius_km=needs.radius_km,
+        referral_id=referral.id,
     )
+
+
+def match(referral: Referral, today: date, show_all: bool = False) -> Matching:
+    """The best PAGE_SIZE peers who pass every hard rule (all with show_all), best first."""
+    needs = needs_of(referral)
+    rules = rules_of(referral, needs)
+    ranked = ranking.passing(rules, today)
+    result = Matching(needs, rules, today, total=len(ranked))
+    shown = ranking.settle(ranked, rules, None if show_all else PAGE_SIZE)
+    peers = _loaded(PeerSupporter, [r.peer_id for r in shown])
+    volunteers = _loaded(Volunteer, [r.volunteer_id for r in shown])
+    result.candidates = [
+        Candidate(
+            peer=peers[r.peer_id],
+            volunteer=volunteers[r.volunteer_id],
+            knows_fellowship=not r.not_knows,
+            speaks_language=not r.not_speaks,
+            distance_km=None if r.km == ranking.NOWHERE else r.km,
+            open_offers=r.open_offers,
+        )
+        for r in shown
+    ]
     return result
 
 
+M = TypeVar("M", PeerSupporter, Volunteer)
+
+
+def _loaded(model: type[M], ids: list[int]) -> dict[int, M]:
+    if not ids:
+        return {}
+    return {m.id: m for m in db.session.scalars(select(model).where(model.id.in_(ids)))}
+
+
+def count_rules(rules: ranking.Rules, today: date) -> dict[str, int]:
+    """How many listed peers remain after each hard rule, in order (two queries)."""
+    listed = (
+        PeerSupporter.volunteer_id.is_not(None),
+        PeerSupporter.consent_at.is_not(None),
+        PeerSupporter.hidden_at.is_(None),
+        PeerSupporter.archived_at.is_(None),
+    )
+    passed = Counter({"listed": db.session.scalar(select(func.count()).where(*listed)) or 0})
+    cleared = db.session.execute(
+        select(PeerSupporter.gender, PeerSupporter.pathways, PeerSupporter.latitude,
+               PeerSupporter.longitude)
+        .join(Volunteer, Volunteer.id == PeerSupporter.volunteer_id)
+        .where(*listed, clearance.cleared_clause()),
+        clearance.params(today),
+    )  # fmt: skip
+    for gender, pathways, lat, lng in cleared:
+        passed["cleared"] += 1
+        if not ranking.gender_fits(gender, rules):
+            continue
+        passed["gender"] += 1
+        if rules.closed_slug and rules.closed_slug not in from_column(pathways):
+            continue
+        passed["fellowship"] += 1
+        if _beyond(rules, lat, lng):
+            continue
+        passed["near"] += 1
+    return {rule: passed[rule] for rule in RULES}
+
+
+def _beyond(rules: ranking.Rules, lat: float | None, lng: float | None) -> bool:
+    if rules.radius_km is None or rules.origin is None or lat is None or lng is None:
+        return False
+    return distance_km(*rules.origin, lat, lng) > rules.radius_km
+
+
+def passes(referral: Referral, peer: PeerSupporter, today: date) -> bool:
+    """Whether this one peer passes every hard rule for the referral today."""
+    rules = rules_of(referral, needs_of(referral))
+    if not peer.is_listed or peer.volunteer_id is None:
+        return False
+    volunteer = db.session.get(Volunteer, peer.volunteer_id)
+    if volunteer is None or not may_accompany(volunteer, today).cleared:
+        return False
+    if not ranking.gender_fits(peer.gender, rules):
+        return False
+    if rules.closed_slug and rules.closed_slug not in peer.pathway_list:
+        return False
+    return not _beyond(rules, peer.latitude, peer.longitude)
+
+
 def candidates(referral: Referral, today: date) -> list[Candidate]:
-    """The peers who may be offered this referral today, best fit first."""
-    return match(referral, today).candidates
+    """Every peer who may be offered this referral today, best fit first."""
+    return match(referral, today, show_all=True).candidates
 
 
 def offer(referral: Referral, peer: PeerSupporter, by: User, today: date) -> None:
     """Offer the referral to a peer who passes every rule: needs consent to share details."""
     consent.require(referral.client, Purpose.SHARE_WITH_PEER, today)
-    if peer.id not in {c.peer.id for c in candidates(referral, today)}:
+    if not passes(referral, peer, today):
         raise TransitionRefused(
             _("%(name)s cannot be offered this referral today.", name=peer.display_name)
         )

@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community_hub.auth.models import Organisation, User, utcnow
@@ -118,6 +118,9 @@ class Referral(Model):
     follow_ups: Mapped[list[FollowUp]] = relationship(
         back_populates="referral", order_by="FollowUp.due_on"
     )
+
+    # The offers each peer holds (matching's fourth key), from the index alone.
+    __table_args__ = (Index("ix_referral_matched_status", "matched_volunteer_id", "status"),)
 
     # A group named instead of a listing is free text too: it can say who the client is with.
     __personal__ = {

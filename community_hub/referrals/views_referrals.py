@@ -250,10 +250,12 @@ def match(referral_id: int) -> Any:
     """Screen 2 of 3: offer the referral to a peer who passes every matching rule today."""
     found = services.referral_for(current_user, referral_id)
     day = today()
-    matched = matching.match(found, day)
+    show_all = request.args.get("all") == "1"
+    matched = matching.match(found, day, show_all=show_all)
     candidates = matched.candidates
     form = OfferForm()
     form.peer_id.choices = [SelectChoice(c.peer.id, c.peer.display_name) for c in candidates]
+    _allow_any_passing_peer(form, found, day)
     if form.validate_on_submit():
         peer = db.session.get(PeerSupporter, form.peer_id.data)
         if peer is None:
@@ -285,9 +287,22 @@ def match(referral_id: int) -> Any:
         share=share,
         handover_form=PlainForm(formdata=None),
         waiting=found.status == Status.REQUESTED.value and found.made_by == "peer",
+        show_all=show_all,
     )
     db.session.commit()
     return page, status
+
+
+def _allow_any_passing_peer(form: OfferForm, referral: Referral, day: date) -> None:
+    """A peer beyond the page shown may be chosen too, when they pass every rule."""
+    chosen = request.form.get("peer_id", "")
+    if request.method != "POST" or not chosen.isdigit():
+        return
+    if any(choice.value == int(chosen) for choice in form.peer_id.choices):
+        return
+    peer = db.session.get(PeerSupporter, int(chosen))
+    if peer is not None and matching.passes(referral, peer, day):
+        form.peer_id.choices.append(SelectChoice(peer.id, peer.display_name))
 
 
 @bp.route("/<int:referral_id>/warm-handover", methods=["POST"])

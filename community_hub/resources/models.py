@@ -214,7 +214,8 @@ class Location(Located, Model):
 
     organisation: Mapped[Organisation] = relationship()
 
-    __table_args__ = (Index("ix_location_geo", "lat_band", "longitude"),)
+    # Near a place: the box and the distance from the index alone.
+    __table_args__ = (Index("ix_location_geo", "lat_band", "longitude", "latitude", "id"),)
 
     @property
     def formatted_address(self) -> str:

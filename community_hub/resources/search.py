@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from community_hub import fulltext
 from community_hub.extensions import db
-from community_hub.geo.nearby import DistanceFilter, within_box
+from community_hub.geo.nearby import DistanceFilter, ring_holds_page, rings, within_box
 from community_hub.resources.models import (
     PUBLIC_STATUSES,
     Location,
@@ -35,10 +35,11 @@ def _in_categories(stmt: Statement, categories: frozenset[str]) -> Statement:
 
 
 def _with_details(stmt: Select[Any]) -> Select[Any]:
-    """Load what the result lists show, in a few queries rather than one per row."""
+    """Load what the result lists show, in a few queries rather than one per row (a
+    resource's one category and organisation come in the same statement)."""
     return stmt.options(
-        selectinload(Service.taxonomy_term),
-        selectinload(Service.organisation),
+        joinedload(Service.taxonomy_term),
+        joinedload(Service.organisation),
         selectinload(Service.schedules),
         selectinload(Service.service_at_locations).selectinload(ServiceAtLocation.location),
     )
@@ -73,20 +74,23 @@ def search_resources(
     """
     if radius_km <= 0 or limit <= 0:
         return []
-    stmt = (
+    stmt: Statement = (
         select(Service.id, Location.id.label("location_id"), Location.latitude, Location.longitude)
         .join(ServiceAtLocation, ServiceAtLocation.service_id == Service.id)
         .join(Location, ServiceAtLocation.location_id == Location.id)
         .where(*_public())
     )
-    stmt = within_box(_in_categories(stmt, categories), Location, lat, lng, radius_km)
-    stmt, params = _matching(stmt, words)
-    distances = DistanceFilter(lat, lng, radius_km)
+    stmt, params = _matching(_in_categories(stmt, categories), words)
     nearest: dict[str, tuple[float, str]] = {}  # a service at several places: its nearest
-    for row in db.session.execute(stmt, params):
-        km = distances.km(row.latitude, row.longitude)
-        if km is not None and (row.id not in nearest or km < nearest[row.id][0]):
-            nearest[row.id] = (km, row.location_id)
+    for ring in rings(radius_km):  # the nearest ring that surely holds the page
+        distances = DistanceFilter(lat, lng, ring)
+        nearest = {}
+        for row in db.session.execute(within_box(stmt, Location, lat, lng, ring), params):
+            km = distances.km(row.latitude, row.longitude)
+            if km is not None and (row.id not in nearest or km < nearest[row.id][0]):
+                nearest[row.id] = (km, row.location_id)
+        if ring_holds_page([km for km, _loc in nearest.values()], ring, limit):
+            break
     page = sorted((km, service_id, loc) for service_id, (km, loc) in nearest.items())[:limit]
     if not page:
         return []

@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Numeric, String, Text
+from sqlalchemy import ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community_hub.auth.models import Organisation, User, utcnow
@@ -57,6 +57,9 @@ class Placement(Model):
         back_populates="placement", order_by="SupervisionSession.held_on"
     )
 
+    # A volunteer's active placements (clearance asks for hundreds of volunteers at once).
+    __table_args__ = (Index("ix_placement_volunteer_status", "volunteer_id", "status"),)
+
 
 class PlacementChange(Model):
     """Who moved a placement, when, and why (every change, automatic holds included)."""
@@ -82,6 +85,9 @@ class SupervisionSession(Model):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     placement: Mapped[Placement] = relationship(back_populates="supervisions")
+
+    # The last session of a placement, from the index alone.
+    __table_args__ = (Index("ix_supervision_session_held", "placement_id", "held_on"),)
 
 
 class HoursStatus(enum.StrEnum):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community_hub.auth.models import Organisation, User, utcnow
@@ -94,6 +94,15 @@ class Check(Model):
     volunteer: Mapped[Volunteer] = relationship()
     requirement_type: Mapped[RequirementType] = relationship()
     recorded_by: Mapped[User | None] = relationship()
+
+    # Each requirement's latest check and whether it has expired, from the index alone
+    # (volunteers/clearance.py asks it for hundreds of volunteers at once).
+    __table_args__ = (
+        Index(
+            "ix_volunteer_check_latest",
+            *("volunteer_id", "requirement_type_id", "completed_on", "id", "expires_on"),
+        ),
+    )
 
     def status(self, today: date) -> CheckStatus:
         if self.renewal_started_on is not None:

@@ -44,10 +44,12 @@ def requirements_for(organisation_id: int, role: str, host_id: int | None) -> li
 
 
 def latest_checks(volunteer_id: int) -> dict[int, Check]:
-    """Each requirement's most recent check for a volunteer."""
+    """Each requirement's most recent check for a volunteer (the last recorded of a day's)."""
     latest: dict[int, Check] = {}
     checks = db.session.scalars(
-        select(Check).where(Check.volunteer_id == volunteer_id).order_by(Check.completed_on)
+        select(Check)
+        .where(Check.volunteer_id == volunteer_id)
+        .order_by(Check.completed_on, Check.id)
     )
     for check in checks:
         latest[check.requirement_type_id] = check

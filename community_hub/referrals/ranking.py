@@ -1,0 +1,267 @@
+"""The peers who pass matching's hard rules, ranked, as plain tuples (see matching.py).
+
+A constant number of statements whatever the number of peers: the hard rules the database can
+answer go into SQL (listed, a volunteer record at an accompanying stage, a prefilter for the
+gender group and a closed meeting's fellowship, the radius's bounding box on the
+(lat_band, longitude) index), the exact rules run on the few rows that come back, then one
+query for clearance (volunteers/clearance.py) and one for open offers. Distances rank with the
+spherical formula; the geodesic is computed only where it can change a band or the order.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, NamedTuple
+
+from sqlalchemy import ColumnElement, Select, func, or_, select
+
+from community_hub.extensions import db
+from community_hub.geo.nearby import DistanceFilter, within_box
+from community_hub.geo.spatial import SPHERE_ERROR, distance_km
+from community_hub.people.models import PeerSupporter
+from community_hub.people.vocab import MAN_WORDS, WOMAN_WORDS, gender_group
+from community_hub.referrals.models import Referral
+from community_hub.referrals.states import PEER_HOLDS
+from community_hub.sqlparams import one_of
+from community_hub.volunteers import clearance
+from community_hub.volunteers.models import Volunteer
+from community_hub.volunteers.requirements import ACCOMPANYING_STAGES
+
+DISTANCE_BANDS_KM = (5.0, 10.0, 20.0)
+NOWHERE = float("inf")
+# Haversine and geodesic differ by less than SPHERE_ERROR; twice that is a safe margin.
+MARGIN = 2 * SPHERE_ERROR
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What the hard rules and the ranking ask, as plain values (built by matching.needs_of)."""
+
+    gender: str  # 'woman' or 'man' for a W or M meeting, else ''
+    preference: str  # the client's preferred gender for their peer, as typed
+    closed_slug: str  # a closed meeting's fellowship slug, else ''
+    fellowship_slug: str  # the meeting's fellowship, for ranking
+    language: str  # the client's preferred language
+    origin: tuple[float, float] | None  # the meeting's position, when it has one
+    radius_km: float | None  # None: online, or no position
+    referral_id: int
+
+
+class Ranked(NamedTuple):
+    """One peer who passed: the ranking key's values, then who it is."""
+
+    not_knows: bool
+    not_speaks: bool
+    band: int
+    open_offers: int
+    km: float  # spherical until `settle`, then geodesic; NOWHERE without a position
+    peer_id: int  # unique, so the fields after it never decide the order
+    volunteer_id: int
+    latitude: float | None
+    longitude: float | None
+
+
+def band(km: float | None) -> int:
+    if km is None or km == NOWHERE:
+        return len(DISTANCE_BANDS_KM) + 1
+    return next(
+        (i for i, edge in enumerate(DISTANCE_BANDS_KM) if km <= edge), len(DISTANCE_BANDS_KM)
+    )
+
+
+def gender_fits(gender: str, rules: Rules) -> bool:
+    group = gender_group(gender)
+    if rules.gender and group != rules.gender:
+        return False
+    if rules.preference:
+        wanted = gender_group(rules.preference)
+        if wanted:
+            return group == wanted
+        return gender.strip().lower() == rules.preference.lower()
+    return True
+
+
+def _might_be(column: Any, words: Iterable[str]) -> ColumnElement[bool]:
+    """A superset of the genders in a group: each word's last part (ASCII letters) appears.
+
+    gender_group only lower-cases, trims, turns hyphens into spaces and joins the parts, so a
+    gender in the group holds the last part of its word as it is; the exact test is in Python.
+    """
+    parts = set()
+    for word in words:
+        last = word.split()[-1]
+        ascii_runs = "".join(c if c.isascii() else " " for c in last).split()
+        parts.add(max(ascii_runs, key=len))
+    return or_(*(column.ilike(f"%{part}%") for part in sorted(parts)))
+
+
+def _prefilters(rules: Rules) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = [
+        PeerSupporter.consent_at.is_not(None),
+        PeerSupporter.hidden_at.is_(None),
+        PeerSupporter.archived_at.is_(None),
+        Volunteer.paused_at.is_(None),
+        Volunteer.stage.in_(sorted(ACCOMPANYING_STAGES)),
+    ]
+    group = rules.gender or gender_group(rules.preference)
+    if group:
+        words = WOMAN_WORDS if group == "woman" else MAN_WORDS
+        where.append(_might_be(PeerSupporter.gender, words))
+    if rules.closed_slug:
+        where.append(PeerSupporter.pathways.contains(rules.closed_slug, autoescape=True))
+    return where
+
+
+class _Row(NamedTuple):
+    id: int
+    volunteer_id: int
+    gender: str
+    pathways: str
+    languages: str
+    latitude: float | None
+    longitude: float | None
+
+
+def _rows(stmt: Select[Any], values: dict[str, Any] | None = None) -> list[_Row]:
+    # Plain driver tuples: making thousands of Row objects costs as much as reading them.
+    result = db.session.connection().execute(stmt, values or {})
+    try:
+        return list(map(_Row._make, result.cursor.fetchall()))
+    finally:
+        result.close()
+
+
+def candidate_statement(rules: Rules) -> Select[*tuple[Any, ...]]:
+    """Listed peers at an accompanying stage who may pass the gender and fellowship rules."""
+    return (
+        select(
+            PeerSupporter.id,
+            PeerSupporter.volunteer_id,
+            PeerSupporter.gender,
+            PeerSupporter.pathways,
+            PeerSupporter.languages,
+            PeerSupporter.latitude,
+            PeerSupporter.longitude,
+        )
+        .join(Volunteer, Volunteer.id == PeerSupporter.volunteer_id)
+        .where(*_prefilters(rules))
+    )
+
+
+def _candidate_rows(rules: Rules, today: date) -> tuple[list[_Row], bool]:
+    """Rows that may pass, and whether clearance was already applied in SQL."""
+    stmt = candidate_statement(rules)
+    if rules.radius_km is not None and rules.origin is not None:
+        lat, lng = rules.origin
+        near = _rows(within_box(stmt, PeerSupporter, lat, lng, rules.radius_km))
+        unplaced = stmt.where(
+            or_(PeerSupporter.latitude.is_(None), PeerSupporter.longitude.is_(None))
+        )
+        return near + _rows(unplaced), False
+    # No radius: every listed peer may pass, so clearance is asked in the same statement.
+    return _rows(stmt.where(clearance.cleared_clause()), clearance.params(today)), True
+
+
+def _has(codes: str, code: str) -> bool:
+    """`code in from_column(codes)`, without splitting."""
+    return bool(code) and f",{code}," in f",{codes},"
+
+
+def open_offers(volunteer_ids: Sequence[int], referral_id: int) -> Counter[int]:
+    """Referrals each volunteer holds (offered or accepted), other than this one."""
+    stmt = select(Referral.matched_volunteer_id, func.count()).where(
+        Referral.status.in_(PEER_HOLDS), Referral.id != referral_id
+    )
+    values: dict[str, Any] = {}
+    if len(volunteer_ids) <= 1000:
+        dialect = db.engine.dialect.name
+        stmt = stmt.where(one_of(Referral.matched_volunteer_id, "offer_ids", dialect))
+        values["offer_ids"] = list(volunteer_ids)
+    else:  # every open offer: fewer rows than so many ids
+        stmt = stmt.where(Referral.matched_volunteer_id.is_not(None))
+    rows = db.session.execute(stmt.group_by(Referral.matched_volunteer_id), values)
+    return Counter({int(v or 0): int(n) for v, n in rows})
+
+
+def passing(rules: Rules, today: date) -> list[Ranked]:
+    """Everyone who passes every hard rule, ranked up to the spherical distance."""
+    rows, cleared_already = _candidate_rows(rules, today)
+    distances = (
+        DistanceFilter(rules.origin[0], rules.origin[1], rules.radius_km) if rules.origin else None
+    )
+    kept: list[tuple[_Row, float]] = []
+    fits: dict[str, bool] = {}  # a few distinct genders among thousands of peers
+    for row in rows:
+        fit = fits.get(row.gender)
+        if fit is None:
+            fit = fits[row.gender] = gender_fits(row.gender, rules)
+        if not fit or (rules.closed_slug and not _has(row.pathways, rules.closed_slug)):
+            continue
+        km = NOWHERE
+        if distances is not None and row.latitude is not None and row.longitude is not None:
+            found = distances.km(row.latitude, row.longitude)
+            if found is None:
+                continue  # beyond the radius (settled with the geodesic near the edge)
+            km = found
+        kept.append((row, km))
+    if not cleared_already:
+        allowed = clearance.cleared_ids([row.volunteer_id for row, _km in kept], today)
+        kept = [(row, km) for row, km in kept if row.volunteer_id in allowed]
+    offers = open_offers([row.volunteer_id for row, _km in kept], rules.referral_id)
+    ranked = []
+    for row, km in kept:
+        ranked.append(
+            Ranked(
+                not _has(row.pathways, rules.fellowship_slug),
+                not _has(row.languages, rules.language),
+                _band(rules, row, km),
+                offers[row.volunteer_id],
+                km,
+                row.id,
+                row.volunteer_id,
+                row.latitude,
+                row.longitude,
+            )
+        )
+    ranked.sort()
+    return ranked
+
+
+def _band(rules: Rules, row: _Row, km: float) -> int:
+    """The distance band, with the geodesic when the spherical distance is near an edge."""
+    if km == NOWHERE:
+        return band(None)
+    if rules.origin and any(abs(km - edge) <= edge * MARGIN for edge in DISTANCE_BANDS_KM):
+        assert row.latitude is not None and row.longitude is not None
+        return band(distance_km(*rules.origin, row.latitude, row.longitude))
+    return band(km)
+
+
+def settle(ranked: list[Ranked], rules: Rules, count: int | None) -> list[Ranked]:
+    """The first `count` (all with None) in the exact order, with geodesic distances.
+
+    Only peers whose spherical distance could put them among the first `count` get the
+    geodesic: beyond `reach` in the last one's group, none can come before it.
+    """
+    if rules.origin is None or not ranked:
+        return ranked if count is None else ranked[:count]
+    if count is None or count >= len(ranked):
+        exact = len(ranked)
+    else:
+        last = ranked[count - 1]
+        reach = last.km * (1 + MARGIN) / (1 - MARGIN)
+        exact = count
+        while exact < len(ranked) and ranked[exact][:4] == last[:4] and ranked[exact].km <= reach:
+            exact += 1
+    settled = []
+    for item in ranked[:exact]:
+        if item.km == NOWHERE:
+            settled.append(item)
+            continue
+        assert item.latitude is not None and item.longitude is not None
+        settled.append(item._replace(km=distance_km(*rules.origin, item.latitude, item.longitude)))
+    settled.sort()
+    return settled if count is None else settled[:count]

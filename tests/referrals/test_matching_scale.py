@@ -1,0 +1,239 @@
+"""Fast matching (ranking.py) gives what the rules say, peer by peer, and its statement count
+does not grow with the number of peers.
+
+The reference below is the documented rules written plainly: every peer, one at a time, with
+may_accompany and the geodesic distance, ranked by the documented key.
+"""
+
+import math
+import random
+from datetime import date
+
+import pytest
+from sqlalchemy import event, select
+
+from community_hub.extensions import db
+from community_hub.geo.spatial import EARTH_RADIUS_KM, distance_km
+from community_hub.people.models import PeerSupporter
+from community_hub.people.vocab import gender_group
+from community_hub.referrals import consent, matching, services
+from community_hub.referrals.models import Referral
+from community_hub.referrals.services import ClientData, ReferralData
+from community_hub.referrals.states import PEER_HOLDS
+from community_hub.volunteers.models import Volunteer
+from community_hub.volunteers.requirements import may_accompany
+from tests.volunteers import random_records
+
+TODAY = date(2026, 11, 23)
+CENTRE = (53.52, -1.13)
+GENDERS = ["Woman", "female", " F ", "Man", "male", "trans-man", "GŴR", "Non-binary", "", "x"]
+PATHWAYS = ["aa", "na", "ca", "alcohol"]
+LANGUAGES = ["en", "pl", "cy"]
+
+
+def place(rng, km):
+    bearing = rng.uniform(0, 2 * math.pi)
+    lat = CENTRE[0] + math.degrees(km * math.cos(bearing) / EARTH_RADIUS_KM)
+    cos_lat = math.cos(math.radians(CENTRE[0]))
+    return lat, CENTRE[1] + math.degrees(km * math.sin(bearing) / (EARTH_RADIUS_KM * cos_lat))
+
+
+def add_peers(rng, count, start=0):
+    org, hosts = random_records.programme(rng, start)
+    for n in range(start, start + count):
+        if rng.random() < 0.6:
+            volunteer = random_records.cleared_volunteer(org, hosts, TODAY, f"P{n}")
+        else:
+            volunteer = random_records.volunteer(rng, org, hosts, TODAY, f"P{n}")
+        peer = PeerSupporter(
+            organisation_id=org.id, slug=f"scale-{n}", display_name=f"P{n}", area="Doncaster",
+            gender=rng.choice(GENDERS), volunteer_id=volunteer.id,
+            pathways="," + ",".join(rng.sample(PATHWAYS, rng.randint(0, 2))) + ",",
+            languages="," + ",".join(rng.sample(LANGUAGES, rng.randint(1, 2))) + ",",
+            consent_at=None if rng.random() < 0.08 else TODAY,
+            hidden_at=TODAY if rng.random() < 0.05 else None,
+        )  # fmt: skip
+        # Near the band edges and the radius as often as anywhere, a few with no position.
+        km = rng.choice([rng.uniform(0, 30), *(e + rng.uniform(-0.1, 0.1) for e in (5, 10, 20))])
+        if rng.random() > 0.05:
+            peer.place_at(*place(rng, km))
+        db.session.add(peer)
+    db.session.flush()
+
+
+def reference(referral):
+    """Every listed peer who passes the rules, best first, and how many pass each rule."""
+    meeting = referral.meeting
+    types = set(meeting.type_list)
+    needs_gender = "woman" if "W" in types else "man" if "M" in types else ""
+    preference = referral.peer_gender_preference.strip()
+    closed = meeting.fellowship.slug if "C" in types else ""
+    in_person = meeting.latitude is not None and not meeting.is_online
+    counts = dict.fromkeys(matching.RULES, 0)
+    kept = []
+    for peer in db.session.scalars(select(PeerSupporter).order_by(PeerSupporter.id)):
+        if not peer.is_listed or peer.volunteer_id is None:
+            continue
+        counts["listed"] += 1
+        if not may_accompany(db.session.get(Volunteer, peer.volunteer_id), TODAY).cleared:
+            continue
+        counts["cleared"] += 1
+        group = gender_group(peer.gender)
+        if needs_gender and group != needs_gender:
+            continue
+        if preference and gender_group(preference) and group != gender_group(preference):
+            continue
+        as_typed = peer.gender.strip().lower() == preference.lower()
+        if preference and not gender_group(preference) and not as_typed:
+            continue
+        counts["gender"] += 1
+        if closed and closed not in peer.pathway_list:
+            continue
+        counts["fellowship"] += 1
+        km = None
+        if meeting.latitude is not None and peer.latitude is not None:
+            km = distance_km(meeting.latitude, meeting.longitude, peer.latitude, peer.longitude)
+        if in_person and km is not None and km > 20:
+            continue
+        counts["near"] += 1
+        kept.append((peer, km))
+    holds = [
+        r.matched_volunteer_id
+        for r in db.session.scalars(select(Referral))
+        if r.status in PEER_HOLDS and r.id != referral.id
+    ]
+    language = referral.client.preferred_language
+
+    def band(km):
+        return 4 if km is None else 0 if km <= 5 else 1 if km <= 10 else 2 if km <= 20 else 3
+
+    ranked = sorted(
+        kept,
+        key=lambda pk: (
+            meeting.fellowship.slug not in pk[0].pathway_list,
+            language not in pk[0].language_list,
+            band(pk[1]),
+            holds.count(pk[0].volunteer_id),
+            math.inf if pk[1] is None else pk[1],
+            pk[0].id,
+        ),
+    )
+    return [p.id for p, _km in ranked], counts
+
+
+@pytest.fixture
+def refer(worker):
+    counter = iter(range(1, 1000))
+
+    def build(meeting, preference="", language="en"):
+        client = services.add_client(
+            ClientData(reference=f"SC-{next(counter)}", preferred_language=language), worker
+        )
+        consent.give(client, "share_with_peer", TODAY, "verbal in session", worker, TODAY)
+        data = ReferralData(
+            link_method="accompanied", made_by="peer", meeting_id=meeting.id,
+            peer_gender_preference=preference,
+        )  # fmt: skip
+        return services.make_referral(client, data, worker, TODAY)
+
+    return build
+
+
+def test_fast_matching_equals_the_plain_rules(make_meeting, make_fellowship, refer):
+    rng = random.Random(7)
+    add_peers(rng, 160)
+    aa = make_fellowship("aa")
+    online = {"venue": None, "conference_url": "https://meet.example.org/x"}
+    meetings = [
+        make_meeting(fellowship=aa, types=types, venue_latitude=CENTRE[0],
+                     venue_longitude=CENTRE[1], **extra)
+        for types, extra in (
+            (["O"], {}), (["W"], {}), (["M"], {}), (["C"], {}), (["C", "W"], {}),
+            (["O"], {"conference_url": "https://meet.example.org/hybrid"}),
+        )
+    ] + [make_meeting(fellowship=aa, types=["O"], **online)]  # fmt: skip
+    referrals = [
+        refer(m, preference=rng.choice(["", "", "woman", "Man", "non-binary"]),
+              language=rng.choice(LANGUAGES))
+        for m in meetings for _ in range(3)
+    ]  # fmt: skip
+    volunteers = db.session.scalars(select(Volunteer.id)).all()
+    for held in referrals[::4]:  # some peers already hold an offer
+        held.matched_volunteer_id = rng.choice(volunteers)
+        held.status = rng.choice(PEER_HOLDS)
+    db.session.commit()
+    totals = []
+    for referral in referrals:
+        expected, counts = reference(referral)
+        found = matching.match(referral, TODAY, show_all=True)
+        assert [c.peer.id for c in found.candidates] == expected
+        assert found.total == len(expected) == counts["near"]
+        assert found.passed == counts
+        page = matching.match(referral, TODAY)
+        assert [c.peer.id for c in page.candidates] == expected[: matching.PAGE_SIZE]
+        assert page.total == len(expected)
+        for c in page.candidates:
+            if c.distance_km is not None:
+                exact = distance_km(c.peer.latitude, c.peer.longitude, *origin(referral))
+                assert c.distance_km == pytest.approx(exact, abs=1e-9)
+        totals.append(len(expected))
+    assert max(totals) > matching.PAGE_SIZE and 0 in totals  # pages cut, and empty results
+
+
+def origin(referral):
+    return referral.meeting.latitude, referral.meeting.longitude
+
+
+def test_statements_do_not_grow_with_peers(make_meeting, make_fellowship, refer):
+    rng = random.Random(3)
+    aa = make_fellowship("aa")
+    in_person = make_meeting(fellowship=aa, venue_latitude=CENTRE[0], venue_longitude=CENTRE[1])
+    online = make_meeting(fellowship=aa, venue=None, conference_url="https://meet.example.org/y")
+    referrals = [refer(in_person), refer(online)]
+    db.session.commit()
+    counted = []
+    for size in (20, 120):
+        add_peers(rng, size - sum(1 for _ in db.session.scalars(select(PeerSupporter.id))), size)
+        db.session.commit()
+        for referral in referrals:
+            db.session.expire_all()
+            statements: list[int] = []
+
+            def listener(*_args, into=statements):
+                into.append(1)
+
+            event.listen(db.engine, "before_cursor_execute", listener)
+            try:
+                found = matching.match(referral, TODAY)
+                assert found.candidates
+            finally:
+                event.remove(db.engine, "before_cursor_execute", listener)
+            counted.append(len(statements))
+    assert counted[:2] == counted[2:]
+
+
+def test_the_page_shows_the_best_20_and_all_on_request(client, auth, worker, meeting, cleared_peer):
+    peers = [cleared_peer(f"Peer{n:02d}", lat=53.52 + n * 0.001) for n in range(25)]
+    referral = refer_now(worker, meeting)
+    db.session.commit()
+    auth.login(worker)
+    url = f"/referrals/{referral.id}/match"
+    first = client.get(url).get_data(as_text=True)
+    assert first.count('name="peer_id"') == 20
+    assert "Showing the best 20 of 25 peers who can go." in first
+    assert f'href="{url}?all=1"' in first
+    everyone = client.get(f"{url}?all=1").get_data(as_text=True)
+    assert everyone.count('name="peer_id"') == 25 and "25 peers can go" in everyone
+    last = peers[-1]  # the farthest: not on the first page, still a peer who passes
+    assert f'value="{last.id}"' not in first
+    response = client.post(url, data={"peer_id": str(last.id)})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert referral.matched_volunteer_id == last.volunteer_id
+
+
+def refer_now(worker, meeting):
+    person = services.add_client(ClientData(reference="PG-1"), worker)
+    consent.give(person, "share_with_peer", date.today(), "verbal in session", worker, date.today())
+    data = ReferralData(link_method="accompanied", made_by="peer", meeting_id=meeting.id)
+    return services.make_referral(person, data, worker, date.today())
