@@ -12,10 +12,15 @@ from community_hub.auth.models import Organisation, User
 from community_hub.extensions import db
 from community_hub.meetings.models import Meeting
 from community_hub.people.models import PeerSupporter
+from community_hub.referrals import consent, services
+from community_hub.referrals.services import ClientData, ReferralData
 from community_hub.volunteers import services as volunteer_services
 from community_hub.volunteers.models import Stage
 from community_hub.volunteers.placement_models import Placement, PlacementStatus
 from tests.helpers import today
+
+# The day the matching tests match on.
+MATCH_DAY = date(2026, 11, 23)
 
 
 @pytest.fixture
@@ -104,3 +109,21 @@ def meeting_date(meeting: Meeting, after_days: int = 1) -> date:
 def form(**fields: Any) -> dict[str, Any]:
     """Form data with booleans as browsers send them (present when checked, absent when not)."""
     return {k: ("y" if v is True else v) for k, v in fields.items() if v is not False}
+
+
+@pytest.fixture
+def make_referral(worker):
+    """An accompanied referral to a meeting, with consent to share with a peer (MATCH_DAY)."""
+
+    def build(meeting, preference="", reference="DV-1", language="en"):
+        client = services.add_client(
+            ClientData(reference=reference, preferred_language=language), worker
+        )
+        consent.give(client, "share_with_peer", MATCH_DAY, "verbal in session", worker, MATCH_DAY)
+        data = ReferralData(
+            link_method="accompanied", made_by="peer", meeting_id=meeting.id,
+            peer_gender_preference=preference,
+        )  # fmt: skip
+        return services.make_referral(client, data, worker, MATCH_DAY)
+
+    return build

@@ -19,22 +19,6 @@ from tests.referrals.conftest import form, meeting_date
 TODAY = date(2026, 11, 23)
 
 
-@pytest.fixture
-def make_referral(worker):
-    def build(meeting, preference="", reference="DV-1", language="en"):
-        client = services.add_client(
-            ClientData(reference=reference, preferred_language=language), worker
-        )
-        consent.give(client, "share_with_peer", TODAY, "verbal in session", worker, TODAY)
-        data = ReferralData(
-            link_method="accompanied", made_by="peer", meeting_id=meeting.id,
-            peer_gender_preference=preference,
-        )  # fmt: skip
-        return services.make_referral(client, data, worker, TODAY)
-
-    return build
-
-
 def names(referral):
     return [c.peer.display_name for c in matching.candidates(referral, TODAY)]
 

@@ -122,19 +122,11 @@ def reference(referral):
 
 
 @pytest.fixture
-def refer(worker):
+def refer(make_referral):
     counter = iter(range(1, 1000))
 
     def build(meeting, preference="", language="en"):
-        client = services.add_client(
-            ClientData(reference=f"SC-{next(counter)}", preferred_language=language), worker
-        )
-        consent.give(client, "share_with_peer", TODAY, "verbal in session", worker, TODAY)
-        data = ReferralData(
-            link_method="accompanied", made_by="peer", meeting_id=meeting.id,
-            peer_gender_preference=preference,
-        )  # fmt: skip
-        return services.make_referral(client, data, worker, TODAY)
+        return make_referral(meeting, preference, f"SC-{next(counter)}", language)
 
     return build
 
