@@ -9,7 +9,8 @@ edge with geopy's exact geodesic distance.
 from __future__ import annotations
 
 import functools
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from sqlalchemy import BindParameter, ColumnElement, Select, and_, bindparam, or_
 from sqlalchemy.orm import Mapped, mapped_column
@@ -17,6 +18,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from community_hub.extensions import db
 from community_hub.geo.spatial import SPHERE_ERROR, Origin, bounding_box, distance_km, lat_band
 from community_hub.sqlparams import one_of
+
+T = TypeVar("T", bound=tuple[Any, ...])
 
 
 class Located:
@@ -105,6 +108,20 @@ RING_FRACTIONS = (1 / 27, 1 / 9, 1 / 3)
 def rings(radius_km: float) -> list[float]:
     """The radii a nearest-first search tries, smallest first, ending with its own."""
     return [radius_km * f for f in RING_FRACTIONS] + [radius_km]
+
+
+def in_rings(radius_km: float, limit: int, read: Callable[[float], list[T]]) -> list[T]:
+    """What `read(ring)` finds in the smallest ring that surely holds the `limit` nearest.
+
+    `read` returns (distance in km, ...) tuples within the ring it is given; the last ring is
+    the whole radius, so a sparse area reads everything, as a single search would.
+    """
+    found: list[T] = []
+    for ring in rings(radius_km):
+        found = read(ring)
+        if ring_holds_page([item[0] for item in found], ring, limit):
+            break
+    return found
 
 
 def ring_holds_page(distances: list[float], ring_km: float, limit: int) -> bool:

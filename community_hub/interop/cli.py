@@ -57,8 +57,7 @@ def import_feed_command(
             f"No organisation has the slug {organisation_slug!r}. "
             + (f"Known: {', '.join(known)}." if known else "Create one at /admin first.")
         )
-    if fellowships.ensure_standard():
-        db.session.commit()
+    fellowships.ensure_standard()  # saved with the import; a dry run leaves no trace
     fellowship = db.session.scalar(select(Fellowship).where(Fellowship.slug == fellowship_slug))
     if fellowship is None:
         raise click.UsageError(

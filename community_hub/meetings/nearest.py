@@ -43,7 +43,7 @@ from community_hub.extensions import db
 from community_hub.geo.nearby import DistanceFilter, box_params
 from community_hub.geo.spatial import EARTH_RADIUS_KM, SPHERE_ERROR
 from community_hub.meetings.models import Meeting
-from community_hub.sqlparams import one_of
+from community_hub.sqlparams import one_of, plain_rows
 
 if TYPE_CHECKING:
     from community_hub.meetings.search import MeetingQuery
@@ -98,11 +98,14 @@ def _flat() -> ColumnElement[Any]:
     return dy * dy * bindparam("flat_ky2") + dx * dx * bindparam("flat_kx2")
 
 
+# A candidate's id and position: all the dense ways read before the page.
+POSITION = (Meeting.id, Meeting.latitude, Meeting.longitude)
+
+
 @functools.lru_cache(maxsize=256)
 def _positions(candidates: Select[Any]) -> Select[Any]:
     """The candidate statement, asking only for id and position (still index-only)."""
-    columns = (Meeting.id, Meeting.latitude, Meeting.longitude)
-    return cast("Select[Any]", candidates.with_only_columns(*columns))
+    return cast("Select[Any]", candidates.with_only_columns(*POSITION))
 
 
 @functools.lru_cache(maxsize=256)
@@ -142,24 +145,8 @@ def _tally(candidates: Select[Any]) -> Select[Any]:
 
 
 @functools.cache
-def _positions_of(dialect: str) -> Select[Any]:
-    columns = (Meeting.id, Meeting.latitude, Meeting.longitude)
-    return cast("Select[Any]", select(*columns).where(one_of(Meeting.id, "ids", dialect)))
-
-
-@functools.cache
 def _rows_statement(dialect: str, columns: tuple[Any, ...]) -> Select[Any]:
     return select(*columns).where(one_of(Meeting.id, "ids", dialect))
-
-
-def _plain(execute: Any, statement: Select[Any], values: dict[str, Any]) -> list[tuple]:
-    """Plain tuples from the driver: an id and a few floats need no conversion, and making
-    thousands of Row objects costs as much as reading them."""
-    result = execute(statement, values)
-    try:
-        return cast("list[tuple]", result.cursor.fetchall())
-    finally:
-        result.close()
 
 
 class _Circle:
@@ -219,7 +206,7 @@ def nearest(
     if len(found) < SPARSE:  # every candidate the ranking could keep: rank them, as ever
         ranked = rank(query, found, radius_km)
         return ranked[:wanted], len(ranked)
-    positions = _plain(execute, _some_positions(candidates), {**values, "flat_limit": MEDIUM})
+    positions = plain_rows(_some_positions(candidates), {**values, "flat_limit": MEDIUM})
     if len(positions) < MEDIUM:  # a few hundred: settled in Python from their positions
         ids, total = _classify(circle, positions, wanted)
         return rank(query, _rows_of(ids, columns), radius_km)[:wanted], total
@@ -262,7 +249,7 @@ def _total(circle: _Circle, candidates: Select[Any], values: dict[str, Any]) -> 
     if not edge:
         return int(surely)
     ids = sorted(int(i) for i in edge.split(","))
-    rows = _plain(execute, _positions_of(db.engine.dialect.name), {"ids": ids})
+    rows = plain_rows(_rows_statement(db.engine.dialect.name, POSITION), {"ids": ids})
     return int(surely) + sum(circle.distances.km(lat, lng) is not None for _i, lat, lng in rows)
 
 
@@ -310,7 +297,7 @@ def _everything(
 ) -> list[int]:
     """The page's ids from every candidate's position (the rare case the nearest rows read
     cannot settle the page: ties running past them)."""
-    positions = _plain(db.session.connection().execute, _positions(candidates), params)
+    positions = plain_rows(_positions(candidates), params)
     return _classify(circle, positions, wanted)[0]
 
 

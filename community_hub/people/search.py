@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import selectinload
 
 from community_hub.extensions import db
-from community_hub.geo.nearby import DistanceFilter, ring_holds_page, rings, within_box
+from community_hub.geo.nearby import DistanceFilter, in_rings, within_box
 from community_hub.people.models import PeerSupporter, RecoveryChampion, Visibility
 
 L = TypeVar("L", PeerSupporter, RecoveryChampion)
@@ -65,17 +65,18 @@ def _nearest(
     """Rank the candidates in the box by distance, then load only the page shown."""
     if radius_km <= 0 or limit <= 0:
         return []
-    ranked: list[tuple[float, int]] = []
-    for ring in rings(radius_km):  # the nearest ring that surely holds the page
-        distances = DistanceFilter(lat, lng, ring)
-        ranked = []
+
+    def read(ring: float) -> list[tuple[float, int]]:
+        within = DistanceFilter(lat, lng, ring)
+        found = []
         for row in db.session.execute(within_box(stmt, model, lat, lng, ring)):
-            km = distances.km(row.latitude, row.longitude)
+            km = within.km(row.latitude, row.longitude)
             if km is not None:
-                ranked.append((km, row.id))
-        if ring_holds_page([km for km, _id in ranked], ring, limit):
-            break
-    ranked.sort()
+                found.append((km, row.id))
+        return found
+
+    ranked = sorted(in_rings(radius_km, limit, read))  # the nearest ring that holds the page
+    distances = DistanceFilter(lat, lng, radius_km)
     page = ranked[:limit]
     if not page:
         return []

@@ -25,7 +25,7 @@ from community_hub.people.models import PeerSupporter
 from community_hub.people.vocab import MAN_WORDS, WOMAN_WORDS, gender_group
 from community_hub.referrals.models import Referral
 from community_hub.referrals.states import PEER_HOLDS
-from community_hub.sqlparams import one_of
+from community_hub.sqlparams import one_of, plain_rows
 from community_hub.volunteers import clearance
 from community_hub.volunteers.models import Volunteer
 from community_hub.volunteers.requirements import ACCOMPANYING_STAGES
@@ -126,12 +126,7 @@ class _Row(NamedTuple):
 
 
 def _rows(stmt: Select[Any], values: dict[str, Any] | None = None) -> list[_Row]:
-    # Plain driver tuples: making thousands of Row objects costs as much as reading them.
-    result = db.session.connection().execute(stmt, values or {})
-    try:
-        return list(map(_Row._make, result.cursor.fetchall()))
-    finally:
-        result.close()
+    return list(map(_Row._make, plain_rows(stmt, values)))
 
 
 def candidate_statement(rules: Rules) -> Select[*tuple[Any, ...]]:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from community_hub import fulltext
 from community_hub.extensions import db
-from community_hub.geo.nearby import DistanceFilter, ring_holds_page, rings, within_box
+from community_hub.geo.nearby import DistanceFilter, in_rings, within_box
 from community_hub.resources.models import (
     PUBLIC_STATUSES,
     Location,
@@ -81,17 +81,19 @@ def search_resources(
         .where(*_public())
     )
     stmt, params = _matching(_in_categories(stmt, categories), words)
-    nearest: dict[str, tuple[float, str]] = {}  # a service at several places: its nearest
-    for ring in rings(radius_km):  # the nearest ring that surely holds the page
-        distances = DistanceFilter(lat, lng, ring)
-        nearest = {}
+
+    def read(ring: float) -> list[tuple[float, str, str]]:
+        within = DistanceFilter(lat, lng, ring)
+        nearest: dict[str, tuple[float, str]] = {}  # a service at several places: its nearest
         for row in db.session.execute(within_box(stmt, Location, lat, lng, ring), params):
-            km = distances.km(row.latitude, row.longitude)
+            km = within.km(row.latitude, row.longitude)
             if km is not None and (row.id not in nearest or km < nearest[row.id][0]):
                 nearest[row.id] = (km, row.location_id)
-        if ring_holds_page([km for km, _loc in nearest.values()], ring, limit):
-            break
-    page = sorted((km, service_id, loc) for service_id, (km, loc) in nearest.items())[:limit]
+        return [(km, service_id, loc) for service_id, (km, loc) in nearest.items()]
+
+    # The nearest ring that surely holds the page.
+    page = sorted(in_rings(radius_km, limit, read))[:limit]
+    distances = DistanceFilter(lat, lng, radius_km)
     if not page:
         return []
     services = _loaded([service_id for _km, service_id, _loc in page])

@@ -35,7 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from community_hub.extensions import db
-from community_hub.sqlparams import one_of
+from community_hub.sqlparams import one_of, plain_rows
 from community_hub.volunteers.models import Volunteer
 from community_hub.volunteers.placement_models import (
     Placement,
@@ -147,9 +147,5 @@ def cleared_ids(volunteer_ids: Iterable[int], today: date) -> set[int]:
     found: set[int] = set()
     for start in range(0, len(wanted), step):
         values = {"clearance_ids": wanted[start : start + step], **params(today)}
-        result = db.session.connection().execute(stmt, values)
-        try:
-            found.update(row[0] for row in result.cursor.fetchall())
-        finally:
-            result.close()
+        found.update(row[0] for row in plain_rows(stmt, values))
     return found
