@@ -21,6 +21,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder=os.path.join(ROOT, "static"),
     )
     load_config(app, test_config)
+    from community_hub.templating import LocalisedEnvironment
+
+    app.jinja_environment = LocalisedEnvironment  # fixed sentences translated once per language
 
     from community_hub import catalogue, chrome, cli, models, sqlite, urls, web  # noqa: F401 - models: the whole schema
     from community_hub.extensions import (

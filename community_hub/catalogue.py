@@ -14,6 +14,7 @@ from typing import Any
 from flask import Flask
 from flask.globals import _cv_app
 from flask_babel import Domain
+from flask_babel.speaklater import LazyString
 
 
 class RequestDomain(Domain):
@@ -50,6 +51,12 @@ def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
     """Flask-Babel's ngettext (``%(num)s`` is the number), from the kept catalogue."""
     variables.setdefault("num", num)
     return DOMAIN.get_translations().ungettext(singular, plural, num) % variables
+
+
+def lazy_gettext(string: str, **variables: Any) -> LazyString:
+    """Flask-Babel's lazy_gettext, translated when shown through `gettext` above: a page
+    of results shows a few dozen (day names, types, labels), each once per card."""
+    return LazyString(gettext, string, **variables)
 
 
 def init_app(app: Flask) -> None:

@@ -23,12 +23,12 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, request
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from itsdangerous import BadData, URLSafeTimedSerializer
 from wtforms import ValidationError
 from wtforms.csrf.core import CSRF
 
+from community_hub.catalogue import lazy_gettext as _l
 from community_hub.extensions import csrf
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -12,7 +12,6 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, current_app, g, jsonify, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
@@ -20,6 +19,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import BadRequest, HTTPException, SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from community_hub.catalogue import lazy_gettext as _l
 from community_hub.extensions import available_locales, db, login_manager
 
 F = TypeVar("F", bound=Callable[..., Any])

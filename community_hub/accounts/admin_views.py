@@ -9,7 +9,6 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -21,6 +20,7 @@ from community_hub.accounts.labels import KIND_LABELS, ROLE_LABELS
 from community_hub.auth.decorators import roles_required
 from community_hub.auth.models import Organisation, Role, User
 from community_hub.auth.views import safe_next
+from community_hub.catalogue import lazy_gettext as _l
 from community_hub.extensions import db
 from community_hub.jobs.models import MailStatus, OutboxMessage
 from community_hub.meetings.services import ValidationFailed

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -17,6 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from community_hub.accounts.labels import KIND_LABELS
+from community_hub.catalogue import lazy_gettext as _l
 from community_hub.publicforms import PublicForm
 from community_hub.volunteers.forms import ServiceErrors
 

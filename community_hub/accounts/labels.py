@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from community_hub.auth.models import OrganisationKind, Role
+from community_hub.catalogue import lazy_gettext as _l
 
 ROLE_LABELS = {
     Role.ADMIN: _l("Site administrator"),

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community_hub.auth.models import utcnow
+from community_hub.catalogue import lazy_gettext as _l
 from community_hub.extensions import Model
 
 # Nation areas are named in English when derived; shown in the reader's language.

@@ -17,7 +17,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -28,6 +27,7 @@ from community_hub.areas import services
 from community_hub.areas.models import Area
 from community_hub.areas.services import AreaError, Tree, current_tree, members
 from community_hub.auth.decorators import roles_required
+from community_hub.catalogue import lazy_gettext as _l
 from community_hub.extensions import db
 from community_hub.meetings.models import Meeting
 from community_hub.resources.models import Service, ServiceAtLocation

@@ -1,10 +1,10 @@
 """Sign-in and second-factor forms."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from community_hub.catalogue import lazy_gettext as _l
 from community_hub.publicforms import PublicForm
 
 

@@ -12,8 +12,8 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 
+from community_hub.catalogue import lazy_gettext as _l
 from community_hub.core.nations import current_nation
 
 # The default lines' wording (community_hub/config.py DEFAULT_CRISIS_LINES), for translation.

@@ -9,8 +9,9 @@ from __future__ import annotations
 import math
 
 from flask import current_app, request
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
+
+from community_hub.catalogue import lazy_gettext as _l
 
 NATIONS = {
     "england": _l("England"),

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
+
+from community_hub.catalogue import lazy_gettext as _l
 
 TWELVE_STEP = "twelve-step"
 SMART = "smart"

@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -18,6 +17,7 @@ from community_hub.accounts.acting import working_organisation
 from community_hub.auth.decorators import roles_required
 from community_hub.auth.models import Role
 from community_hub.auth.services import can_manage_organisation
+from community_hub.catalogue import lazy_gettext as _l
 from community_hub.extensions import db
 from community_hub.interop.models import FeedSource
 from community_hub.interop.subscriptions import (

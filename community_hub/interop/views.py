@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import Blueprint, Response, render_template, stream_with_context
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -17,6 +16,7 @@ from wtforms.validators import Length
 
 from community_hub.auth.decorators import roles_required
 from community_hub.auth.models import Organisation
+from community_hub.catalogue import lazy_gettext as _l
 from community_hub.extensions import db
 from community_hub.interop.csv_format import MEETING_COLUMNS, csv_lines
 from community_hub.interop.feed_import import FeedError, ImportReport, import_feed, read_upload

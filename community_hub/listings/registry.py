@@ -13,10 +13,10 @@ from functools import cache
 from typing import Any
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import inspect
 
+from community_hub.catalogue import lazy_gettext as _l
 from community_hub.extensions import db
 
 # Columns no kind records: identity, bookkeeping, and values worked out from others.

@@ -9,16 +9,20 @@ offered; the rest of the page, the place and the results, is rendered for each r
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import current_app, render_template
 from flask_babel import get_locale
 from markupsafe import Markup
+from sqlalchemy import Select, select
 from werkzeug.datastructures import MultiDict
 
+from community_hub.extensions import db
+from community_hub.meetings.models import Fellowship, shown_fellowship_names
 from community_hub.meetings.params import RADIUS_CHOICES
 from community_hub.meetings.types import COMMON_FILTERS
 
@@ -26,6 +30,28 @@ from community_hub.meetings.types import COMMON_FILTERS
 # change the panel, or a kept rendering would show another search's choices.
 PANEL_PARAMS = ("day", "time", "within", "radius", "search", "fellowship", "mode", "type")
 KEEP = 256  # renderings kept per app: typed search words make most keys unique
+
+
+class FellowshipChoice(NamedTuple):
+    """A fellowship as the panel offers it (Fellowship's own shown names, without the ORM)."""
+
+    slug: str
+    shown_name: str
+    shown_short_name: str
+
+
+def fellowship_choices() -> list[FellowshipChoice]:
+    """Every fellowship, by name, in the reader's language: one plain query per page."""
+    rows = db.session.connection().execute(_choices_statement())
+    return [
+        FellowshipChoice(slug, *shown_fellowship_names(slug, name, short))
+        for slug, name, short in rows
+    ]
+
+
+@functools.cache
+def _choices_statement() -> Select[str, str, str]:
+    return select(Fellowship.slug, Fellowship.name, Fellowship.short_name).order_by(Fellowship.name)
 
 
 class _Kept:

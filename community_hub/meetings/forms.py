@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -19,6 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from community_hub.catalogue import lazy_gettext as _l
 from community_hub.meetings.suggestions import KINDS
 from community_hub.numbers import DecimalCommaFloatField
 from community_hub.publicforms import PublicForm

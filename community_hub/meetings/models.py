@@ -11,7 +11,6 @@ from datetime import date, datetime, time
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, cast
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     Connection,
@@ -29,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from community_hub.auth.models import Organisation, User, utcnow
+from community_hub.catalogue import lazy_gettext as _l
 from community_hub.extensions import Model
 from community_hub.fulltext import index_table
 from community_hub.geo.spatial import lat_band
@@ -67,6 +67,12 @@ _GENERIC_NAMES = {
 }
 
 
+def shown_fellowship_names(slug: str, name: str, short_name: str) -> tuple[str, str]:
+    """(name, short name) in the reader's language where they describe rather than name."""
+    generic = _GENERIC_NAMES.get(slug)
+    return (str(generic[0]), str(generic[1])) if generic else (name, short_name)
+
+
 class Fellowship(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(40), unique=True)
@@ -80,13 +86,11 @@ class Fellowship(Model):
     @property
     def shown_name(self) -> str:
         """The name in the reader's language where it is a description, not a proper name."""
-        return str(_GENERIC_NAMES[self.slug][0]) if self.slug in _GENERIC_NAMES else self.name
+        return shown_fellowship_names(self.slug, self.name, self.short_name)[0]
 
     @property
     def shown_short_name(self) -> str:
-        if self.slug in _GENERIC_NAMES:
-            return str(_GENERIC_NAMES[self.slug][1])
-        return self.short_name
+        return shown_fellowship_names(self.slug, self.name, self.short_name)[1]
 
     @property
     def allowed_types(self) -> list[str]:
@@ -174,15 +178,17 @@ class Meeting(Model):
     __table_args__ = (
         # The spatial index: a few latitude bands, each a longitude range (see geo/spatial.py).
         Index("ix_meeting_geo", "lat_band", "longitude"),
-        # Searches for a day (the finder's usual question): one short range per band and day,
-        # with fellowship and latitude checked in the index. It also holds every column the
-        # search ranks by (see meetings/search.py, _CANDIDATE_COLUMNS), so a search reads the
-        # index alone and never the table: an index-only scan on PostgreSQL, a covering index
-        # on SQLite. Archived meetings are never searched and are left out of it (SQLite still
-        # wants archived_at in the index to call it covering; always NULL there, it is free).
+        # Searches for a day (the finder's usual question): one short range per band, day and
+        # fellowship (a search for any fellowship names them all: where meetings are dense, a
+        # search for one reads only its own), with latitude checked in the index. It also
+        # holds every column the search ranks by (see meetings/search.py, _CANDIDATE_COLUMNS),
+        # so a search reads the index alone and never the table: an index-only scan on
+        # PostgreSQL, a covering index on SQLite. Archived meetings are never searched and are
+        # left out of it (SQLite still wants archived_at in the index to call it covering;
+        # always NULL there, it is free).
         Index(
             "ix_meeting_geo_day",
-            *("lat_band", "day", "longitude", "fellowship_id", "latitude"),
+            *("lat_band", "day", "fellowship_id", "longitude", "latitude"),
             *("attendance", "start_time", "end_time", "timezone", "id", "archived_at"),
             *("monthly_week", "changes_until"),
             postgresql_where=text("archived_at IS NULL"),

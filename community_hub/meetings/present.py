@@ -6,9 +6,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 
 from community_hub.catalogue import gettext as _
+from community_hub.catalogue import lazy_gettext as _l
 from community_hub.catalogue import ngettext
 from community_hub.dates import long_date
 from community_hub.geo.spatial import KM_PER_MILE

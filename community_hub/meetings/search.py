@@ -150,8 +150,14 @@ def _candidate_statement(
         stmt = stmt.where(
             Meeting.start_time >= bindparam("from_time"), Meeting.start_time < bindparam("to_time")
         )
-    if fellowships:
-        ids = select(Fellowship.id).where(one_of(Fellowship.slug, "fellowships", dialect))
+    if fellowships or days:
+        # ix_meeting_geo_day has the fellowship before the longitude, so that a search for
+        # one fellowship reads only its own meetings where they are dense. A search for every
+        # fellowship names them all (a handful of short ranges per band and day rather than
+        # one long one): without a fellowship, the index could not use the longitude range.
+        ids = select(Fellowship.id)
+        if fellowships:
+            ids = ids.where(one_of(Fellowship.slug, "fellowships", dialect))
         if dialect == "postgresql":
             # `= ANY(ARRAY(...))` is worked out once, before the scan, and then checked inside
             # ix_meeting_geo_day; PostgreSQL would join `IN (subquery)` to every candidate row.

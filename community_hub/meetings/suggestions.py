@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from community_hub.auth.models import Organisation, User, utcnow
+from community_hub.catalogue import lazy_gettext as _l
 from community_hub.extensions import db
 from community_hub.jobs import emails
 from community_hub.jobs.outbox import notify_organisation

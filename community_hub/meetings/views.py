@@ -15,17 +15,16 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from community_hub.core.crisis import crisis_lines
-from community_hub.extensions import db, limiter
+from community_hub.extensions import limiter
 from community_hub.freshness import is_stale
 from community_hub.fulltext import MAX_WORDS
 from community_hub.geo import web as geo_web
 from community_hub.geo.geocode import resolve
 from community_hub.meetings import present
 from community_hub.meetings.cards import CardMaker
-from community_hub.meetings.filters import panel
+from community_hub.meetings.filters import fellowship_choices, panel
 from community_hub.meetings.finder_results import (
     FINDER_MAX_LIMIT,
     LIST_MAX_LIMIT,
@@ -34,7 +33,7 @@ from community_hub.meetings.finder_results import (
     radius_words,
 )
 from community_hub.meetings.ics import calendar_for
-from community_hub.meetings.models import Fellowship, Meeting
+from community_hub.meetings.models import Meeting
 from community_hub.meetings.occurrences import next_held, rule_of
 from community_hub.meetings.one_offs import upcoming_changes
 from community_hub.meetings.params import parse_search
@@ -126,7 +125,7 @@ def finder() -> Any:
         outcome = search_meetings(parsed.query)
         if not outcome.results and parsed.query.within_hours:
             nothing_soon = next_to_start(parsed.query)
-    fellowships = db.session.scalars(select(Fellowship).order_by(Fellowship.name)).all()
+    fellowships = fellowship_choices()
     status = 400 if errors else 200
     maker = CardMaker(
         viewer_tz=parsed.viewer_tz,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -16,6 +15,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
+from community_hub.catalogue import lazy_gettext as _l
 from community_hub.meetings.forms import MultiCheckboxField
 from community_hub.numbers import DecimalCommaFloatField
 from community_hub.people.vocab import LANGUAGES, LEVELS, OFFERS, PATHWAYS, VISIBILITIES

@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -15,6 +14,7 @@ from community_hub.accounts.acting import working_organisation
 from community_hub.auth.decorators import roles_required
 from community_hub.auth.models import Organisation, Role
 from community_hub.auth.services import can_manage_organisation
+from community_hub.catalogue import lazy_gettext as _l
 from community_hub.extensions import db
 from community_hub.freshness import is_stale
 from community_hub.meetings.services import ValidationFailed

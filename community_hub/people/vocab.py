@@ -5,7 +5,7 @@ Codes are stored; labels are shown. Pathways are listed side by side, never rank
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from community_hub.catalogue import lazy_gettext as _l
 
 OFFERS = {
     "accompany": _l("Go with you to a first meeting"),

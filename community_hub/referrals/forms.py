@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -17,6 +16,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from community_hub.catalogue import lazy_gettext as _l
 from community_hub.referrals.consent import METHODS
 from community_hub.referrals.labels import (
     CLOSED_LABELS,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from community_hub.catalogue import lazy_gettext as _l
 
 STATUS_LABELS = {
     "draft": _l("Draft"),

@@ -8,10 +8,10 @@ from datetime import date
 
 from flask import abort
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from community_hub.auth.models import User, utcnow
+from community_hub.catalogue import lazy_gettext as _l
 from community_hub.dates import long_date
 from community_hub.extensions import db
 from community_hub.geo.geocode import OUTWARD_CODE

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, or_, select
 
 from community_hub.auth.models import Organisation, Role, User
+from community_hub.catalogue import lazy_gettext as _l
 from community_hub.extensions import db
 from community_hub.meetings.models import Meeting
 from community_hub.people.models import ChampionLevel, PeerSupporter, RecoveryChampion

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, select, true
 
 from community_hub.auth.models import Organisation
+from community_hub.catalogue import lazy_gettext as _l
 from community_hub.extensions import db
 from community_hub.meetings.models import Fellowship
 

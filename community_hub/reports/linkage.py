@@ -8,10 +8,10 @@ up counts as "not known to be attending", so choose a period that ended 90 days 
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from community_hub.auth.models import Organisation
+from community_hub.catalogue import lazy_gettext as _l
 from community_hub.extensions import db
 from community_hub.reports import linkage_capital
 from community_hub.reports.filters import Filters

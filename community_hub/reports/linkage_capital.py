@@ -12,10 +12,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
+from community_hub.catalogue import lazy_gettext as _l
 from community_hub.extensions import db
 from community_hub.referrals.models import RecoveryCapital, Referral
 from community_hub.reports.filters import Filters

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
+from community_hub.catalogue import lazy_gettext as _l
 from community_hub.dates import long_date
 from community_hub.reports.filters import BadFilter, Filters
 

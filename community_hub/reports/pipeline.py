@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import format_date
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from community_hub.auth.models import Organisation
+from community_hub.catalogue import lazy_gettext as _l
 from community_hub.extensions import db
 from community_hub.reports import pipeline_query as q
 from community_hub.reports.filters import Filters

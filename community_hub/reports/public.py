@@ -15,10 +15,10 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 
 from community_hub.auth.models import Organisation
+from community_hub.catalogue import lazy_gettext as _l
 from community_hub.dates import long_date
 from community_hub.extensions import db
 from community_hub.meetings.models import Attendance, Meeting

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 
+from community_hub.catalogue import lazy_gettext as _l
 from community_hub.extensions import db
 from community_hub.geo.geocode import outward_code
 from community_hub.geo.nearby import within_box

@@ -16,12 +16,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
 from community_hub.auth.decorators import roles_required
 from community_hub.auth.models import Organisation, Role
+from community_hub.catalogue import lazy_gettext as _l
 from community_hub.extensions import db
 from community_hub.meetings.models import Fellowship
 from community_hub.reports import community, linkage, pipeline, publication, uptake

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -15,6 +14,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
+from community_hub.catalogue import lazy_gettext as _l
 from community_hub.meetings.forms import MultiCheckboxField
 from community_hub.numbers import DecimalCommaFloatField
 from community_hub.resources.models import LocationType

@@ -10,9 +10,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import time
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from community_hub.catalogue import lazy_gettext as _l
 from community_hub.extensions import db
 from community_hub.geo.geocode import geocode, normalise_postcode, outward_code
 from community_hub.geo.spatial import valid_coordinates

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
+from community_hub.catalogue import lazy_gettext as _l
 from community_hub.meetings.forms import MultiCheckboxField
 from community_hub.publicforms import PublicForm
 from community_hub.volunteers.forms import ServiceErrors

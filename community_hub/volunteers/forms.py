@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -19,6 +18,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from community_hub.catalogue import lazy_gettext as _l
 from community_hub.extensions import db
 from community_hub.meetings.forms import MultiCheckboxField
 from community_hub.meetings.services import ValidationFailed

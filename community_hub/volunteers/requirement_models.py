@@ -122,7 +122,7 @@ class Check(Model):
 
 
 def _known_requirement_names() -> dict[str, object]:
-    from flask_babel import lazy_gettext as _l
+    from community_hub.catalogue import lazy_gettext as _l
 
     return {
         "Accredited peer support course (Open College Network)": _l(
