@@ -16,12 +16,13 @@ from werkzeug.datastructures import MultiDict
 from community_hub.catalogue import gettext as _
 from community_hub.catalogue import ngettext
 from community_hub.geo.spatial import KM_PER_MILE
+from community_hub.meetings.listed import ListedMeeting
 from community_hub.meetings.search import (
     DEFAULT_LIMIT,
     MeetingQuery,
     MeetingResult,
     SearchOutcome,
-    search_meetings,
+    search_listed,
 )
 
 # The finder grows its page 20 at a time up to this many; beyond it, it goes a page at a time.
@@ -137,9 +138,9 @@ def finder_paging(
 _SAME_TIME = ("day", "time", "within", "tz", "search", "fellowship", "type")
 
 
-def next_to_start(query: MeetingQuery) -> list[MeetingResult]:
+def next_to_start(query: MeetingQuery) -> list[MeetingResult[ListedMeeting]]:
     """When nothing starts within the hours asked, the next few that do start, soonest first."""
     later = replace(
         query, within_hours=None, sort="time", limit=NEXT_TO_START, offset=0, banners=False
     )
-    return search_meetings(later).results
+    return search_listed(later).results

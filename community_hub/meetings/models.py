@@ -67,6 +67,11 @@ _GENERIC_NAMES = {
 }
 
 
+def shown_meeting_name(name: str, name_cy: str, locale: str) -> str:
+    """The Welsh name for a Welsh reader when the group gave one, else the name."""
+    return name_cy if name_cy and locale == "cy" else name
+
+
 def shown_fellowship_names(slug: str, name: str, short_name: str) -> tuple[str, str]:
     """(name, short name) in the reader's language where they describe rather than name."""
     generic = _GENERIC_NAMES.get(slug)
@@ -201,8 +206,7 @@ class Meeting(Model):
         """The meeting's name in the reader's language, when the group gave a Welsh one."""
         from flask_babel import get_locale
 
-        welsh = self.name_cy and str(get_locale() or "en") == "cy"
-        return self.name_cy if welsh else self.name
+        return shown_meeting_name(self.name, self.name_cy, str(get_locale() or "en"))
 
     @property
     def type_list(self) -> list[str]:

@@ -7,10 +7,10 @@ box (see geo/spatial.py); phase two loads full rows only for the page of results
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import Any, Generic, TypeVar, cast
 
 from sqlalchemy import Select, any_, bindparam, func, select
 from sqlalchemy.orm import joinedload
@@ -19,6 +19,7 @@ from community_hub import fulltext
 from community_hub.extensions import db
 from community_hub.geo.nearby import DistanceFilter, box_clause, box_params
 from community_hub.geo.spatial import MAX_RADIUS_KM, SPHERE_ERROR, distance_km
+from community_hub.meetings.listed import ListedMeeting, listed_meetings
 from community_hub.meetings.models import Attendance, Fellowship, Meeting
 from community_hub.meetings.occurrences import Rule, next_held
 from community_hub.meetings.schedule import TIME_OF_DAY, Occurrence, next_occurrence
@@ -59,23 +60,27 @@ class MeetingQuery:
         return self.lat is not None and self.lng is not None
 
 
+# The meeting a result holds: a Meeting, or a ListedMeeting for a page of cards.
+M = TypeVar("M", Meeting, ListedMeeting)
+
+
 @dataclass
-class MeetingResult:
-    meeting: Meeting
+class MeetingResult(Generic[M]):
+    meeting: M
     distance_km: float | None
     occurrence: Occurrence
     in_progress: bool
 
 
 @dataclass
-class SearchOutcome:
-    results: list[MeetingResult]
+class SearchOutcome(Generic[M]):
+    results: list[MeetingResult[M]]
     radius_km: float | None  # the radius actually searched
     total_within: int  # matches inside that radius, before the limit
     # True when a "nearest N" search stopped at the travelling distance with fewer than N.
     capped: bool = False
-    now_running: list[MeetingResult] = field(default_factory=list)  # in progress, any distance
-    starting_next: list[MeetingResult] = field(default_factory=list)  # the next few to start
+    now_running: list[MeetingResult[M]] = field(default_factory=list)  # in progress, any distance
+    starting_next: list[MeetingResult[M]] = field(default_factory=list)  # the next few to start
 
 
 _CANDIDATE_COLUMNS = (
@@ -305,11 +310,23 @@ def shown_distance(
     return distance_km(query.lat, query.lng, lat, lng)  # type: ignore[arg-type]
 
 
-def search_meetings(query: MeetingQuery) -> SearchOutcome:
+def search_meetings(query: MeetingQuery) -> SearchOutcome[Meeting]:
     """Meetings matching the query, nearest (or soonest) first, as full rows."""
+    return search_with(query, _load)
+
+
+def search_listed(query: MeetingQuery) -> SearchOutcome[ListedMeeting]:
+    """The same, with each meeting as a page of cards shows it (meetings/listed.py)."""
+    return search_with(query, listed_meetings)
+
+
+def search_with(
+    query: MeetingQuery, load: Callable[[set[int]], Mapping[int, M]]
+) -> SearchOutcome[M]:
+    """Meetings matching the query, ranked, then the shown ones loaded by `load`."""
     ranking = rank_meetings(query)
     ranked = ranking.ranked
-    page = ranked[query.offset : query.offset + query.limit]
+    page: list[tuple] = ranked[query.offset : query.offset + query.limit]
     running: list[tuple] = []
     upcoming: list[tuple] = []
     if query.banners:
@@ -317,10 +334,10 @@ def search_meetings(query: MeetingQuery) -> SearchOutcome:
         running = [r for r in near if r[1].in_progress(query.now)][:BANNER_SIZE]
         upcoming = sorted((r for r in near if not r[1].in_progress(query.now)), key=_by_start)
         upcoming = upcoming[:BANNER_SIZE]
-    loaded = _load({r[2] for r in (*page, *running, *upcoming)})
+    loaded = load({r[2] for r in (*page, *running, *upcoming)})
     exact: dict[int, float | None] = {}  # a meeting can be on the page and in a banner
 
-    def result(row: tuple) -> MeetingResult:
+    def result(row: tuple) -> MeetingResult[M]:
         dist, occurrence, meeting_id = row
         meeting = loaded[meeting_id]
         if meeting_id not in exact:

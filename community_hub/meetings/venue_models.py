@@ -63,14 +63,23 @@ class Venue(Model):
     @property
     def label(self) -> str:
         """Its name; an imported place without one goes by the start of its address."""
-        first = self.full_address.split(",")[0].strip() if self.full_address else ""
-        return self.name or first or self.address or self.city
+        return venue_label(self.name, self.full_address, self.address, self.city)
 
     @property
     def display_name(self) -> str:
-        if self.city and self.city != self.label:
-            return f"{self.label}, {self.city}"
-        return self.label
+        return venue_display_name(self.name, self.full_address, self.address, self.city)
+
+
+def venue_label(name: str, full_address: str, address: str, city: str) -> str:
+    """A place's name, else the start of its address (Venue.label, from plain values)."""
+    first = full_address.split(",")[0].strip() if full_address else ""
+    return name or first or address or city
+
+
+def venue_display_name(name: str, full_address: str, address: str, city: str) -> str:
+    """'St Mary's Hall, Doncaster': the label, and the town when it is not the label."""
+    label = venue_label(name, full_address, address, city)
+    return f"{label}, {city}" if city and city != label else label
 
 
 @event.listens_for(Venue, "before_insert")

@@ -38,7 +38,7 @@ from community_hub.meetings.occurrences import next_held, rule_of
 from community_hub.meetings.one_offs import upcoming_changes
 from community_hub.meetings.params import parse_search
 from community_hub.meetings.place_words import understand
-from community_hub.meetings.search import MeetingQuery, search_meetings
+from community_hub.meetings.search import MeetingQuery, search_listed, search_meetings
 from community_hub.meetings.services import get_by_slug
 from community_hub.meetings.types import type_name
 from community_hub.publicforms import public_form
@@ -122,7 +122,7 @@ def finder() -> Any:
         parsed.query.banners = True  # the page leads with what is on now and next
         if request.args.get("further") != "1":
             parsed.query.max_travel_km = float(current_app.config["FINDER_MAX_TRAVEL_KM"])
-        outcome = search_meetings(parsed.query)
+        outcome = search_listed(parsed.query)  # plain rows: the page shows only cards
         if not outcome.results and parsed.query.within_hours:
             nothing_soon = next_to_start(parsed.query)
     fellowships = fellowship_choices()
