@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any, cast
 from urllib.parse import quote
 
+from flask import current_app
 from sqlalchemy import Select, select
 
 from community_hub.extensions import db
@@ -113,5 +114,11 @@ def meeting_json(
 
 def meeting_page_url() -> str:
     """A meeting page's full address with {slug} in it: one url_for for a whole list, not
-    one per meeting (each builds the whole address again)."""
-    return site_url("meetings.meeting", slug="{slug}").replace(quote("{slug}"), "{slug}")
+    one per meeting (each builds the whole address again), and kept for the site's address."""
+    kept: dict[str, str] = current_app.extensions.setdefault("meeting_page_url", {})
+    site = str(current_app.config["SITE_URL"])
+    url = kept.get(site)
+    if url is None:
+        url = site_url("meetings.meeting", slug="{slug}").replace(quote("{slug}"), "{slug}")
+        kept[site] = url
+    return url
