@@ -197,8 +197,7 @@ def count_rules(rules: ranking.Rules, today: date) -> dict[str, int]:
         select(PeerSupporter.gender, PeerSupporter.pathways, PeerSupporter.latitude,
                PeerSupporter.longitude)
         .join(Volunteer, Volunteer.id == PeerSupporter.volunteer_id)
-        .where(*listed, clearance.cleared_clause()),
-        clearance.params(today),
+        .where(*listed, clearance.cleared_clause(today))
     )  # fmt: skip
     for gender, pathways, lat, lng in cleared:
         passed["cleared"] += 1
