@@ -1,11 +1,12 @@
 """The peers who pass matching's hard rules, ranked, as plain tuples (see matching.py).
 
 A constant number of statements whatever the number of peers: the hard rules the database can
-answer go into SQL (listed, a volunteer record cleared today by its stored date (see
-volunteers/clearance.py), a prefilter for the gender group and a closed meeting's fellowship,
-the radius's bounding box on the (lat_band, longitude) index), the exact rules run on the rows
-that come back, then one query for open offers. Distances rank with the
-spherical formula; the geodesic is computed only where it can change a band or the order.
+answer go into SQL (listed, cleared today by the volunteer's stored date as copied on the peer
+(volunteers/cleared_until.py), a prefilter for the gender group and a closed meeting's
+fellowship, the radius's bounding box), all read from one covering index
+(ix_peer_supporter_listed_geo); the exact rules run on the rows that come back, then one query
+for open offers. Distances rank with the spherical formula; the geodesic is computed only
+where it can change a band or the order.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from community_hub.referrals.models import Referral
 from community_hub.referrals.states import PEER_HOLDS
 from community_hub.sqlparams import one_of, plain_rows
 from community_hub.volunteers import clearance
-from community_hub.volunteers.models import Volunteer
 
 DISTANCE_BANDS_KM = (5.0, 10.0, 20.0)
 NOWHERE = float("inf")
@@ -102,7 +102,7 @@ def _prefilters(rules: Rules, today: date) -> list[ColumnElement[bool]]:
         PeerSupporter.consent_at.is_not(None),
         PeerSupporter.hidden_at.is_(None),
         PeerSupporter.archived_at.is_(None),
-        clearance.cleared_clause(today),
+        clearance.cleared_clause(today, PeerSupporter),  # the volunteer's date, copied
     ]
     group = rules.gender or gender_group(rules.preference)
     if group:
@@ -129,19 +129,15 @@ def _rows(stmt: Select[Any], values: dict[str, Any] | None = None) -> list[_Row]
 
 def candidate_statement(rules: Rules, today: date) -> Select[*tuple[Any, ...]]:
     """Listed peers cleared today who may pass the gender and fellowship rules."""
-    return (
-        select(
-            PeerSupporter.id,
-            PeerSupporter.volunteer_id,
-            PeerSupporter.gender,
-            PeerSupporter.pathways,
-            PeerSupporter.languages,
-            PeerSupporter.latitude,
-            PeerSupporter.longitude,
-        )
-        .join(Volunteer, Volunteer.id == PeerSupporter.volunteer_id)
-        .where(*_prefilters(rules, today))
-    )
+    return select(
+        PeerSupporter.id,
+        PeerSupporter.volunteer_id,
+        PeerSupporter.gender,
+        PeerSupporter.pathways,
+        PeerSupporter.languages,
+        PeerSupporter.latitude,
+        PeerSupporter.longitude,
+    ).where(*_prefilters(rules, today))
 
 
 def _candidate_rows(rules: Rules, today: date) -> list[_Row]:
@@ -150,8 +146,10 @@ def _candidate_rows(rules: Rules, today: date) -> list[_Row]:
     if rules.radius_km is not None and rules.origin is not None:
         lat, lng = rules.origin
         near = _rows(within_box(stmt, PeerSupporter, lat, lng, rules.radius_km))
+        # place_at clears the band with the position: the band's index finds them.
         unplaced = stmt.where(
-            or_(PeerSupporter.latitude.is_(None), PeerSupporter.longitude.is_(None))
+            PeerSupporter.lat_band.is_(None),
+            or_(PeerSupporter.latitude.is_(None), PeerSupporter.longitude.is_(None)),
         )
         return near + _rows(unplaced)
     return _rows(stmt)  # no radius: every listed peer may pass

@@ -10,7 +10,8 @@ requirement with no check at all).
 Kept in the same transaction as every write it depends on: a session hook (`after_flush`)
 looks at the volunteers, placements, supervision sessions, checks and requirements the flush
 touched and recomputes the volunteers concerned. Writes that bypass the session (bulk inserts)
-call `recompute`, or `flask recompute-clearance` recomputes everyone.
+call `recompute`, or `flask recompute-clearance` recomputes everyone. Each peer listing keeps
+a copy of its volunteer's date (kept by the same hook) for matching's index.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from community_hub.extensions import db
+from community_hub.people.models import PeerSupporter
 from community_hub.volunteers.models import Volunteer
 from community_hub.volunteers.placement_models import (
     Placement,
@@ -152,21 +154,66 @@ def recompute(session: Session, volunteer_ids: Iterable[int]) -> int:
             .values(cleared_until=bindparam("until"), updated_at=table.c.updated_at)
         )
         connection.execute(stmt, changed)
-    for vid, until in values.items():
-        loaded = session.identity_map.get(session.identity_key(Volunteer, vid))
-        if loaded is not None:
-            set_committed_value(loaded, "cleared_until", until)
+        peers = PeerSupporter.__table__
+        connection.execute(
+            update(peers)  # type: ignore[arg-type]
+            .where(peers.c.volunteer_id == bindparam("vid"))
+            .values(cleared_until=bindparam("until"), updated_at=peers.c.updated_at),
+            changed,
+        )
+    for obj in session.identity_map.values():
+        if isinstance(obj, Volunteer) and obj.id in values:
+            set_committed_value(obj, "cleared_until", values[obj.id])
+        elif isinstance(obj, PeerSupporter) and obj.volunteer_id in values:
+            set_committed_value(obj, "cleared_until", values[obj.volunteer_id])
     return len(changed)
 
 
 def recompute_all(session: Session) -> int:
-    """Every volunteer's date, in batches: how many changed."""
+    """Every volunteer's date, in batches, and every peer's copy: how many volunteers changed."""
     ids = list(session.execute(select(Volunteer.id).order_by(Volunteer.id)).scalars())
-    return sum(recompute(session, batch) for batch in _chunks(ids, BATCH))
+    changed = sum(recompute(session, batch) for batch in _chunks(ids, BATCH))
+    copy_to_peers(session, None)
+    return changed
 
 
-# What each kind of row tells the hook: (volunteer ids, placement ids, organisation ids).
+def copy_to_peers(session: Session, peer_ids: Iterable[int] | None) -> None:
+    """These peers (all with None) take their volunteer's date, None without a volunteer."""
+    peers = PeerSupporter.__table__
+    own = select(Volunteer.cleared_until).where(Volunteer.id == peers.c.volunteer_id)
+    stmt = update(peers).values(  # type: ignore[arg-type]
+        cleared_until=own.scalar_subquery(), updated_at=peers.c.updated_at
+    )
+    loaded = {
+        obj.id: obj for obj in session.identity_map.values() if isinstance(obj, PeerSupporter)
+    }
+    if peer_ids is not None:
+        wanted = sorted(set(peer_ids))
+        stmt = stmt.where(peers.c.id.in_(wanted))
+        loaded = {pid: loaded[pid] for pid in wanted if pid in loaded}
+    connection = session.connection()
+    connection.execute(stmt)
+    if loaded:
+        rows = connection.execute(
+            select(peers.c.id, peers.c.cleared_until).where(peers.c.id.in_(sorted(loaded)))
+        )
+        for pid, until in rows:
+            set_committed_value(loaded[pid], "cleared_until", until)
+
+
+# Rows whose changes can change a volunteer's date.
 _WATCHED = (Volunteer, Placement, SupervisionSession, Check, RequirementType, RoleRequirement)
+
+
+def _touched_peers(session: Session) -> set[int]:
+    """Peers new in this flush or linked to another volunteer."""
+    found = set()
+    for obj in (*session.new, *session.dirty):
+        if isinstance(obj, PeerSupporter) and obj not in session.deleted:
+            history = db.inspect(obj).attrs["volunteer_id"].history
+            if obj in session.new or history.added or history.deleted:
+                found.add(obj.id)
+    return found
 
 
 def _touched(session: Session) -> tuple[set[int], set[int], set[int], set[int]]:
@@ -200,6 +247,9 @@ def _old_and_new(obj: Any, name: str) -> set[int]:
 
 @event.listens_for(Session, "after_flush")
 def _keep(session: Session, _flush_context: Any) -> None:
+    peers = _touched_peers(session)
+    if peers:
+        copy_to_peers(session, peers)
     volunteers, placements, organisations, types = _touched(session)
     if not (volunteers or placements or organisations or types):
         return
