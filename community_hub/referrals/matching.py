@@ -32,7 +32,7 @@ from community_hub.jobs.outbox import enqueue, notify_organisation
 from community_hub.meetings.models import Meeting
 from community_hub.people.models import PeerSupporter
 from community_hub.people.vocab import from_column, gender_group
-from community_hub.referrals import audit, consent, ranking
+from community_hub.referrals import audit, best, consent, ranking
 from community_hub.referrals.models import Purpose, Referral
 from community_hub.referrals.services import TransitionRefused, move
 from community_hub.referrals.states import PEER_HOLDS, Status
@@ -156,9 +156,12 @@ def match(referral: Referral, today: date, show_all: bool = False) -> Matching:
     """The best PAGE_SIZE peers who pass every hard rule (all with show_all), best first."""
     needs = needs_of(referral)
     rules = rules_of(referral, needs)
-    ranked = ranking.passing(rules, today)
-    result = Matching(needs, rules, today, total=len(ranked))
-    shown = ranking.settle(ranked, rules, None if show_all else PAGE_SIZE)
+    found = None if show_all else best.page(rules, today, PAGE_SIZE)
+    if found is None:
+        ranked = ranking.passing(rules, today)
+        found = ranking.settle(ranked, rules, None if show_all else PAGE_SIZE), len(ranked)
+    shown, total = found
+    result = Matching(needs, rules, today, total=total)
     peers = _loaded(PeerSupporter, [r.peer_id for r in shown])
     volunteers = _loaded(Volunteer, [r.volunteer_id for r in shown])
     result.candidates = [

@@ -178,7 +178,11 @@ def open_offers(volunteer_ids: Sequence[int], referral_id: int) -> Counter[int]:
 
 def passing(rules: Rules, today: date) -> list[Ranked]:
     """Everyone who passes every hard rule, ranked up to the spherical distance."""
-    rows = _candidate_rows(rules, today)
+    return rank(rules, _candidate_rows(rules, today))
+
+
+def rank(rules: Rules, rows: Iterable[_Row]) -> list[Ranked]:
+    """Those of these rows who pass the exact rules, ranked up to the spherical distance."""
     distances = (
         DistanceFilter(rules.origin[0], rules.origin[1], rules.radius_km) if rules.origin else None
     )
