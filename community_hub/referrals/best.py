@@ -25,7 +25,7 @@ import sqlite3
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, case, func, literal, select
+from sqlalchemy import ColumnElement, Float, Select, bindparam, case, func, literal, select
 
 from community_hub.extensions import db
 from community_hub.geo.nearby import DistanceFilter, within_box
@@ -59,12 +59,12 @@ def _h(km: float) -> float:
 
 
 def _sql_h() -> ColumnElement[float]:
+    """The haversine's h in SQL, in floating point only (an integer would make PostgreSQL
+    compute in NUMERIC, many times slower)."""
     lat, lng = PeerSupporter.latitude, PeerSupporter.longitude
-    dphi = (func.radians(lat) - bindparam("o_phi")) / 2
-    dlmb = (func.radians(lng) - bindparam("o_lmb")) / 2
-    return func.power(func.sin(dphi), 2) + bindparam("o_cos") * func.cos(
-        func.radians(lat)
-    ) * func.power(func.sin(dlmb), 2)
+    dphi = func.sin(func.radians(lat) * 0.5 - bindparam("o_half_phi", type_=Float))
+    dlmb = func.sin(func.radians(lng) * 0.5 - bindparam("o_half_lmb", type_=Float))
+    return dphi * dphi + bindparam("o_cos", type_=Float) * func.cos(func.radians(lat)) * dlmb * dlmb
 
 
 def _code_in(column: Any, code: str) -> ColumnElement[int]:
@@ -111,7 +111,7 @@ def page(rules: Rules, today: date, count: int) -> tuple[list[Ranked], int] | No
     if rules.origin is not None and rules.radius_km is not None:
         lat, lng = rules.origin
         phi, lmb = math.radians(lat), math.radians(lng)
-        values = {"o_phi": phi, "o_lmb": lmb, "o_cos": math.cos(phi)}
+        values = {"o_half_phi": phi / 2, "o_half_lmb": lmb / 2, "o_cos": math.cos(phi)}
         unplaced = unplaced.where(*_no_position())
         inner = _h(rules.radius_km * (1 - SPHERE_ERROR)) * (1 - SLACK)
         outer = _h(rules.radius_km * (1 + SPHERE_ERROR)) * (1 + SLACK)
@@ -223,7 +223,8 @@ def _bound(rules: Rules, row: tuple[Any, ...], placed: bool) -> tuple[Any, ...]:
         return (knows, speaks, ranking.band(None), 0, NOWHERE, last.id + 0.5)
     floor, h = row[len(_ROW)], row[len(_ROW) + 1]
     km = 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(max(0.0, h))))
-    return (knows, speaks, floor, 0, km * (1 - SLACK), -math.inf)
+    # Both trigonometries err by about the Earth's radius × 1e-16 in km: a millimetre covers it.
+    return (knows, speaks, floor, 0, km * (1 - SLACK) - 1e-6, -math.inf)
 
 
 def _cut(last: Ranked) -> tuple[Any, ...]:
