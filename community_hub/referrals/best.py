@@ -115,7 +115,7 @@ def page(rules: Rules, today: date, count: int) -> tuple[list[Ranked], int] | No
         unplaced = unplaced.where(*_no_position())
         inner = _h(rules.radius_km * (1 - SPHERE_ERROR)) * (1 - SLACK)
         outer = _h(rules.radius_km * (1 + SPHERE_ERROR)) * (1 + SLACK)
-        total = _inside(rules, today, values, inner) + _edge(rules, today, values, inner, outer)
+        total = _in_radius(rules, today, values, inner, outer)
     else:
         total = 0
     total += _count(rules, unplaced, values)
@@ -141,23 +141,33 @@ def _boxed(rules: Rules, stmt: Select[Any]) -> Select[Any]:
     return within_box(stmt, PeerSupporter, *rules.origin, rules.radius_km)
 
 
-def _inside(rules: Rules, today: date, values: dict[str, Any], inner: float) -> int:
-    stmt = _boxed(rules, _statement(rules, today, PeerSupporter.id))
-    return _count(rules, stmt.where(_sql_h() <= inner), values)
+def _in_radius(
+    rules: Rules, today: date, values: dict[str, Any], inner: float, outer: float
+) -> int:
+    """How many placed peers pass: one statement, h computed once per row (see `_read`).
 
-
-def _edge(rules: Rules, today: date, values: dict[str, Any], inner: float, outer: float) -> int:
-    """Peers in the thin ring where only the exact distance says whether they are in."""
+    Those surely inside are counted per gender; each one in the thin ring at the edge, where
+    only the exact distance decides, comes back with its position (grouped by position).
+    """
     assert rules.origin is not None
     columns = (PeerSupporter.gender, PeerSupporter.latitude, PeerSupporter.longitude)
-    stmt = _boxed(rules, _statement(rules, today, *columns))
-    stmt = stmt.where(_sql_h() > inner, _sql_h() <= outer)
-    distances = DistanceFilter(*rules.origin, rules.radius_km)
-    return sum(
-        1
-        for gender, lat, lng in db.session.execute(stmt, values)
-        if ranking.gender_fits(gender, rules) and distances.km(lat, lng) is not None
+    near = _boxed(rules, _statement(rules, today, *columns, _sql_h().label("h")))
+    rows = near.offset(0).subquery()
+    edge_lat = case((rows.c.h > inner, rows.c.latitude), else_=None)
+    edge_lng = case((rows.c.h > inner, rows.c.longitude), else_=None)
+    stmt = (
+        select(rows.c.gender, edge_lat, edge_lng, func.count())
+        .where(rows.c.h <= outer)
+        .group_by(rows.c.gender, edge_lat, edge_lng)
     )
+    distances = DistanceFilter(*rules.origin, rules.radius_km)
+    total = 0
+    for gender, lat, lng, count in db.session.execute(stmt, values):
+        if not ranking.gender_fits(gender, rules):
+            continue
+        if lat is None or distances.km(lat, lng) is not None:
+            total += count
+    return total
 
 
 def _band_floor(h_column: ColumnElement[float]) -> ColumnElement[int]:
@@ -190,11 +200,23 @@ def _read(
     speaks = 1 - _code_in(PeerSupporter.languages, rules.language)
     streams: list[tuple[Select[Any], bool]] = []
     if rules.origin is not None:
-        h = _sql_h()
         outer = _h(rules.radius_km * (1 + SPHERE_ERROR)) * (1 + SLACK)  # type: ignore[operator]
+        # h once per row: OFFSET keeps both databases from folding the subquery (and its
+        # trigonometry) into every place the outer query names h.
+        near = _boxed(rules, _statement(rules, today, *_ROW, _sql_h().label("h")))
+        near_rows = near.offset(0).subquery()
+        h = near_rows.c.h
         floor = _band_floor(h)
-        near = _boxed(rules, _statement(rules, today, *_ROW, floor, h)).where(h <= outer)
-        streams.append((near.order_by(knows, speaks, floor, h, PeerSupporter.id), True))
+        ordered = (
+            select(*(near_rows.c[c.key] for c in _ROW), floor, h)
+            .where(h <= outer)
+            .order_by(
+                1 - _code_in(near_rows.c.pathways, rules.fellowship_slug),
+                1 - _code_in(near_rows.c.languages, rules.language),
+                floor, h, near_rows.c.id,
+            )
+        )  # fmt: skip
+        streams.append((ordered, True))
         unplaced = _statement(rules, today, *_ROW).where(*_no_position())
         streams.append((unplaced.order_by(knows, speaks, PeerSupporter.id), False))
     else:
