@@ -77,7 +77,9 @@ def query_plans(dialect: str, referral_id: int) -> str:
     assert referral is not None
     rules = matching.rules_of(referral, matching.needs_of(referral))
     assert rules.origin is not None and rules.radius_km is not None
-    box = within_box(ranking.candidate_statement(rules), PeerSupporter, *rules.origin, 20.0)
+    box = within_box(
+        ranking.candidate_statement(rules, date.today()), PeerSupporter, *rules.origin, 20.0
+    )
     offers = (
         select(Referral.matched_volunteer_id, func.count())
         .where(Referral.status.in_(PEER_HOLDS), Referral.matched_volunteer_id.in_([1, 2, 3]))

@@ -20,7 +20,7 @@ import uuid
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, inspect, select, text
 from synthetic import BATCH, FELLOWSHIPS, Town, load_towns, meeting_rows, scatter, venue_rows
 
 from community_hub.auth.models import Organisation, utcnow
@@ -30,6 +30,7 @@ from community_hub.meetings.models import Fellowship, Meeting, Venue
 from community_hub.people.models import PeerSupporter
 from community_hub.referrals.models import Client, Referral
 from community_hub.resources.models import Location, Service, ServiceAtLocation, TaxonomyTerm
+from community_hub.volunteers.cleared_until import recompute_all
 from community_hub.volunteers.models import Volunteer
 from community_hub.volunteers.placement_models import Placement, SupervisionSession
 from community_hub.volunteers.requirement_models import Check, RequirementType, RoleRequirement
@@ -286,6 +287,9 @@ def ensure(peers: int, resources: int, meetings: int, seed: int) -> bool:
         for table in db.metadata.sorted_tables:  # any index added since it was built
             for index in table.indexes:
                 index.create(db.engine, checkfirst=True)
+        columns = {c["name"] for c in inspect(db.engine).get_columns("peer_supporter")}
+        if "cleared_until" not in columns:
+            raise SystemExit("The kept database was built before cleared_until: remove it.")
         return False
     if have:
         raise SystemExit("The kept database holds a different number of peers: remove it.")
@@ -297,6 +301,7 @@ def ensure(peers: int, resources: int, meetings: int, seed: int) -> bool:
     build_resources(resources, rng)
     build_meetings(meetings, towns, rng)
     open_offers(rng)
+    recompute_all(db.session())  # the bulk inserts above bypass the session's hook
     db.session.commit()
     if db.engine.dialect.name == "postgresql":
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

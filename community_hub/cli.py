@@ -112,6 +112,7 @@ def init_app(app: Flask) -> None:
     from community_hub.interop.resources_csv import import_resources_command
     from community_hub.jobs.cli import reminders_command, send_mail_command
     from community_hub.people.retention import purge_contact_requests_command
+    from community_hub.volunteers.cleared_until import recompute_clearance_command
     from community_hub.volunteers.importing import import_volunteers_command
 
     app.cli.add_command(init_site_command)
@@ -129,3 +130,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(restore_command)
     app.cli.add_command(reset_2fa_command)
     app.cli.add_command(purge_contact_requests_command)
+    app.cli.add_command(recompute_clearance_command)

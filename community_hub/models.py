@@ -42,3 +42,4 @@ __all__ = [
 
 # Last, once every model is mapped: the change history watches the listings' columns.
 from community_hub.listings import history  # noqa: F401
+from community_hub.volunteers import cleared_until  # noqa: F401 - keeps the stored clearance

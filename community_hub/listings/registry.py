@@ -242,6 +242,8 @@ KINDS: dict[str, Kind] = {
         "peers", _peer_model, _l("peer supporter"), "manage_people.dashboard",
         lambda p: url_for("manage_people.edit", kind="peers", listing_id=p.id), _peer_form,
         private=PERSON_PRIVATE, after_change=_placed_again,
+        # Derived from the volunteer's record (volunteers/cleared_until.py), not an edit.
+        untracked=frozenset({"cleared_until"}),
     ),
     "champions": Kind(
         "champions", _champion_model, _l("recovery champion"), "manage_people.dashboard",

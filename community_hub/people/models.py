@@ -14,6 +14,12 @@ from community_hub.geo.nearby import Located
 from community_hub.people.vocab import from_column
 
 LISTED = "consent_at IS NOT NULL AND hidden_at IS NULL AND archived_at IS NULL"
+# The box, then what matching's hard rules and ranking read (short codes: within PostgreSQL's
+# limit for an index entry), then the listing columns.
+PEER_INDEX_COLUMNS = (
+    *("lat_band", "longitude", "latitude", "cleared_until", "id", "volunteer_id"),
+    *("gender", "pathways", "languages", "consent_at", "hidden_at", "archived_at"),
+)
 
 
 class ChampionLevel(enum.StrEnum):
@@ -104,6 +110,9 @@ class PeerSupporter(Listing, Model):
     offers: Mapped[str] = mapped_column(String(200), default="")  # ",accompany,phone,"
     availability: Mapped[str] = mapped_column(String(200), default="")
     paid: Mapped[bool] = mapped_column(default=False)
+    # A copy of the volunteer's cleared-until date (volunteers/cleared_until.py keeps it), so
+    # matching filters the box from one index without visiting each volunteer.
+    cleared_until: Mapped[date | None] = mapped_column(default=None)
 
     __table_args__ = (
         Index("ix_peer_supporter_geo", "lat_band", "longitude"),
@@ -112,7 +121,7 @@ class PeerSupporter(Listing, Model):
         # them in the index to call it covering.
         Index(
             "ix_peer_supporter_listed_geo",
-            *("lat_band", "longitude", "latitude", "id", "consent_at", "hidden_at", "archived_at"),
+            *PEER_INDEX_COLUMNS,
             postgresql_where=text(LISTED),
             sqlite_where=text(LISTED),
         ),

@@ -32,7 +32,7 @@ from community_hub.jobs.outbox import enqueue, notify_organisation
 from community_hub.meetings.models import Meeting
 from community_hub.people.models import PeerSupporter
 from community_hub.people.vocab import from_column, gender_group
-from community_hub.referrals import audit, consent, ranking
+from community_hub.referrals import audit, best, consent, ranking
 from community_hub.referrals.models import Purpose, Referral
 from community_hub.referrals.services import TransitionRefused, move
 from community_hub.referrals.states import PEER_HOLDS, Status
@@ -95,7 +95,7 @@ class Matching:
     def passed(self) -> dict[str, int]:
         """Rule -> peers still in after it, in the order the rules apply."""
         if self._passed is None:
-            self._passed = count_rules(self.rules, self.today)
+            self._passed = count_rules(self.rules, self.today, self.total)
         return self._passed
 
     def why_none(self) -> str:
@@ -156,9 +156,12 @@ def match(referral: Referral, today: date, show_all: bool = False) -> Matching:
     """The best PAGE_SIZE peers who pass every hard rule (all with show_all), best first."""
     needs = needs_of(referral)
     rules = rules_of(referral, needs)
-    ranked = ranking.passing(rules, today)
-    result = Matching(needs, rules, today, total=len(ranked))
-    shown = ranking.settle(ranked, rules, None if show_all else PAGE_SIZE)
+    found = None if show_all else best.page(rules, today, PAGE_SIZE)
+    if found is None:
+        ranked = ranking.passing(rules, today)
+        found = ranking.settle(ranked, rules, None if show_all else PAGE_SIZE), len(ranked)
+    shown, total = found
+    result = Matching(needs, rules, today, total=total)
     peers = _loaded(PeerSupporter, [r.peer_id for r in shown])
     volunteers = _loaded(Volunteer, [r.volunteer_id for r in shown])
     result.candidates = [
@@ -184,8 +187,13 @@ def _loaded(model: type[M], ids: list[int]) -> dict[int, M]:
     return {m.id: m for m in db.session.scalars(select(model).where(model.id.in_(ids)))}
 
 
-def count_rules(rules: ranking.Rules, today: date) -> dict[str, int]:
-    """How many listed peers remain after each hard rule, in order (two queries)."""
+def count_rules(rules: ranking.Rules, today: date, near: int | None = None) -> dict[str, int]:
+    """How many listed peers remain after each hard rule, in order.
+
+    The database counts each distinct gender and pathways once (a few hundred groups however
+    many peers); only the last rule, the distance, reads peers one by one, and only those in
+    the radius's box (`near`, when the caller already knows how many pass everything).
+    """
     listed = (
         PeerSupporter.volunteer_id.is_not(None),
         PeerSupporter.consent_at.is_not(None),
@@ -193,24 +201,22 @@ def count_rules(rules: ranking.Rules, today: date) -> dict[str, int]:
         PeerSupporter.archived_at.is_(None),
     )
     passed = Counter({"listed": db.session.scalar(select(func.count()).where(*listed)) or 0})
-    cleared = db.session.execute(
-        select(PeerSupporter.gender, PeerSupporter.pathways, PeerSupporter.latitude,
-               PeerSupporter.longitude)
-        .join(Volunteer, Volunteer.id == PeerSupporter.volunteer_id)
-        .where(*listed, clearance.cleared_clause()),
-        clearance.params(today),
-    )  # fmt: skip
-    for gender, pathways, lat, lng in cleared:
-        passed["cleared"] += 1
+    groups = db.session.execute(
+        select(PeerSupporter.gender, PeerSupporter.pathways, func.count())
+        .where(*listed, clearance.cleared_clause(today, PeerSupporter))
+        .group_by(PeerSupporter.gender, PeerSupporter.pathways)
+    )
+    for gender, pathways, count in groups:
+        passed["cleared"] += count
         if not ranking.gender_fits(gender, rules):
             continue
-        passed["gender"] += 1
+        passed["gender"] += count
         if rules.closed_slug and rules.closed_slug not in from_column(pathways):
             continue
-        passed["fellowship"] += 1
-        if _beyond(rules, lat, lng):
-            continue
-        passed["near"] += 1
+        passed["fellowship"] += count
+    if near is None:
+        near = len(ranking.passing(rules, today)) if passed["fellowship"] else 0
+    passed["near"] = near
     return {rule: passed[rule] for rule in RULES}
 
 

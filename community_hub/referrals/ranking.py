@@ -1,11 +1,12 @@
 """The peers who pass matching's hard rules, ranked, as plain tuples (see matching.py).
 
 A constant number of statements whatever the number of peers: the hard rules the database can
-answer go into SQL (listed, a volunteer record at an accompanying stage, a prefilter for the
-gender group and a closed meeting's fellowship, the radius's bounding box on the
-(lat_band, longitude) index), the exact rules run on the few rows that come back, then one
-query for clearance (volunteers/clearance.py) and one for open offers. Distances rank with the
-spherical formula; the geodesic is computed only where it can change a band or the order.
+answer go into SQL (listed, cleared today by the volunteer's stored date as copied on the peer
+(volunteers/cleared_until.py), a prefilter for the gender group and a closed meeting's
+fellowship, the radius's bounding box), all read from one covering index
+(ix_peer_supporter_listed_geo); the exact rules run on the rows that come back, then one query
+for open offers. Distances rank with the spherical formula; the geodesic is computed only
+where it can change a band or the order.
 """
 
 from __future__ import annotations
@@ -27,8 +28,6 @@ from community_hub.referrals.models import Referral
 from community_hub.referrals.states import PEER_HOLDS
 from community_hub.sqlparams import one_of, plain_rows
 from community_hub.volunteers import clearance
-from community_hub.volunteers.models import Volunteer
-from community_hub.volunteers.requirements import ACCOMPANYING_STAGES
 
 DISTANCE_BANDS_KM = (5.0, 10.0, 20.0)
 NOWHERE = float("inf")
@@ -98,13 +97,12 @@ def _might_be(column: Any, words: Iterable[str]) -> ColumnElement[bool]:
     return or_(*(column.ilike(f"%{part}%") for part in sorted(parts)))
 
 
-def _prefilters(rules: Rules) -> list[ColumnElement[bool]]:
+def _prefilters(rules: Rules, today: date) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = [
         PeerSupporter.consent_at.is_not(None),
         PeerSupporter.hidden_at.is_(None),
         PeerSupporter.archived_at.is_(None),
-        Volunteer.paused_at.is_(None),
-        Volunteer.stage.in_(sorted(ACCOMPANYING_STAGES)),
+        clearance.cleared_clause(today, PeerSupporter),  # the volunteer's date, copied
     ]
     group = rules.gender or gender_group(rules.preference)
     if group:
@@ -129,35 +127,32 @@ def _rows(stmt: Select[Any], values: dict[str, Any] | None = None) -> list[_Row]
     return list(map(_Row._make, plain_rows(stmt, values)))
 
 
-def candidate_statement(rules: Rules) -> Select[*tuple[Any, ...]]:
-    """Listed peers at an accompanying stage who may pass the gender and fellowship rules."""
-    return (
-        select(
-            PeerSupporter.id,
-            PeerSupporter.volunteer_id,
-            PeerSupporter.gender,
-            PeerSupporter.pathways,
-            PeerSupporter.languages,
-            PeerSupporter.latitude,
-            PeerSupporter.longitude,
-        )
-        .join(Volunteer, Volunteer.id == PeerSupporter.volunteer_id)
-        .where(*_prefilters(rules))
-    )
+def candidate_statement(rules: Rules, today: date) -> Select[*tuple[Any, ...]]:
+    """Listed peers cleared today who may pass the gender and fellowship rules."""
+    return select(
+        PeerSupporter.id,
+        PeerSupporter.volunteer_id,
+        PeerSupporter.gender,
+        PeerSupporter.pathways,
+        PeerSupporter.languages,
+        PeerSupporter.latitude,
+        PeerSupporter.longitude,
+    ).where(*_prefilters(rules, today))
 
 
-def _candidate_rows(rules: Rules, today: date) -> tuple[list[_Row], bool]:
-    """Rows that may pass, and whether clearance was already applied in SQL."""
-    stmt = candidate_statement(rules)
+def _candidate_rows(rules: Rules, today: date) -> list[_Row]:
+    """Rows that may pass: the exact gender, fellowship and distance rules are still to run."""
+    stmt = candidate_statement(rules, today)
     if rules.radius_km is not None and rules.origin is not None:
         lat, lng = rules.origin
         near = _rows(within_box(stmt, PeerSupporter, lat, lng, rules.radius_km))
+        # place_at clears the band with the position: the band's index finds them.
         unplaced = stmt.where(
-            or_(PeerSupporter.latitude.is_(None), PeerSupporter.longitude.is_(None))
+            PeerSupporter.lat_band.is_(None),
+            or_(PeerSupporter.latitude.is_(None), PeerSupporter.longitude.is_(None)),
         )
-        return near + _rows(unplaced), False
-    # No radius: every listed peer may pass, so clearance is asked in the same statement.
-    return _rows(stmt.where(clearance.cleared_clause()), clearance.params(today)), True
+        return near + _rows(unplaced)
+    return _rows(stmt)  # no radius: every listed peer may pass
 
 
 def _has(codes: str, code: str) -> bool:
@@ -183,7 +178,11 @@ def open_offers(volunteer_ids: Sequence[int], referral_id: int) -> Counter[int]:
 
 def passing(rules: Rules, today: date) -> list[Ranked]:
     """Everyone who passes every hard rule, ranked up to the spherical distance."""
-    rows, cleared_already = _candidate_rows(rules, today)
+    return rank(rules, _candidate_rows(rules, today))
+
+
+def rank(rules: Rules, rows: Iterable[_Row]) -> list[Ranked]:
+    """Those of these rows who pass the exact rules, ranked up to the spherical distance."""
     distances = (
         DistanceFilter(rules.origin[0], rules.origin[1], rules.radius_km) if rules.origin else None
     )
@@ -202,9 +201,6 @@ def passing(rules: Rules, today: date) -> list[Ranked]:
                 continue  # beyond the radius (settled with the geodesic near the edge)
             km = found
         kept.append((row, km))
-    if not cleared_already:
-        allowed = clearance.cleared_ids([row.volunteer_id for row, _km in kept], today)
-        kept = [(row, km) for row, km in kept if row.volunteer_id in allowed]
     offers = open_offers([row.volunteer_id for row, _km in kept], rules.referral_id)
     ranked = []
     for row, km in kept:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -66,6 +66,8 @@ class Volunteer(Model):
     emergency_contact_name: Mapped[str] = mapped_column(String(100), default="")
     emergency_contact_phone: Mapped[str] = mapped_column(String(40), default="")
     source: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    # Derived, kept by volunteers/cleared_until.py: the last day they may go with a client.
+    cleared_until: Mapped[date | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -16,7 +16,7 @@ from community_hub.extensions import db
 from community_hub.geo.spatial import EARTH_RADIUS_KM, distance_km
 from community_hub.people.models import PeerSupporter
 from community_hub.people.vocab import gender_group
-from community_hub.referrals import consent, matching, services
+from community_hub.referrals import best, consent, matching, services
 from community_hub.referrals.models import Referral
 from community_hub.referrals.services import ClientData, ReferralData
 from community_hub.referrals.states import PEER_HOLDS
@@ -131,7 +131,16 @@ def refer(make_referral):
     return build
 
 
-def test_fast_matching_equals_the_plain_rules(make_meeting, make_fellowship, refer):
+@pytest.mark.parametrize("first_read", [64, 1, 3, None])
+def test_fast_matching_equals_the_plain_rules(
+    make_meeting, make_fellowship, refer, monkeypatch, first_read
+):
+    """The page read in SQL's order (a few rows at a time, down to one, so that every round
+    and bound is used), and without SQL's trigonometry (None: everyone read in Python)."""
+    if first_read is None:
+        monkeypatch.setattr(best, "available", lambda: False)
+    else:
+        monkeypatch.setattr(best, "FIRST_READ", first_read)
     rng = random.Random(7)
     add_peers(rng, 160)
     aa = make_fellowship("aa")
@@ -161,6 +170,7 @@ def test_fast_matching_equals_the_plain_rules(make_meeting, make_fellowship, ref
         assert [c.peer.id for c in found.candidates] == expected
         assert found.total == len(expected) == counts["near"]
         assert found.passed == counts
+        assert matching.count_rules(found.rules, TODAY) == counts  # counting its own "near"
         page = matching.match(referral, TODAY)
         assert [c.peer.id for c in page.candidates] == expected[: matching.PAGE_SIZE]
         assert page.total == len(expected)
