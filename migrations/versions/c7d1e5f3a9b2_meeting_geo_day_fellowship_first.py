@@ -6,7 +6,7 @@ fellowship first, it reads its own meetings only; a search for every fellowship 
 all (meetings/search.py), a few short ranges per band and day.
 
 Revision ID: c7d1e5f3a9b2
-Revises: b4d2f6a8c1e3
+Revises: c5e7a9b1d3f2
 Create Date: 2026-12-03 18:00:00.000000
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c7d1e5f3a9b2'
-down_revision = 'b4d2f6a8c1e3'
+down_revision = 'c5e7a9b1d3f2'
 branch_labels = None
 depends_on = None
 
