@@ -117,6 +117,7 @@ def candidate_query(query: MeetingQuery, radius_km: float | None) -> tuple[Selec
         params["from_time"], params["to_time"] = TIME_OF_DAY[query.time_of_day]
     if query.fellowships:
         params["fellowships"] = sorted(query.fellowships)
+        params["fellowship"] = params["fellowships"][0]
     types = sorted(query.types)
     params.update({f"type_{i}": f",{code}," for i, code in enumerate(types)})
     dialect = db.engine.dialect.name
@@ -128,7 +129,8 @@ def candidate_query(query: MeetingQuery, radius_km: float | None) -> tuple[Selec
         wraps, box = box_params(query.lat, query.lng, radius_km)
         params.update(box)
     days = min(len(query.days), 2)  # none, one or several
-    shape = (days, bool(query.time_of_day), bool(query.fellowships), len(types), wraps)
+    fellowships = min(len(query.fellowships), 2)  # any, one or several
+    shape = (days, bool(query.time_of_day), fellowships, len(types), wraps)
     return _candidate_statement(dialect, *shape, bool(query.words)), params
 
 
@@ -137,7 +139,7 @@ def _candidate_statement(
     dialect: str,
     days: int,
     time_of_day: bool,
-    fellowships: bool,
+    fellowships: int,
     types: int,
     wraps: bool | None,
     words: bool = False,
@@ -155,17 +157,19 @@ def _candidate_statement(
         stmt = stmt.where(
             Meeting.start_time >= bindparam("from_time"), Meeting.start_time < bindparam("to_time")
         )
-    if fellowships or days:
-        # ix_meeting_geo_day has the fellowship before the longitude, so that a search for
-        # one fellowship reads only its own meetings where they are dense. A search for every
-        # fellowship names them all (a handful of short ranges per band and day rather than
-        # one long one): without a fellowship, the index could not use the longitude range.
-        ids = select(Fellowship.id)
-        if fellowships:
-            ids = ids.where(one_of(Fellowship.slug, "fellowships", dialect))
-        if dialect == "postgresql":
+    if fellowships:
+        ids = select(Fellowship.id).where(one_of(Fellowship.slug, "fellowships", dialect))
+        if dialect == "postgresql" and fellowships == 1 and days:
+            # One fellowship (the usual question) as one value worked out before the scan, so
+            # PostgreSQL costs one range per band and day in ix_meeting_geo_day_fellowship:
+            # given a list of unknown length it guesses ten, and on sparse data it chose
+            # ix_meeting_geo and read the table instead. (Without a day, an equality would
+            # draw it to the fellowship's own index, every meeting of that fellowship.)
+            one = select(Fellowship.id).where(Fellowship.slug == bindparam("fellowship"))
+            stmt = stmt.where(Meeting.fellowship_id == one.scalar_subquery())
+        elif dialect == "postgresql":
             # `= ANY(ARRAY(...))` is worked out once, before the scan, and then checked inside
-            # ix_meeting_geo_day; PostgreSQL would join `IN (subquery)` to every candidate row.
+            # the index; PostgreSQL would join `IN (subquery)` to every candidate row.
             stmt = stmt.where(Meeting.fellowship_id == any_(func.array(ids.scalar_subquery())))
         else:
             stmt = stmt.where(Meeting.fellowship_id.in_(ids))  # SQLite runs it once anyway
