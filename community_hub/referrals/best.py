@@ -33,6 +33,7 @@ from community_hub.geo.spatial import EARTH_RADIUS_KM, SPHERE_ERROR
 from community_hub.people.models import PeerSupporter
 from community_hub.referrals import ranking
 from community_hub.referrals.ranking import DISTANCE_BANDS_KM, MARGIN, NOWHERE, Ranked, Rules
+from community_hub.referrals.ranking import ROW_COLUMNS as ROW
 
 FIRST_READ = 64  # rows read first, then four times as many each round
 SLACK = 1e-9  # SQL's and Python's trigonometry may differ in the last bits
@@ -180,17 +181,6 @@ def _band_floor(h_column: ColumnElement[float]) -> ColumnElement[int]:
     return total
 
 
-_ROW = (
-    PeerSupporter.id,
-    PeerSupporter.volunteer_id,
-    PeerSupporter.gender,
-    PeerSupporter.pathways,
-    PeerSupporter.languages,
-    PeerSupporter.latitude,
-    PeerSupporter.longitude,
-)
-
-
 def _read(
     rules: Rules, today: date, values: dict[str, Any], limit: int, count: int
 ) -> tuple[list[Ranked], bool]:
@@ -203,12 +193,12 @@ def _read(
         outer = _h(rules.radius_km * (1 + SPHERE_ERROR)) * (1 + SLACK)  # type: ignore[operator]
         # h once per row: OFFSET keeps both databases from folding the subquery (and its
         # trigonometry) into every place the outer query names h.
-        near = _boxed(rules, _statement(rules, today, *_ROW, _sql_h().label("h")))
+        near = _boxed(rules, _statement(rules, today, *ROW, _sql_h().label("h")))
         near_rows = near.offset(0).subquery()
         h = near_rows.c.h
         floor = _band_floor(h)
         ordered = (
-            select(*(near_rows.c[c.key] for c in _ROW), floor, h)
+            select(*(near_rows.c[c.key] for c in ROW), floor, h)
             .where(h <= outer)
             .order_by(
                 1 - _code_in(near_rows.c.pathways, rules.fellowship_slug),
@@ -217,16 +207,16 @@ def _read(
             )
         )  # fmt: skip
         streams.append((ordered, True))
-        unplaced = _statement(rules, today, *_ROW).where(*_no_position())
+        unplaced = _statement(rules, today, *ROW).where(*_no_position())
         streams.append((unplaced.order_by(knows, speaks, PeerSupporter.id), False))
     else:
-        everyone = _statement(rules, today, *_ROW)
+        everyone = _statement(rules, today, *ROW)
         streams.append((everyone.order_by(knows, speaks, PeerSupporter.id), False))
     read: list[ranking._Row] = []
     bounds: list[tuple[Any, ...]] = []
     for stmt, placed in streams:
         rows = db.session.execute(stmt.limit(limit), values).all()
-        read += [ranking._Row._make(row[: len(_ROW)]) for row in rows]
+        read += [ranking._Row._make(row[: len(ROW)]) for row in rows]
         if len(rows) == limit:  # there may be more: the last read bounds them
             bounds.append(_bound(rules, tuple(rows[-1]), placed))
     ranked = ranking.rank(rules, read)
@@ -238,12 +228,12 @@ def _read(
 
 def _bound(rules: Rules, row: tuple[Any, ...], placed: bool) -> tuple[Any, ...]:
     """A key no unread peer of this stream can come before (it is after `row` in SQL)."""
-    last = ranking._Row._make(row[: len(_ROW)])
+    last = ranking._Row._make(row[: len(ROW)])
     knows = not ranking._has(last.pathways, rules.fellowship_slug)
     speaks = not ranking._has(last.languages, rules.language)
     if not placed:  # ordered by id after the first two
         return (knows, speaks, ranking.band(None), 0, NOWHERE, last.id + 0.5)
-    floor, h = row[len(_ROW)], row[len(_ROW) + 1]
+    floor, h = row[len(ROW)], row[len(ROW) + 1]
     km = 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(max(0.0, h))))
     # Both trigonometries err by about the Earth's radius × 1e-16 in km: a millimetre covers it.
     return (knows, speaks, floor, 0, km * (1 - SLACK) - 1e-6, -math.inf)

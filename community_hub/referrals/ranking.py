@@ -127,17 +127,21 @@ def _rows(stmt: Select[Any], values: dict[str, Any] | None = None) -> list[_Row]
     return list(map(_Row._make, plain_rows(stmt, values)))
 
 
+# What matching reads of each peer, in _Row's order (best.py reads the same).
+ROW_COLUMNS = (
+    PeerSupporter.id,
+    PeerSupporter.volunteer_id,
+    PeerSupporter.gender,
+    PeerSupporter.pathways,
+    PeerSupporter.languages,
+    PeerSupporter.latitude,
+    PeerSupporter.longitude,
+)
+
+
 def candidate_statement(rules: Rules, today: date) -> Select[*tuple[Any, ...]]:
     """Listed peers cleared today who may pass the gender and fellowship rules."""
-    return select(
-        PeerSupporter.id,
-        PeerSupporter.volunteer_id,
-        PeerSupporter.gender,
-        PeerSupporter.pathways,
-        PeerSupporter.languages,
-        PeerSupporter.latitude,
-        PeerSupporter.longitude,
-    ).where(*_prefilters(rules, today))
+    return select(*ROW_COLUMNS).where(*_prefilters(rules, today))
 
 
 def _candidate_rows(rules: Rules, today: date) -> list[_Row]:
