@@ -104,3 +104,51 @@ def test_anyone_can_suggest_a_change_to_any_listing(client, demo_region, kind):
 def test_hidden_peer_takes_no_suggestions(client, demo_region):
     hidden = next(p for p in db.session.scalars(db.select(PeerSupporter)) if not p.is_public)
     assert client.get(f"/peers/{hidden.id}/suggest").status_code == 404
+
+
+@pytest.mark.parametrize("place", [(51.48, -3.18, 30.0), (53.52, -1.13, 16.0), (53.0, -2.0, 200.0)])
+def test_nearby_api_rows_are_the_pages_listings(app, demo_region, place):
+    """The API reads plain rows; the page reads objects: the same listings, order, distances
+    and public fields."""
+    from datetime import UTC, datetime
+
+    from community_hub.directory.export import nearby_json
+    from community_hub.directory.services import search_nearby
+    from community_hub.urls import site_url
+
+    lat, lng, radius_km = place
+    now = datetime.now(UTC)
+    rows = search_nearby(lat, lng, radius_km, now=now, plain=True)
+    db.session.expunge_all()
+    objects = search_nearby(lat, lng, radius_km, now=now)
+    assert rows.total and rows.total == objects.total
+    body = nearby_json(rows)
+    assert [m["slug"] for m in body["meetings"]] == [r.meeting.slug for r in objects.meetings]
+    assert [m["distance_km"] for m in body["meetings"]] == [
+        round(r.distance_km, 3) for r in objects.meetings
+    ]
+    assert body["peers"] == [
+        {
+            "name": p.display_name,
+            "area": p.area,
+            "organisation": p.organisation.name,
+            "languages": p.language_list,
+            "offers": p.offer_list,
+            "pathways": p.pathway_list,
+            "distance_km": round(km, 1),
+            "url": site_url("people.peer", peer_id=p.id),
+        }
+        for km, p in objects.peers
+    ]
+    assert [(c["name"], c["level"], c["area"], c["distance_km"]) for c in body["champions"]] == [
+        (c.display_name, c.level, c.area, round(km, 1)) for km, c in objects.champions
+    ]
+    assert [(s["id"], s["name"], s["category"], s["address"]) for s in body["resources"]] == [
+        (
+            s.id,
+            s.name,
+            s.taxonomy_term.code if s.taxonomy_term else None,
+            ", ".join(p for p in (loc.address_1, loc.city, loc.postcode) if p),
+        )
+        for _km, s, loc in objects.resources
+    ]

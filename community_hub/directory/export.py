@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from community_hub.directory.services import Nearby
-from community_hub.meetings.listing import flat_meeting, meeting_json, meeting_page_url
+from community_hub.meetings.listing import meeting_json, meeting_page_url
+from community_hub.people.vocab import from_column
 from community_hub.urls import site_url
 
 
@@ -14,22 +15,21 @@ def _km(value: float) -> float:
 
 
 def nearby_json(found: Nearby) -> dict[str, Any]:
+    """The listings of `search_nearby(..., plain=True)`, whose rows hold just these fields."""
     page_url = meeting_page_url()
     return {
         "meetings": [
-            meeting_json(
-                flat_meeting(r.meeting), r.distance_km, r.occurrence, r.in_progress, page_url
-            )
+            meeting_json(r.meeting._mapping, r.distance_km, r.occurrence, r.in_progress, page_url)
             for r in found.meetings
         ],
         "peers": [
             {
                 "name": p.display_name,
                 "area": p.area,
-                "organisation": p.organisation.name,
-                "languages": p.language_list,
-                "offers": p.offer_list,
-                "pathways": p.pathway_list,
+                "organisation": p.organisation,
+                "languages": from_column(p.languages),
+                "offers": from_column(p.offers),
+                "pathways": from_column(p.pathways),
                 "distance_km": _km(d),
                 "url": site_url("people.peer", peer_id=p.id),
             }
@@ -49,7 +49,7 @@ def nearby_json(found: Nearby) -> dict[str, Any]:
             {
                 "id": s.id,
                 "name": s.name,
-                "category": s.taxonomy_term.code if s.taxonomy_term else None,
+                "category": s.category,
                 "address": ", ".join(p for p in (loc.address_1, loc.city, loc.postcode) if p),
                 "distance_km": _km(d),
                 "url": site_url("resources.resource", service_id=s.id),

@@ -162,4 +162,4 @@ def nearby_api() -> Any:
         body = {"error": "invalid_parameter", "parameter": name, "message": errors[name]}
         return jsonify(body | {"errors": errors}), 400
     assert lat is not None and lng is not None
-    return jsonify(nearby_json(search_nearby(lat, lng, radius_km, kinds)))
+    return jsonify(nearby_json(search_nearby(lat, lng, radius_km, kinds, plain=True)))

@@ -12,7 +12,7 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import BindParameter, ColumnElement, Select, and_, bindparam, or_
+from sqlalchemy import BindParameter, ColumnElement, Result, Select, and_, bindparam, or_
 from sqlalchemy.orm import Mapped, mapped_column
 
 from community_hub.extensions import db
@@ -43,6 +43,30 @@ def within_box(
     """Restrict a query on a Located model to the box around a circle (uses ix_<table>_geo)."""
     wraps, params = box_params(lat, lng, radius_km)
     return stmt.where(box_clause(model, wraps, db.engine.dialect.name)).params(params)
+
+
+def rows_in_box(
+    stmt: Select[Any],
+    model: Any,
+    lat: float,
+    lng: float,
+    radius_km: float,
+    values: dict[str, Any] | None = None,
+) -> Result[Any]:
+    """The rows of `stmt` in the box around a circle, as plain rows on the session's connection.
+
+    For a statement built once and kept (a search's base statement): the box is added to it
+    once, and each search only binds new values, which costs far less than building the
+    expression again.
+    """
+    wraps, params = box_params(lat, lng, radius_km)
+    boxed = _boxed(stmt, model, wraps, db.engine.dialect.name)
+    return db.session.connection().execute(boxed, params | (values or {}))
+
+
+@functools.lru_cache(maxsize=256)
+def _boxed(stmt: Select[Any], model: Any, wraps: bool, dialect: str) -> Select[Any]:
+    return stmt.where(box_clause(model, wraps, dialect))
 
 
 def box_params(lat: float, lng: float, radius_km: float) -> tuple[bool, dict[str, Any]]:

@@ -1,20 +1,19 @@
 """A meeting as the public JSON lists show it (the search API and the directory's nearby API).
 
-The search API reads the few columns a list shows with one plain query (`meeting_rows`),
-without building full ORM objects: half the cost of loading the page's rows, which is most of
-what a search costs beyond its index lookup. Pages that already hold the ORM objects use
-`flat_meeting`; both give the same fields (tested), so `meeting_json` has one shape.
+Both read the few columns a list shows with one plain query (`meeting_rows`, or
+`plain_meetings` for `search_with`), without building full ORM objects: half the cost of
+loading the page's rows, which is most of what a search costs beyond its index lookup.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any, cast
 from urllib.parse import quote
 
 from flask import current_app
-from sqlalchemy import Select, select
+from sqlalchemy import Row, Select, select
 
 from community_hub.extensions import db
 from community_hub.geo.privacy import shown
@@ -25,13 +24,19 @@ from community_hub.sqlparams import one_of
 from community_hub.urls import site_url
 
 
-def meeting_rows(ids: list[int]) -> dict[int, Mapping[str, Any]]:
+def meeting_rows(ids: Collection[int]) -> dict[int, Mapping[str, Any]]:
     """The listed fields of these meetings, by id, in one query."""
+    rows = plain_meetings(ids)
+    return {meeting_id: cast("Mapping[str, Any]", row._mapping) for meeting_id, row in rows.items()}
+
+
+def plain_meetings(ids: Collection[int]) -> dict[int, Row[Any]]:
+    """The same as rows, which read as a meeting does (`row.latitude`): for `search_with`."""
     if not ids:
         return {}
     statement = _rows_statement(db.engine.dialect.name)
-    rows = db.session.connection().execute(statement, {"ids": ids})  # plain rows: no ORM
-    return {row.id: cast("Mapping[str, Any]", row._mapping) for row in rows}
+    rows = db.session.connection().execute(statement, {"ids": list(ids)})  # plain rows: no ORM
+    return {row.id: row for row in rows}
 
 
 @functools.cache
@@ -53,25 +58,6 @@ def _rows_statement(dialect: str) -> Select[Any]:
         .where(one_of(Meeting.id, "ids", dialect))
     )
     return statement
-
-
-def flat_meeting(m: Meeting) -> dict[str, Any]:
-    """The same fields as `meeting_rows`, from a meeting already loaded."""
-    venue = m.venue
-    return {
-        "id": m.id, "slug": m.slug, "name": m.name, "fellowship": m.fellowship.slug,
-        "day": m.day, "start_time": m.start_time, "end_time": m.end_time,
-        "timezone": m.timezone, "types": m.types, "attendance": m.attendance,
-        "latitude": m.latitude, "longitude": m.longitude, "region": m.region,
-        "conference_url": m.conference_url, "conference_phone": m.conference_phone,
-        "last_confirmed": m.last_confirmed, "updated_at": m.updated_at,
-        "venue_id": venue.id if venue else None,
-        "venue_approximate": venue.approximate if venue else None,
-        "venue_name": venue.name if venue else None,
-        "venue_address": venue.address if venue else None,
-        "venue_city": venue.city if venue else None,
-        "venue_postcode": venue.postcode if venue else None,
-    }  # fmt: skip
 
 
 def meeting_json(

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, TypeVar, cast
 
-from sqlalchemy import Select, any_, bindparam, func, select
+from sqlalchemy import Row, Select, any_, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from community_hub import fulltext
@@ -61,7 +61,7 @@ class MeetingQuery:
 
 
 # The meeting a result holds: a Meeting, or a ListedMeeting for a page of cards.
-M = TypeVar("M", Meeting, ListedMeeting)
+M = TypeVar("M", Meeting, ListedMeeting, Row[Any])  # Row: listing.plain_meetings
 
 
 @dataclass

@@ -6,15 +6,18 @@ champions only when the caller says the viewer is staff.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, TypeVar
+import functools
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import selectinload
 
+from community_hub.auth.models import Organisation
 from community_hub.extensions import db
-from community_hub.geo.nearby import DistanceFilter, in_rings, within_box
+from community_hub.geo.nearby import DistanceFilter, in_rings, rows_in_box
 from community_hub.people.models import PeerSupporter, RecoveryChampion, Visibility
+from community_hub.sqlparams import one_of
 
 L = TypeVar("L", PeerSupporter, RecoveryChampion)
 Statement = Select[*tuple[Any, ...]]
@@ -59,9 +62,47 @@ def _champion_filters(stmt: Statement, levels: Iterable[str], include_private: b
     return stmt
 
 
+# Loads a page of listings by id: the ORM objects the pages show (`objects`), or plain rows
+# with only what the public JSON shows (`plain`).
+Load = Callable[[type[L], list[int]], Mapping[int, Any]]
+
+
+def objects(model: type[L], ids: list[int]) -> dict[int, L]:
+    stmt = select(model).where(model.id.in_(ids)).options(selectinload(model.organisation))
+    return {item.id: item for item in db.session.scalars(stmt)}
+
+
+def plain(model: type[L], ids: list[int]) -> dict[int, Any]:
+    """The public fields of these listings with their organisation's name, as plain rows."""
+    statement = _plain_statement(model, db.engine.dialect.name)
+    rows = db.session.connection().execute(statement, {"ids": ids})
+    return {row.id: row for row in rows}
+
+
+# What the public JSON shows of each kind, beyond the name, area and organisation.
+_PLAIN_COLUMNS = {PeerSupporter: ("languages", "offers", "pathways"), RecoveryChampion: ("level",)}
+
+
+@functools.cache
+def _plain_statement(model: type[L], dialect: str) -> Select[Any]:
+    own = (getattr(model, name) for name in _PLAIN_COLUMNS[model])
+    columns = (model.id, model.display_name, model.area, model.latitude, model.longitude)
+    return (
+        cast("Select[Any]", select(*columns, *own, Organisation.name.label("organisation")))
+        .join(Organisation, Organisation.id == model.organisation_id)
+        .where(one_of(model.id, "ids", dialect))
+    )
+
+
 def _nearest(
-    model: type[L], stmt: Statement, lat: float, lng: float, radius_km: float, limit: int
-) -> list[tuple[float, L]]:
+    model: type[L],
+    stmt: Statement,
+    lat: float,
+    lng: float,
+    radius_km: float,
+    limit: int,
+    load: Load[L] = objects,
+) -> list[tuple[float, Any]]:
     """Rank the candidates in the box by distance, then load only the page shown."""
     if radius_km <= 0 or limit <= 0:
         return []
@@ -69,7 +110,7 @@ def _nearest(
     def read(ring: float) -> list[tuple[float, int]]:
         within = DistanceFilter(lat, lng, ring)
         found = []
-        for row in db.session.execute(within_box(stmt, model, lat, lng, ring)):
+        for row in rows_in_box(stmt, model, lat, lng, ring):
             km = within.km(row.latitude, row.longitude)
             if km is not None:
                 found.append((km, row.id))
@@ -80,16 +121,9 @@ def _nearest(
     page = ranked[:limit]
     if not page:
         return []
-    loaded = {
-        item.id: item
-        for item in db.session.scalars(
-            select(model)
-            .where(model.id.in_([item_id for _km, item_id in page]))
-            .options(selectinload(model.organisation))
-        )
-    }
+    loaded = load(model, [item_id for _km, item_id in page])
     return [
-        (distances.exact(loaded[i].latitude, loaded[i].longitude), loaded[i])  # type: ignore[arg-type]
+        (distances.exact(loaded[i].latitude, loaded[i].longitude), loaded[i])
         for _km, i in page
         if i in loaded
     ]
@@ -103,13 +137,29 @@ def search_peers(
     languages: frozenset[str] = frozenset(),
     pathways: frozenset[str] = frozenset(),
     limit: int = 20,
-) -> list[tuple[float, PeerSupporter]]:
-    """Public peers within radius_km, nearest first, as (km, peer)."""
+    load: Load[PeerSupporter] = objects,
+) -> list[tuple[float, Any]]:
+    """Public peers within radius_km, nearest first, as (km, peer): a PeerSupporter, or what
+    `load` gives (`plain`: a row)."""
+    stmt = _peer_candidates(offers, languages, pathways)
+    return _nearest(PeerSupporter, stmt, lat, lng, radius_km, limit, load)
+
+
+# A search's statement is built once per choice of filters and kept (see `rows_in_box`).
+@functools.lru_cache(maxsize=128)
+def _peer_candidates(
+    offers: frozenset[str], languages: frozenset[str], pathways: frozenset[str]
+) -> Statement:
     stmt = select(PeerSupporter.id, PeerSupporter.latitude, PeerSupporter.longitude).where(
         *_listed(PeerSupporter)
     )
-    stmt = _peer_filters(stmt, offers, languages, pathways)
-    return _nearest(PeerSupporter, stmt, lat, lng, radius_km, limit)
+    return _peer_filters(stmt, offers, languages, pathways)
+
+
+@functools.lru_cache(maxsize=32)
+def _champion_candidates(levels: frozenset[str], include_private: bool) -> Statement:
+    stmt = select(RecoveryChampion.id, RecoveryChampion.latitude, RecoveryChampion.longitude)
+    return _champion_filters(stmt.where(*_listed(RecoveryChampion)), levels, include_private)
 
 
 def search_champions(
@@ -119,11 +169,11 @@ def search_champions(
     levels: frozenset[str] = frozenset(),
     include_private: bool = False,
     limit: int = 20,
-) -> list[tuple[float, RecoveryChampion]]:
+    load: Load[RecoveryChampion] = objects,
+) -> list[tuple[float, Any]]:
     """Public champions (and private ones for staff) within radius_km, nearest first."""
-    stmt = select(RecoveryChampion.id, RecoveryChampion.latitude, RecoveryChampion.longitude)
-    stmt = _champion_filters(stmt.where(*_listed(RecoveryChampion)), levels, include_private)
-    return _nearest(RecoveryChampion, stmt, lat, lng, radius_km, limit)
+    stmt = _champion_candidates(levels, include_private)
+    return _nearest(RecoveryChampion, stmt, lat, lng, radius_km, limit, load)
 
 
 def public_peers(

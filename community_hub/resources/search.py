@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Callable, Mapping
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from community_hub import fulltext
 from community_hub.extensions import db
-from community_hub.geo.nearby import DistanceFilter, in_rings, within_box
+from community_hub.geo.nearby import DistanceFilter, in_rings, rows_in_box
 from community_hub.resources.models import (
     PUBLIC_STATUSES,
     Location,
@@ -17,6 +19,7 @@ from community_hub.resources.models import (
     ServiceAtLocation,
     TaxonomyTerm,
 )
+from community_hub.sqlparams import one_of
 
 MAX_LIST = 200
 Statement = Select[*tuple[Any, ...]]
@@ -45,18 +48,56 @@ def _with_details(stmt: Select[Any]) -> Select[Any]:
     )
 
 
-def _matching(stmt: Statement, words: tuple[str, ...]) -> tuple[Statement, dict[str, str]]:
-    """Only resources whose name, description or category has every word (the last a prefix)."""
+def _matching(stmt: Statement, words: tuple[str, ...]) -> Statement:
+    """Only resources whose name, description or category has every word (the last a prefix);
+    the words themselves are bound by `_words`."""
     if not words:
-        return stmt, {}
-    dialect = db.engine.dialect.name
-    expression = fulltext.match_expression(list(words), dialect)
-    return stmt.where(fulltext.matches("service", dialect)), {"words": expression}
+        return stmt
+    return stmt.where(fulltext.matches("service", db.engine.dialect.name))
 
 
-def _loaded(service_ids: list[str]) -> dict[str, Service]:
-    stmt = _with_details(select(Service).where(Service.id.in_(service_ids)))
-    return {s.id: s for s in db.session.scalars(stmt)}
+def _words(words: tuple[str, ...]) -> dict[str, str]:
+    if not words:
+        return {}
+    return {"words": fulltext.match_expression(list(words), db.engine.dialect.name)}
+
+
+# Loads a page of (service id, place id) pairs: the ORM objects the pages show (`objects`),
+# or plain rows with only what the public JSON shows (`plain`), as (service, place).
+Load = Callable[[list[tuple[str, str]]], Mapping[tuple[str, str], tuple[Any, Any]]]
+
+
+def objects(pairs: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[Service, Location]]:
+    stmt = _with_details(select(Service).where(Service.id.in_({s for s, _loc in pairs})))
+    loaded: dict[tuple[str, str], tuple[Service, Location]] = {}
+    for service in db.session.scalars(stmt):
+        for link in service.service_at_locations:
+            loaded[(service.id, link.location_id)] = (service, link.location)
+    return loaded
+
+
+def plain(pairs: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[Any, Any]]:
+    """The public fields of these services at these places, one row standing for both."""
+    statement = _plain_statement(db.engine.dialect.name)
+    values = {"ids": [s for s, _loc in pairs], "places": [loc for _s, loc in pairs]}
+    rows = db.session.connection().execute(statement, values)
+    return {(row.id, row.location_id): (row, row) for row in rows}
+
+
+@functools.cache
+def _plain_statement(dialect: str) -> Select[Any]:
+    columns = (
+        Service.id, Service.name, TaxonomyTerm.code.label("category"),
+        Location.id.label("location_id"), Location.address_1, Location.city,
+        Location.postcode, Location.latitude, Location.longitude,
+    )  # fmt: skip
+    return (
+        cast("Select[Any]", select(*columns))
+        .join(ServiceAtLocation, ServiceAtLocation.service_id == Service.id)
+        .join(Location, Location.id == ServiceAtLocation.location_id)
+        .outerjoin(TaxonomyTerm, TaxonomyTerm.id == Service.taxonomy_term_id)
+        .where(one_of(Service.id, "ids", dialect), one_of(Location.id, "places", dialect))
+    )
 
 
 def search_resources(
@@ -66,26 +107,23 @@ def search_resources(
     categories: frozenset[str] = frozenset(),
     limit: int = 20,
     words: tuple[str, ...] = (),
-) -> list[tuple[float, Service, Location]]:
-    """Public resources with a place within radius_km, nearest first, as (km, service, place).
+    load: Load = objects,
+) -> list[tuple[float, Any, Any]]:
+    """Public resources with a place within radius_km, nearest first, as (km, service, place):
+    a Service and its Location, or what `load` gives (`plain`: one row for both).
 
     `categories` are taxonomy codes; a resource in any of them matches. Online-only resources
     have no place, so they never appear in a distance search.
     """
     if radius_km <= 0 or limit <= 0:
         return []
-    stmt: Statement = (
-        select(Service.id, Location.id.label("location_id"), Location.latitude, Location.longitude)
-        .join(ServiceAtLocation, ServiceAtLocation.service_id == Service.id)
-        .join(Location, ServiceAtLocation.location_id == Location.id)
-        .where(*_public())
-    )
-    stmt, params = _matching(_in_categories(stmt, categories), words)
+    stmt = _candidates(categories, bool(words), db.engine.dialect.name)
+    params = _words(words)
 
     def read(ring: float) -> list[tuple[float, str, str]]:
         within = DistanceFilter(lat, lng, ring)
         nearest: dict[str, tuple[float, str]] = {}  # a service at several places: its nearest
-        for row in db.session.execute(within_box(stmt, Location, lat, lng, ring), params):
+        for row in rows_in_box(stmt, Location, lat, lng, ring, params):
             km = within.km(row.latitude, row.longitude)
             if km is not None and (row.id not in nearest or km < nearest[row.id][0]):
                 nearest[row.id] = (km, row.location_id)
@@ -93,23 +131,29 @@ def search_resources(
 
     # The nearest ring that surely holds the page.
     page = sorted(in_rings(radius_km, limit, read))[:limit]
-    distances = DistanceFilter(lat, lng, radius_km)
     if not page:
         return []
-    services = _loaded([service_id for _km, service_id, _loc in page])
-    results: list[tuple[float, Service, Location]] = []
+    distances = DistanceFilter(lat, lng, radius_km)
+    loaded = load([(service_id, location_id) for _km, service_id, location_id in page])
+    results: list[tuple[float, Any, Any]] = []
     for _km, service_id, location_id in page:
-        service = services.get(service_id)
-        if service is None:
-            continue
-        place = next(
-            link.location
-            for link in service.service_at_locations
-            if link.location_id == location_id
-        )
-        assert place.latitude is not None and place.longitude is not None
-        results.append((distances.exact(place.latitude, place.longitude), service, place))
+        found = loaded.get((service_id, location_id))
+        if found is not None:
+            service, place = found
+            results.append((distances.exact(place.latitude, place.longitude), service, place))
     return results
+
+
+# A search's statement is built once per choice of categories and kept (see `rows_in_box`).
+@functools.lru_cache(maxsize=128)
+def _candidates(categories: frozenset[str], with_words: bool, _dialect: str) -> Statement:
+    stmt: Statement = (
+        select(Service.id, Location.id.label("location_id"), Location.latitude, Location.longitude)
+        .join(ServiceAtLocation, ServiceAtLocation.service_id == Service.id)
+        .join(Location, ServiceAtLocation.location_id == Location.id)
+        .where(*_public())
+    )
+    return _matching(_in_categories(stmt, categories), ("words",) if with_words else ())
 
 
 def public_resources(
@@ -124,6 +168,6 @@ def public_resources(
         .order_by(Location.city, Service.name, Service.id)
         .limit(limit)
     )
-    stmt, params = _matching(_in_categories(stmt, categories), words)
-    found = db.session.scalars(_with_details(stmt), params)
+    stmt = _matching(_in_categories(stmt, categories), words)
+    found = db.session.scalars(_with_details(stmt), _words(words))
     return list(dict.fromkeys(found))
