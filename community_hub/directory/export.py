@@ -7,7 +7,7 @@ from typing import Any
 from community_hub.directory.services import Nearby
 from community_hub.meetings.listing import meeting_json, meeting_page_url
 from community_hub.people.vocab import from_column
-from community_hub.urls import site_url
+from community_hub.urls import fill, site_url_pattern
 
 
 def _km(value: float) -> float:
@@ -17,6 +17,9 @@ def _km(value: float) -> float:
 def nearby_json(found: Nearby) -> dict[str, Any]:
     """The listings of `search_nearby(..., plain=True)`, whose rows hold just these fields."""
     page_url = meeting_page_url()
+    peer_url = site_url_pattern("people.peer", "peer_id", number=True)
+    champion_url = site_url_pattern("people.champion", "champion_id", number=True)
+    resource_url = site_url_pattern("resources.resource", "service_id")
     return {
         "meetings": [
             meeting_json(r.meeting._mapping, r.distance_km, r.occurrence, r.in_progress, page_url)
@@ -31,7 +34,7 @@ def nearby_json(found: Nearby) -> dict[str, Any]:
                 "offers": from_column(p.offers),
                 "pathways": from_column(p.pathways),
                 "distance_km": _km(d),
-                "url": site_url("people.peer", peer_id=p.id),
+                "url": fill(peer_url, "peer_id", p.id),
             }
             for d, p in found.peers
         ],
@@ -41,7 +44,7 @@ def nearby_json(found: Nearby) -> dict[str, Any]:
                 "level": c.level,
                 "area": c.area,
                 "distance_km": _km(d),
-                "url": site_url("people.champion", champion_id=c.id),
+                "url": fill(champion_url, "champion_id", c.id),
             }
             for d, c in found.champions
         ],
@@ -52,7 +55,7 @@ def nearby_json(found: Nearby) -> dict[str, Any]:
                 "category": s.category,
                 "address": ", ".join(p for p in (loc.address_1, loc.city, loc.postcode) if p),
                 "distance_km": _km(d),
-                "url": site_url("resources.resource", service_id=s.id),
+                "url": fill(resource_url, "service_id", s.id),
             }
             for d, s, loc in found.resources
         ],

@@ -10,9 +10,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Collection, Mapping
 from typing import Any, cast
-from urllib.parse import quote
 
-from flask import current_app
 from sqlalchemy import Row, Select, select
 
 from community_hub.extensions import db
@@ -21,7 +19,7 @@ from community_hub.meetings.models import Fellowship, Meeting, Venue, decode_typ
 from community_hub.meetings.schedule import Occurrence
 from community_hub.meetings.venue_models import format_address
 from community_hub.sqlparams import one_of
-from community_hub.urls import site_url
+from community_hub.urls import fill, site_url_pattern
 
 
 def meeting_rows(ids: Collection[int]) -> dict[int, Mapping[str, Any]]:
@@ -94,17 +92,10 @@ def meeting_json(
         "in_progress": in_progress,
         "last_confirmed": m["last_confirmed"].isoformat() if m["last_confirmed"] else None,
         "updated": m["updated_at"].isoformat() + "Z",
-        "url": page_url.replace("{slug}", quote(m["slug"])),
+        "url": fill(page_url, "slug", m["slug"]),
     }
 
 
 def meeting_page_url() -> str:
-    """A meeting page's full address with {slug} in it: one url_for for a whole list, not
-    one per meeting (each builds the whole address again), and kept for the site's address."""
-    kept: dict[str, str] = current_app.extensions.setdefault("meeting_page_url", {})
-    site = str(current_app.config["SITE_URL"])
-    url = kept.get(site)
-    if url is None:
-        url = site_url("meetings.meeting", slug="{slug}").replace(quote("{slug}"), "{slug}")
-        kept[site] = url
-    return url
+    """A meeting page's full address with {slug} in it (see `urls.site_url_pattern`)."""
+    return site_url_pattern("meetings.meeting", "slug")
