@@ -2,7 +2,9 @@
 
 Builds N synthetic meetings (see synthetic.py; worldwide, or one country with --country),
 starts gunicorn on 127.0.0.1 with a free port, and puts a bounded load on three addresses
-with wrk (one after the other, --seconds each, --connections open at once):
+with wrk (--seconds each, --connections open at once). The load comes in --rounds turns,
+the three addresses taking turns, so a machine that slows down or speeds up during the run
+(a shared host does) weighs on all three alike rather than on whichever ran then:
 
   healthz   /healthz: a database round trip, the ceiling for any page
   api       /api/v1/meetings: 10 km, one weekday, AA, 20 nearest, near random towns
@@ -10,9 +12,9 @@ with wrk (one after the other, --seconds each, --connections open at once):
             towns in Great Britain and Ireland, found in the offline gazetteer)
 
 Reports requests per second, p50/p99 latency and errors for each, the API's and the finder
-page's throughput as shares of /healthz's, and each worker's resident memory once all three
-have run, against a budget (RSS_BUDGET_MB). Prints a table, then one line of JSON (the last
-line). Needs wrk (Debian: apt-get install wrk); the load goes to 127.0.0.1 only and stops
+page's throughput as shares of /healthz's (overall and turn by turn), and each worker's
+resident memory once all three have run, against a budget (RSS_BUDGET_MB). Prints a table,
+then one line of JSON (the last line). Needs wrk (Debian: apt-get install wrk); the load goes to 127.0.0.1 only and stops
 after --seconds.
 
     .venv/bin/python bench/http_load.py --meetings 100000
@@ -28,6 +30,7 @@ import random
 import secrets
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -178,13 +181,15 @@ def warm(port: int, paths: list[str]) -> None:
             conn.close()
 
 
-def load(port: int, paths: list[str], args: argparse.Namespace, folder: str) -> dict[str, Any]:
-    """One bounded wrk run over the given addresses."""
+def load(
+    port: int, paths: list[str], args: argparse.Namespace, folder: str, seconds: int
+) -> dict[str, Any]:
+    """One bounded wrk run of `seconds` over the given addresses."""
     script, listing = Path(folder, "paths.lua"), Path(folder, "paths.txt")
     script.write_text(WRK_SCRIPT)
     listing.write_text("\n".join(paths) + "\n")
     command = ["wrk", "--threads", "1", "--connections", str(args.connections)]
-    command += ["--duration", f"{args.seconds}s", "--timeout", "5s", "--script", str(script)]
+    command += ["--duration", f"{seconds}s", "--timeout", "5s", "--script", str(script)]
     command.append(f"http://127.0.0.1:{port}")
     output = subprocess.run(
         command,
@@ -192,18 +197,33 @@ def load(port: int, paths: list[str], args: argparse.Namespace, folder: str) -> 
         capture_output=True,
         text=True,
         check=True,
-        timeout=args.seconds + 30,
+        timeout=seconds + 30,
     ).stdout
     line = next(x for x in output.splitlines() if x.startswith("WRK "))
     raw = json.loads(line[4:])
     errors = sum(raw[k] for k in ("connect", "read", "write", "status", "timeout"))
     return {
         "requests": raw["requests"],
+        "seconds": raw["duration_us"] / 1e6,
         "rps": round(raw["requests"] / (raw["duration_us"] / 1e6), 1),
         "p50_ms": round(raw["p50_us"] / 1000, 2),
         "p99_ms": round(raw["p99_us"] / 1000, 2),
         "max_ms": round(raw["max_us"] / 1000, 2),
         "errors": errors,
+    }
+
+
+def combined(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """An endpoint's turns as one run: all its requests over all its time; the median turn's
+    p50 and the worst turn's p99 and maximum (wrk gives percentiles, not its histogram)."""
+    requests = sum(p["requests"] for p in parts)
+    return {
+        "requests": requests,
+        "rps": round(requests / sum(p["seconds"] for p in parts), 1),
+        "p50_ms": statistics.median(p["p50_ms"] for p in parts),
+        "p99_ms": max(p["p99_ms"] for p in parts),
+        "max_ms": max(p["max_ms"] for p in parts),
+        "errors": sum(p["errors"] for p in parts),
     }
 
 
@@ -218,9 +238,14 @@ def main() -> None:
     # only lengthen the queue (latency) without adding throughput.
     parser.add_argument("--connections", type=int, default=4, help="open at once")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument(
+        "--rounds", type=int, default=4, help="split each endpoint's load into this many turns"
+    )
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     args.seconds = max(1, min(args.seconds, 60))
+    args.rounds = max(1, min(args.rounds, args.seconds))
+    slice_s = args.seconds // args.rounds
     if shutil.which("wrk") is None:
         print("wrk is not installed (Debian: apt-get install wrk); nothing measured.")
         print(json.dumps({"skipped": "wrk not installed"}))
@@ -237,16 +262,26 @@ def main() -> None:
             db.engine.dispose()
         load_average = os.getloadavg()[0]
         with gunicorn(url, args.workers) as (port, master), tempfile.TemporaryDirectory() as folder:
-            for name, endpoint_paths in paths.items():
+            for endpoint_paths in paths.values():
                 warm(port, endpoint_paths)
-                print(f"  loading {name} for {args.seconds} s ...", file=sys.stderr)
-                results[name] = load(port, endpoint_paths, args, folder)
+            rounds: dict[str, list[dict[str, Any]]] = {name: [] for name in paths}
+            for number in range(args.rounds):
+                for name, endpoint_paths in paths.items():
+                    print(f"  round {number + 1}: loading {name} for {slice_s} s ...",
+                          file=sys.stderr)  # fmt: skip
+                    rounds[name].append(load(port, endpoint_paths, args, folder, slice_s))
             rss = workers_rss_mb(master)  # after every endpoint's load, as the issue asks
+    results = {name: combined(parts) for name, parts in rounds.items()}
+    shares = [
+        (a["rps"] / h["rps"], f["rps"] / h["rps"])
+        for h, a, f in zip(rounds["healthz"], rounds["api"], rounds["finder"], strict=True)
+    ]
     share = results["api"]["rps"] / results["healthz"]["rps"]
     page_share = results["finder"]["rps"] / results["healthz"]["rps"]
     print()
     print(f"meetings  {args.meetings:,}   database  {dialect}   gunicorn workers  {args.workers}"
           f"   wrk connections  {args.connections}   {args.seconds} s each"
+          f" in {args.rounds} turns"
           f"   load average before  {load_average:.2f}")  # fmt: skip
     print(f"before loading: {warmed}")
     print(f"{'':10}{'requests':>10}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
@@ -254,6 +289,8 @@ def main() -> None:
         print(f"{name:10}{r['requests']:>10}{r['rps']:>10.1f}{r['p50_ms']:>10.2f}"
               f"{r['p99_ms']:>10.2f}{r['errors']:>8}")  # fmt: skip
     print(f"search API throughput: {share:.0%} of /healthz; finder page {page_share:.0%}")
+    print("the same, round by round: "
+          + ", ".join(f"{a:.0%} and {f:.0%}" for a, f in shares))  # fmt: skip
     if rss:
         verdict = "within" if max(rss) <= RSS_BUDGET_MB else "OVER"
         print(f"worker RSS after the load: {', '.join(f'{r:.0f} MB' for r in rss)}"
@@ -266,10 +303,12 @@ def main() -> None:
                 "workers": args.workers,
                 "connections": args.connections,
                 "seconds": args.seconds,
+                "rounds": args.rounds,
                 "load_average": round(load_average, 2),
                 **{name: r for name, r in results.items()},
                 "api_share_of_healthz": round(share, 2),
                 "finder_share_of_healthz": round(page_share, 2),
+                "shares_by_round": [[round(a, 2), round(f, 2)] for a, f in shares],
                 "worker_rss_mb": rss,
                 "rss_budget_mb": RSS_BUDGET_MB,
             }
