@@ -14,8 +14,8 @@ the three addresses taking turns, so a machine that slows down or speeds up duri
 Reports requests per second, p50/p99 latency and errors for each, the API's and the finder
 page's throughput as shares of /healthz's (overall and turn by turn), and each worker's
 resident memory once all three have run, against a budget (RSS_BUDGET_MB). Prints a table,
-then one line of JSON (the last line). Needs wrk (Debian: apt-get install wrk); the load goes to 127.0.0.1 only and stops
-after --seconds.
+then one line of JSON (the last line). Needs wrk (Debian: apt-get install wrk); the load
+goes to 127.0.0.1 only and stops after --seconds.
 
     .venv/bin/python bench/http_load.py --meetings 100000
     .venv/bin/python bench/http_load.py --database-url postgresql://postgres@127.0.0.1:5432/postgres
