@@ -48,12 +48,12 @@ def _with_details(stmt: Select[Any]) -> Select[Any]:
     )
 
 
-def _matching(stmt: Statement, words: tuple[str, ...]) -> Statement:
+def _matching(stmt: Statement, with_words: bool, dialect: str) -> Statement:
     """Only resources whose name, description or category has every word (the last a prefix);
     the words themselves are bound by `_words`."""
-    if not words:
+    if not with_words:
         return stmt
-    return stmt.where(fulltext.matches("service", db.engine.dialect.name))
+    return stmt.where(fulltext.matches("service", dialect))
 
 
 def _words(words: tuple[str, ...]) -> dict[str, str]:
@@ -146,14 +146,14 @@ def search_resources(
 
 # A search's statement is built once per choice of categories and kept (see `rows_in_box`).
 @functools.lru_cache(maxsize=128)
-def _candidates(categories: frozenset[str], with_words: bool, _dialect: str) -> Statement:
+def _candidates(categories: frozenset[str], with_words: bool, dialect: str) -> Statement:
     stmt: Statement = (
         select(Service.id, Location.id.label("location_id"), Location.latitude, Location.longitude)
         .join(ServiceAtLocation, ServiceAtLocation.service_id == Service.id)
         .join(Location, ServiceAtLocation.location_id == Location.id)
         .where(*_public())
     )
-    return _matching(_in_categories(stmt, categories), ("words",) if with_words else ())
+    return _matching(_in_categories(stmt, categories), with_words, dialect)
 
 
 def public_resources(
@@ -168,6 +168,6 @@ def public_resources(
         .order_by(Location.city, Service.name, Service.id)
         .limit(limit)
     )
-    stmt = _matching(_in_categories(stmt, categories), words)
+    stmt = _matching(_in_categories(stmt, categories), bool(words), db.engine.dialect.name)
     found = db.session.scalars(_with_details(stmt), _words(words))
     return list(dict.fromkeys(found))
