@@ -40,20 +40,15 @@ from sqlalchemy import BindParameter, ColumnElement, Select, String, bindparam, 
 from sqlalchemy import cast as cast_
 
 from community_hub.extensions import db
-from community_hub.geo.nearby import DistanceFilter, box_params
-from community_hub.geo.spatial import EARTH_RADIUS_KM, SPHERE_ERROR
+from community_hub.geo.flat import FlatCircle, flat_margin, flat_sq
+from community_hub.geo.nearby import box_params
+from community_hub.geo.spatial import SPHERE_ERROR
 from community_hub.meetings.models import Meeting
 from community_hub.sqlparams import one_of, plain_rows
 
 if TYPE_CHECKING:
     from community_hub.meetings.search import MeetingQuery
 
-KM_PER_DEGREE = EARTH_RADIUS_KM * math.pi / 180.0
-# The flat distance is used only where it is close to the sphere's: small radii, away from
-# the poles (its error grows with the radius and the tangent of the latitude).
-FLAT_MAX_RADIUS_KM = 100.0
-FLAT_MAX_LATITUDE = 75.0
-FLAT_MAX_MARGIN = 0.05
 # The page is read from a circle expected to hold this many times the meetings it shows.
 READ_AHEAD = 3.0
 # Fewer candidates than this (most searches): read with the ranking's columns and ranked.
@@ -62,21 +57,6 @@ SPARSE = 64
 MEDIUM = 500
 # Rows read nearest first, at most, for a dense search's page.
 CLOSEST = 200
-
-
-def flat_margin(lat: float, radius_km: float) -> float | None:
-    """How far (as a fraction) the flat distance may be from the sphere's, or None if too far.
-
-    Scaling longitude by the centre's cosine is off by at most |tan(latitude)| × the
-    latitude difference (in radians) at the furthest point, and the flat and spherical
-    distances differ by less than (r/R)² besides; the margin is twice that, plus 0.2%.
-    """
-    furthest = abs(lat) + radius_km / KM_PER_DEGREE
-    if radius_km > FLAT_MAX_RADIUS_KM or furthest > FLAT_MAX_LATITUDE:
-        return None
-    ratio = radius_km / EARTH_RADIUS_KM
-    margin = 2.0 * ratio * math.tan(math.radians(furthest)) + 2.0 * ratio * ratio + 0.002
-    return margin if margin <= FLAT_MAX_MARGIN else None
 
 
 def applies(query: MeetingQuery, radius_km: float, wraps: bool | None) -> bool:
@@ -92,10 +72,8 @@ def applies(query: MeetingQuery, radius_km: float, wraps: bool | None) -> bool:
 
 
 def _flat() -> ColumnElement[Any]:
-    """The squared flat distance in km², in SQL (the same formula as `nearest` uses)."""
-    dy = Meeting.latitude - bindparam("flat_lat")
-    dx = Meeting.longitude - bindparam("flat_lng")
-    return dy * dy * bindparam("flat_ky2") + dx * dx * bindparam("flat_kx2")
+    """The squared flat distance in km², in SQL (the same formula as `_classify` uses)."""
+    return flat_sq(Meeting)
 
 
 # A candidate's id and position: all the dense ways read before the page.
@@ -149,33 +127,6 @@ def _rows_statement(dialect: str, columns: tuple[Any, ...]) -> Select[Any]:
     return select(*columns).where(one_of(Meeting.id, "ids", dialect))
 
 
-class _Circle:
-    """The search's centre and radius in flat squared km, and the edge's exact test."""
-
-    def __init__(self, lat: float, lng: float, radius_km: float, margin: float) -> None:
-        self.lat, self.lng, self.margin, self.radius_km = lat, lng, margin, radius_km
-        self.ky = KM_PER_DEGREE
-        self.kx = KM_PER_DEGREE * math.cos(math.radians(lat))
-        # Surely inside (the ranking keeps it without the ellipsoid), surely outside (drops it).
-        self.inner = (radius_km * (1 - SPHERE_ERROR) * (1 - margin)) ** 2
-        self.outer = (radius_km * (1 + SPHERE_ERROR) * (1 + margin)) ** 2
-        self.distances = DistanceFilter(lat, lng, radius_km)
-
-    def values(self) -> dict[str, float]:
-        return {
-            "flat_lat": self.lat, "flat_lng": self.lng, "flat_ky2": self.ky * self.ky,
-            "flat_kx2": self.kx * self.kx, "flat_inner": self.inner, "flat_outer": self.outer,
-        }  # fmt: skip
-
-    def inside(self, flat: float, lat: float, lng: float) -> bool:
-        """For a point not surely outside: whether the ranking keeps it."""
-        return flat <= self.inner or self.distances.km(lat, lng) is not None
-
-    def bound(self, kth: float) -> float:
-        """Any meeting that could rank before the one at flat `kth` is within this."""
-        return kth * ((1 + self.margin) / (1 - self.margin)) ** 2
-
-
 def closest_limit(wanted: int) -> int:
     """How many of the nearest rows to read at most: the page and the ties after it."""
     return max(CLOSEST, 2 * wanted)
@@ -198,7 +149,7 @@ def nearest(
     assert query.lat is not None and query.lng is not None
     margin = flat_margin(query.lat, radius_km)
     assert margin is not None
-    circle = _Circle(query.lat, query.lng, radius_km, margin)
+    circle = FlatCircle(query.lat, query.lng, radius_km, margin)
     values = {**params, **circle.values()}
     # Where meetings are sparse (most of the world), one short statement reads them all.
     execute = db.session.connection().execute
@@ -224,7 +175,7 @@ def _rows_of(ids: Iterable[int], columns: tuple[Any, ...]) -> list[tuple]:
 
 
 def _dense(
-    circle: _Circle,
+    circle: FlatCircle,
     candidates: Select[Any],
     values: dict[str, Any],
     wanted: int,
@@ -242,7 +193,7 @@ def _dense(
     return found, total
 
 
-def _total(circle: _Circle, candidates: Select[Any], values: dict[str, Any]) -> int:
+def _total(circle: FlatCircle, candidates: Select[Any], values: dict[str, Any]) -> int:
     """How many candidates the ranking keeps within the radius."""
     execute = db.session.connection().execute
     surely, edge = execute(_tally(candidates), values).one()
@@ -254,7 +205,7 @@ def _total(circle: _Circle, candidates: Select[Any], values: dict[str, Any]) -> 
 
 
 def _page(
-    circle: _Circle, candidates: Select[Any], values: dict[str, Any], reach: float, wanted: int
+    circle: FlatCircle, candidates: Select[Any], values: dict[str, Any], reach: float, wanted: int
 ) -> list[tuple] | set[int] | None:
     """The rows that can be on the page, read nearest first within `reach` km of the centre
     (only their ids when every position had to be read); None when that circle cannot tell
@@ -285,7 +236,7 @@ def _page(
     return None
 
 
-def _page_ids(circle: _Circle, inside: list[tuple[float, int]], wanted: int) -> list[int]:
+def _page_ids(circle: FlatCircle, inside: list[tuple[float, int]], wanted: int) -> list[int]:
     if len(inside) <= wanted:
         return [meeting_id for _flat, meeting_id in inside]
     bound = circle.bound(heapq.nsmallest(wanted, inside)[-1][0])
@@ -293,7 +244,7 @@ def _page_ids(circle: _Circle, inside: list[tuple[float, int]], wanted: int) -> 
 
 
 def _everything(
-    circle: _Circle, candidates: Select[Any], params: dict[str, Any], wanted: int
+    circle: FlatCircle, candidates: Select[Any], params: dict[str, Any], wanted: int
 ) -> list[int]:
     """The page's ids from every candidate's position (the rare case the nearest rows read
     cannot settle the page: ties running past them)."""
@@ -301,7 +252,7 @@ def _everything(
     return _classify(circle, positions, wanted)[0]
 
 
-def _classify(circle: _Circle, positions: list[tuple], wanted: int) -> tuple[list[int], int]:
+def _classify(circle: FlatCircle, positions: list[tuple], wanted: int) -> tuple[list[int], int]:
     """The page's ids and the total from candidates' (id, latitude, longitude)."""
     lat0, lng0, ky, kx = circle.lat, circle.lng, circle.ky, circle.kx
     inner, outer = circle.inner, circle.outer

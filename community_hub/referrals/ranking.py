@@ -94,7 +94,9 @@ def _might_be(column: Any, words: Iterable[str]) -> ColumnElement[bool]:
         last = word.split()[-1]
         ascii_runs = "".join(c if c.isascii() else " " for c in last).split()
         parts.add(max(ascii_runs, key=len))
-    return or_(*(column.ilike(f"%{part}%") for part in sorted(parts)))
+    # A part holding a shorter part adds nothing ("female" holds "f"): each LIKE costs a pass.
+    needed = sorted(p for p in parts if not any(q != p and q in p for q in parts))
+    return or_(*(column.ilike(f"%{part}%") for part in needed))
 
 
 def _prefilters(rules: Rules, today: date) -> list[ColumnElement[bool]]:

@@ -20,8 +20,10 @@ from community_hub.volunteers.models import Volunteer
 SQLITE_MOST = 30_000
 
 
-def cleared_clause(today: date, volunteer: Any = Volunteer) -> ColumnElement[bool]:
-    """True for a volunteer cleared on `today`."""
+def cleared_clause(
+    today: date | ColumnElement[date], volunteer: Any = Volunteer
+) -> ColumnElement[bool]:
+    """True for a volunteer cleared on `today` (a date, or a parameter bound to one)."""
     return volunteer.cleared_until >= today
 
 

@@ -7,6 +7,7 @@ may_accompany and the geodesic distance, ranked by the documented key.
 
 import math
 import random
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -131,16 +132,21 @@ def refer(make_referral):
     return build
 
 
-@pytest.mark.parametrize("first_read", [64, 1, 3, None])
+@pytest.mark.parametrize(
+    ("first_read", "whole", "ahead"),
+    [(64, 256, 64), (1, 256, 64), (3, 0, 1), (5, 0, 8), (None, None, None)],
+)
 def test_fast_matching_equals_the_plain_rules(
-    make_meeting, make_fellowship, refer, monkeypatch, first_read
+    make_meeting, make_fellowship, refer, monkeypatch, first_read, whole, ahead
 ):
-    """The page read in SQL's order (a few rows at a time, down to one, so that every round
-    and bound is used), and without SQL's trigonometry (None: everyone read in Python)."""
+    """The page read in SQL's order (a few rows at a time, down to one, from small circles
+    that widen, so that every round and bound is used), and read whole in Python (None)."""
     if first_read is None:
-        monkeypatch.setattr(best, "available", lambda: False)
+        monkeypatch.setattr(best, "page", lambda *_args: None)
     else:
         monkeypatch.setattr(best, "FIRST_READ", first_read)
+        monkeypatch.setattr(best, "WHOLE", whole)
+        monkeypatch.setattr(best, "AHEAD", ahead)
     rng = random.Random(7)
     add_peers(rng, 160)
     aa = make_fellowship("aa")
@@ -239,3 +245,17 @@ def refer_now(worker, meeting):
     consent.give(person, "share_with_peer", date.today(), "verbal in session", worker, date.today())
     data = ReferralData(link_method="accompanied", made_by="peer", meeting_id=meeting.id)
     return services.make_referral(person, data, worker, date.today())
+
+
+@pytest.mark.parametrize(
+    "origin", [(78.22, 15.65), (-17.8, 179.99)], ids=["svalbard", "fiji-antimeridian"]
+)
+def test_the_sql_page_declines_where_the_flat_distance_cannot_serve(app, origin):
+    """Near the poles and across the 180th meridian matching reads everyone instead."""
+    rules = matching.ranking.Rules(
+        gender="", preference="", closed_slug="", fellowship_slug="aa", language="en",
+        origin=origin, radius_km=20.0, referral_id=0,
+    )  # fmt: skip
+    assert best.page(rules, TODAY, matching.PAGE_SIZE) is None
+    near = replace(rules, origin=CENTRE)
+    assert best.page(near, TODAY, matching.PAGE_SIZE) == ([], 0)  # nobody listed here yet
