@@ -20,6 +20,10 @@ PEER_INDEX_COLUMNS = (
     *("lat_band", "longitude", "latitude", "cleared_until", "id", "volunteer_id"),
     *("gender", "pathways", "languages", "consent_at", "hidden_at", "archived_at"),
 )
+PEER_COUNT_COLUMNS = (
+    *("gender", "pathways", "cleared_until", "volunteer_id"),
+    *("consent_at", "hidden_at", "archived_at"),
+)
 
 
 class ChampionLevel(enum.StrEnum):
@@ -122,6 +126,14 @@ class PeerSupporter(Listing, Model):
         Index(
             "ix_peer_supporter_listed_geo",
             *PEER_INDEX_COLUMNS,
+            postgresql_where=text(LISTED),
+            sqlite_where=text(LISTED),
+        ),
+        # Matching's counts when nobody can go (listed, cleared, of the right gender and
+        # fellowship): read in (gender, pathways) order, a few hundred groups with no sort.
+        Index(
+            "ix_peer_supporter_listed_gender",
+            *PEER_COUNT_COLUMNS,
             postgresql_where=text(LISTED),
             sqlite_where=text(LISTED),
         ),

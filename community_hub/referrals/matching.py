@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import Select, case, func, select
 
 from community_hub.auth.models import User
 from community_hub.extensions import db
@@ -190,25 +190,16 @@ def _loaded(model: type[M], ids: list[int]) -> dict[int, M]:
 def count_rules(rules: ranking.Rules, today: date, near: int | None = None) -> dict[str, int]:
     """How many listed peers remain after each hard rule, in order.
 
-    The database counts each distinct gender and pathways once (a few hundred groups however
-    many peers); only the last rule, the distance, reads peers one by one, and only those in
-    the radius's box (`near`, when the caller already knows how many pass everything).
+    One statement counts each distinct gender and pathways once, listed and cleared today (a
+    few hundred groups however many peers, read in order from ix_peer_supporter_listed_gender);
+    only the last rule, the distance, reads peers one by one, and only those in the radius's
+    box (`near`, when the caller already knows how many pass everything).
     """
-    listed = (
-        PeerSupporter.volunteer_id.is_not(None),
-        PeerSupporter.consent_at.is_not(None),
-        PeerSupporter.hidden_at.is_(None),
-        PeerSupporter.archived_at.is_(None),
-    )
-    passed = Counter({"listed": db.session.scalar(select(func.count()).where(*listed)) or 0})
-    groups = db.session.execute(
-        select(PeerSupporter.gender, PeerSupporter.pathways, func.count())
-        .where(*listed, clearance.cleared_clause(today, PeerSupporter))
-        .group_by(PeerSupporter.gender, PeerSupporter.pathways)
-    )
-    for gender, pathways, count in groups:
+    passed: Counter[str] = Counter()
+    for gender, pathways, listed, count in db.session.execute(rule_groups(today)):
+        passed["listed"] += listed
         passed["cleared"] += count
-        if not ranking.gender_fits(gender, rules):
+        if not count or not ranking.gender_fits(gender, rules):
             continue
         passed["gender"] += count
         if rules.closed_slug and rules.closed_slug not in from_column(pathways):
@@ -218,6 +209,26 @@ def count_rules(rules: ranking.Rules, today: date, near: int | None = None) -> d
         near = len(ranking.passing(rules, today)) if passed["fellowship"] else 0
     passed["near"] = near
     return {rule: passed[rule] for rule in RULES}
+
+
+def rule_groups(today: date) -> Select[Any]:
+    """Listed peers per (gender, pathways): how many, and how many are cleared today."""
+    cleared = clearance.cleared_clause(today, PeerSupporter)
+    return (
+        select(
+            PeerSupporter.gender,
+            PeerSupporter.pathways,
+            func.count(),
+            func.coalesce(func.sum(case((cleared, 1), else_=0)), 0),
+        )
+        .where(
+            PeerSupporter.volunteer_id.is_not(None),
+            PeerSupporter.consent_at.is_not(None),
+            PeerSupporter.hidden_at.is_(None),
+            PeerSupporter.archived_at.is_(None),
+        )
+        .group_by(PeerSupporter.gender, PeerSupporter.pathways)
+    )
 
 
 def _beyond(rules: ranking.Rules, lat: float | None, lng: float | None) -> bool:

@@ -11,7 +11,8 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 
 from community_hub.extensions import db
 from community_hub.geo.spatial import EARTH_RADIUS_KM, distance_km
@@ -259,3 +260,24 @@ def test_the_sql_page_declines_where_the_flat_distance_cannot_serve(app, origin)
     assert best.page(rules, TODAY, matching.PAGE_SIZE) is None
     near = replace(rules, origin=CENTRE)
     assert best.page(near, TODAY, matching.PAGE_SIZE) == ([], 0)  # nobody listed here yet
+
+
+def test_the_counts_when_nobody_can_go_read_the_narrow_index_in_order(app):
+    """ix_peer_supporter_listed_gender serves the per-rule counts with no sort of every peer
+    (PostgreSQL is told not to scan the table, as it would on so few rows)."""
+    stmt = matching.rule_groups(TODAY)
+    if db.engine.dialect.name == "sqlite":
+        compiled = stmt.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True})
+        plan = " ".join(
+            str(r[-1]) for r in db.session.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))
+        )
+        assert "COVERING INDEX ix_peer_supporter_listed_gender" in plan, plan
+        assert "TEMP B-TREE" not in plan, plan
+    else:
+        compiled = stmt.compile(
+            dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}
+        )
+        db.session.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = " ".join(r[0] for r in db.session.execute(text(f"EXPLAIN {compiled}")))
+        assert "ix_peer_supporter_listed_gender" in plan, plan
+        assert "Sort" not in plan, plan
