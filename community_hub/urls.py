@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -19,6 +20,8 @@ def site_url(endpoint: str, **values: Any) -> str:
 
 # What werkzeug's converters leave unquoted in a path segment (its BaseConverter.to_url).
 PATH_SAFE = "!$&'()*+,/:;=@"
+# Links kept per worker by `init_app`'s url_for (a few dozen are built with the same values).
+KEPT_LINKS = 512
 # Stands in for a number while a pattern is built; no table's ids reach it.
 _STAND_IN = 7_294_610_583
 
@@ -44,21 +47,34 @@ def fill(pattern: str, name: str, value: object) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Templates build the same few plain links (the menu, the stylesheet) on every page.
+    """Templates build the same few plain links (the menu, the stylesheet, the finder's
+    online links) on every page.
 
-    Each such link is worked out once per root path and kept: a link with values of its own
-    (a meeting's slug, a search) is built afresh every time.
+    Each link is worked out once per root path and its values, and the last KEPT_LINKS kept:
+    links built every time with the same values stay, and one built with values of its own
+    (a language link back to this page, say) costs one build as before. Links that depend on
+    the request's host (`_external`, `_scheme`) or carry unhashable values are always built.
     """
     build = app.url_for
-    kept: dict[tuple[str, str, str | None], str] = {}
+
+    @functools.lru_cache(maxsize=KEPT_LINKS)
+    def built(root: str, endpoint: str, values: tuple[tuple[str, Any], ...]) -> str:
+        return build(endpoint, **dict(values))
 
     def url_for(endpoint: str, **values: Any) -> str:
-        if not has_request_context() or not (values.keys() <= {"filename"}):
+        if not has_request_context() or any(name.startswith("_") for name in values):
             return build(endpoint, **values)
-        key = (request.script_root, endpoint, values.get("filename"))
-        url = kept.get(key)
-        if url is None:
-            url = kept[key] = build(endpoint, **values)
-        return url
+        key = tuple(values.items())  # in order: the query string keeps it
+        try:
+            return built(request.script_root, endpoint, key)
+        except TypeError:  # an unhashable value: nothing to keep it by
+            return build(endpoint, **values)
 
+    app.extensions["kept_url_for"] = url_for
     app.jinja_env.globals["url_for"] = url_for
+
+
+def kept_url_for(endpoint: str, **values: Any) -> str:
+    """`url_for` for a link the app builds again and again with the same values (see
+    `init_app`), from Python."""
+    return str(current_app.extensions["kept_url_for"](endpoint, **values))

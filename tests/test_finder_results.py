@@ -257,10 +257,10 @@ def test_finder_links_read_as_url_for_writes_them(app, args):
     from flask import url_for
     from werkzeug.datastructures import MultiDict
 
-    from community_hub.meetings.finder_results import _finder_url
+    from community_hub.meetings.finder_results import _encoded, _finder_url
 
     with app.test_request_context("/"):
-        built = _finder_url(MultiDict(args), sort="time", page=None)
+        built = _finder_url(_encoded(MultiDict(args)), sort="time", page=None)
         expected = {k: v for k, v in args.items() if k != "page"} | {"sort": "time"}
         assert built == url_for("meetings.finder", **expected)
 

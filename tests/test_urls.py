@@ -29,3 +29,26 @@ def test_patterns_follow_the_site_address(app):
         app.config["SITE_URL"] = "https://two.example"
         second = site_url_pattern("people.peer", "peer_id", number=True)
     assert first.startswith("https://one.example/") and second.startswith("https://two.example/")
+
+
+def test_links_kept_by_the_templates_url_for_are_what_url_for_builds(app):
+    """Kept per root path and values, in the order given; never for the request's host."""
+    from flask import url_for
+
+    from community_hub.urls import kept_url_for
+
+    cases = [
+        ("meetings.finder", {}),
+        ("meetings.finder", {"mode": "online", "within": "3", "sort": "time"}),
+        ("meetings.finder", {"sort": "time", "mode": "online"}),
+        ("core.language", {"code": "cy", "next": "/?q=Caf%C3%A9 & bar"}),
+        ("meetings.finder", {"type": ["O", "W"]}),  # unhashable: built every time
+        ("meetings.finder", {"_external": True}),
+    ]
+    for root in ("/", "/hub"):
+        with app.test_request_context("/", base_url=f"https://example.org{root.rstrip('/')}"):
+            for endpoint, values in cases * 2:  # the second time from what was kept
+                assert kept_url_for(endpoint, **values) == url_for(endpoint, **values)
+    with app.test_request_context("/", base_url="https://other.example.net"):
+        expected = url_for("meetings.finder", _external=True)
+        assert kept_url_for("meetings.finder", _external=True) == expected

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import functools
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from flask import current_app, render_template
+from flask import current_app, has_app_context, render_template
 from flask_babel import get_locale
 from markupsafe import Markup
-from sqlalchemy import Select, select
+from sqlalchemy import Select, event, select
 from werkzeug.datastructures import MultiDict
 
 from community_hub.extensions import db
@@ -41,12 +42,38 @@ class FellowshipChoice(NamedTuple):
 
 
 def fellowship_choices() -> list[FellowshipChoice]:
-    """Every fellowship, by name, in the reader's language: one plain query per page."""
-    rows = db.session.connection().execute(_choices_statement())
+    """Every fellowship, by name, in the reader's language."""
     return [
         FellowshipChoice(slug, *shown_fellowship_names(slug, name, short))
-        for slug, name, short in rows
+        for slug, name, short in _fellowship_rows()
     ]
+
+
+# Fellowships change rarely (an import, a coordinator): the list is read once a minute per
+# worker, and at once on the worker that saved a change.
+CHOICES_SECONDS = 60.0
+
+
+def _fellowship_rows() -> tuple[tuple[str, str, str], ...]:
+    kept: dict[str, Any] = current_app.extensions.setdefault("fellowship_rows", {})
+    found = kept.get("rows")
+    now = time.monotonic()
+    if found is not None and now - found[0] < CHOICES_SECONDS:
+        return found[1]
+    rows = tuple(
+        (slug, name, short)
+        for slug, name, short in db.session.connection().execute(_choices_statement())
+    )
+    kept["rows"] = (now, rows)
+    return rows
+
+
+@event.listens_for(Fellowship, "after_insert")
+@event.listens_for(Fellowship, "after_update")
+@event.listens_for(Fellowship, "after_delete")
+def _forget_fellowships(*_args: Any) -> None:
+    if has_app_context():
+        current_app.extensions.pop("fellowship_rows", None)
 
 
 @functools.cache

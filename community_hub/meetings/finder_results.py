@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from flask import url_for
 from werkzeug.datastructures import MultiDict
@@ -24,6 +24,7 @@ from community_hub.meetings.search import (
     SearchOutcome,
     search_listed,
 )
+from community_hub.urls import kept_url_for
 
 # The finder grows its page 20 at a time up to this many; beyond it, it goes a page at a time.
 FINDER_MAX_LIMIT = 200
@@ -47,13 +48,25 @@ class Paging:
     farthest_km: float | None  # the furthest result shown, where any has a distance
 
 
-def _finder_url(args: MultiDict[str, str], **changes: Any) -> str:
+_SAFE = "!$'()*,/:;?@"  # werkzeug's safe characters for a query string
+
+
+def _encoded(args: MultiDict[str, str]) -> list[tuple[str, str]]:
+    """Each argument's name and its "name=value", encoded once for every link made from them."""
+    return [(k, _pair(k, v)) for k, values in args.lists() for v in values]
+
+
+def _pair(name: str, value: str) -> str:
+    return f"{quote_plus(name, safe=_SAFE)}={quote_plus(value, safe=_SAFE)}"
+
+
+def _finder_url(args: list[tuple[str, str]], **changes: Any) -> str:
     """The finder with these arguments changed (None drops one), encoded as url_for would
-    encode it (werkzeug's safe characters, in the same order), without its routing work."""
-    values: dict[str, Any] = {k: v for k, v in args.to_dict(flat=False).items() if k not in changes}
-    values.update({k: v for k, v in changes.items() if v is not None})
-    query = urlencode(values, doseq=True, safe="!$'()*,/:;?@")
-    return url_for("meetings.finder") + ("?" + query if query else "")
+    encode it (werkzeug's safe characters, in the same order), without its routing work.
+    `args` comes from `_encoded`."""
+    pairs = [pair for name, pair in args if name not in changes]
+    pairs += [_pair(k, str(v)) for k, v in changes.items() if v is not None]
+    return kept_url_for("meetings.finder") + ("?" + "&".join(pairs) if pairs else "")
 
 
 def radius_words(radius_km: float) -> str:
@@ -97,24 +110,25 @@ def finder_paging(
     if outcome is None:
         return None
     total = outcome.total_within
+    encoded = _encoded(args)
     shown_to = query.offset + len(outcome.results)
     more_url = next_page_url = None
     if shown_to < total:
         if query.offset == 0 and query.limit + MORE_STEP <= FINDER_MAX_LIMIT:
             # The longer page keeps the results already read; the anchor lands on the new ones.
-            more = _finder_url(args, limit=str(query.limit + MORE_STEP), page=None)
+            more = _finder_url(encoded, limit=str(query.limit + MORE_STEP), page=None)
             more_url = f"{more}#result-{query.limit + 1}"
         else:
             page = query.offset // query.limit + 2
-            next_page_url = _finder_url(args, limit=str(query.limit), page=str(page))
+            next_page_url = _finder_url(encoded, limit=str(query.limit), page=str(page))
     default_limit = str(query.limit) if query.limit != DEFAULT_LIMIT else None
     sort_urls = {
-        order: _finder_url(args, sort=order, page=None, limit=default_limit)
+        order: _finder_url(encoded, sort=order, page=None, limit=default_limit)
         for order in ("distance", "time")
     }
     further_url = online_url = None
     if outcome.capped:
-        further_url = _finder_url(args, further="1", page=None)
+        further_url = _finder_url(encoded, further="1", page=None)
     if outcome.capped or (not outcome.results and query.located):
         keep: dict[str, Any] = {
             k: v for k, v in args.to_dict(flat=False).items() if k in _SAME_TIME
