@@ -53,7 +53,8 @@ def init_app(app: Flask) -> None:
     Each link is worked out once per root path and its values, and the last KEPT_LINKS kept:
     links built every time with the same values stay, and one built with values of its own
     (a language link back to this page, say) costs one build as before. Links that depend on
-    the request's host (`_external`, `_scheme`) or carry unhashable values are always built.
+    the request (`_external`, `_scheme`, an endpoint relative to its blueprint) or carry
+    unhashable values are always built.
     """
     build = app.url_for
 
@@ -62,7 +63,11 @@ def init_app(app: Flask) -> None:
         return build(endpoint, **dict(values))
 
     def url_for(endpoint: str, **values: Any) -> str:
-        if not has_request_context() or any(name.startswith("_") for name in values):
+        if (
+            not has_request_context()
+            or endpoint.startswith(".")  # relative to the request's blueprint
+            or any(name.startswith("_") for name in values)
+        ):
             return build(endpoint, **values)
         key = tuple(values.items())  # in order: the query string keeps it
         try:
