@@ -22,7 +22,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from community_hub.interop.hsds import Record, resource_record
 from community_hub.interop.hsds_meetings import meeting_record, peer_record
 from community_hub.meetings.models import Attendance, Meeting
-from community_hub.people.models import PeerSupporter
+from community_hub.people.models import PeerSupporter, listed_where
 from community_hub.resources.models import Location, Service, ServiceAtLocation, ServiceStatus
 
 PHYSICAL = (Attendance.IN_PERSON.value, Attendance.HYBRID.value)
@@ -54,11 +54,7 @@ def public(owner: str) -> list[ColumnElement[bool]]:
         # fifth less than IN (...) when counting thousands near a city centre.
         return [Service.archived_at.is_(None), Service.status != ServiceStatus.DEFUNCT.value]
     if owner == "peer":
-        return [
-            PeerSupporter.consent_at.is_not(None),
-            PeerSupporter.hidden_at.is_(None),
-            PeerSupporter.archived_at.is_(None),
-        ]
+        return list(listed_where(PeerSupporter))
     return [Meeting.archived_at.is_(None)]
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, text
+from sqlalchemy import ColumnElement, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from community_hub.auth.models import Organisation, User, utcnow
@@ -14,6 +15,13 @@ from community_hub.geo.nearby import Located
 from community_hub.people.vocab import from_column
 
 LISTED = "consent_at IS NOT NULL AND hidden_at IS NULL AND archived_at IS NULL"
+
+
+def listed_where(model: Any) -> tuple[ColumnElement[bool], ...]:
+    """LISTED as a query's conditions, for peers and champions (the partial indexes' own)."""
+    return (model.consent_at.is_not(None), model.hidden_at.is_(None), model.archived_at.is_(None))
+
+
 # The box, then what matching's hard rules and ranking read (short codes: within PostgreSQL's
 # limit for an index entry), then the listing columns.
 PEER_INDEX_COLUMNS = (

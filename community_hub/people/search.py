@@ -16,20 +16,12 @@ from sqlalchemy.orm import selectinload
 from community_hub.auth.models import Organisation
 from community_hub.extensions import db
 from community_hub.geo.nearby import DistanceFilter, in_rings, rows_in_box
-from community_hub.people.models import PeerSupporter, RecoveryChampion, Visibility
+from community_hub.people.models import PeerSupporter, RecoveryChampion, Visibility, listed_where
 from community_hub.sqlparams import one_of
 
 L = TypeVar("L", PeerSupporter, RecoveryChampion)
 Statement = Select[*tuple[Any, ...]]
 MAX_LIST = 200
-
-
-def _listed(model: type[PeerSupporter] | type[RecoveryChampion]) -> list[ColumnElement[bool]]:
-    return [
-        model.consent_at.is_not(None),
-        model.hidden_at.is_(None),
-        model.archived_at.is_(None),
-    ]
 
 
 def _has(column: Any, code: str) -> ColumnElement[bool]:
@@ -151,7 +143,7 @@ def _peer_candidates(
     offers: frozenset[str], languages: frozenset[str], pathways: frozenset[str]
 ) -> Statement:
     stmt = select(PeerSupporter.id, PeerSupporter.latitude, PeerSupporter.longitude).where(
-        *_listed(PeerSupporter)
+        *listed_where(PeerSupporter)
     )
     return _peer_filters(stmt, offers, languages, pathways)
 
@@ -159,7 +151,7 @@ def _peer_candidates(
 @functools.lru_cache(maxsize=32)
 def _champion_candidates(levels: frozenset[str], include_private: bool) -> Statement:
     stmt = select(RecoveryChampion.id, RecoveryChampion.latitude, RecoveryChampion.longitude)
-    return _champion_filters(stmt.where(*_listed(RecoveryChampion)), levels, include_private)
+    return _champion_filters(stmt.where(*listed_where(RecoveryChampion)), levels, include_private)
 
 
 def search_champions(
@@ -185,7 +177,7 @@ def public_peers(
     """Every public peer matching the filters, by area: the list before a place is chosen."""
     stmt = (
         select(PeerSupporter)
-        .where(*_listed(PeerSupporter))
+        .where(*listed_where(PeerSupporter))
         .options(selectinload(PeerSupporter.organisation))
         .order_by(PeerSupporter.area, PeerSupporter.display_name, PeerSupporter.id)
         .limit(limit)
@@ -199,7 +191,7 @@ def public_champions(
     """Every champion this viewer may see, by area."""
     stmt = (
         select(RecoveryChampion)
-        .where(*_listed(RecoveryChampion))
+        .where(*listed_where(RecoveryChampion))
         .options(selectinload(RecoveryChampion.organisation))
         .order_by(RecoveryChampion.area, RecoveryChampion.display_name, RecoveryChampion.id)
         .limit(limit)

@@ -30,7 +30,7 @@ from community_hub.geo.spatial import distance_km
 from community_hub.jobs import emails
 from community_hub.jobs.outbox import enqueue, notify_organisation
 from community_hub.meetings.models import Meeting
-from community_hub.people.models import PeerSupporter
+from community_hub.people.models import PeerSupporter, listed_where
 from community_hub.people.vocab import from_column, gender_group
 from community_hub.referrals import audit, best, consent, ranking
 from community_hub.referrals.models import Purpose, Referral
@@ -221,12 +221,7 @@ def rule_groups(today: date) -> Select[Any]:
             func.count(),
             func.coalesce(func.sum(case((cleared, 1), else_=0)), 0),
         )
-        .where(
-            PeerSupporter.volunteer_id.is_not(None),
-            PeerSupporter.consent_at.is_not(None),
-            PeerSupporter.hidden_at.is_(None),
-            PeerSupporter.archived_at.is_(None),
-        )
+        .where(PeerSupporter.volunteer_id.is_not(None), *listed_where(PeerSupporter))
         .group_by(PeerSupporter.gender, PeerSupporter.pathways)
     )
 

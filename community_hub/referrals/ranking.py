@@ -22,7 +22,7 @@ from sqlalchemy import ColumnElement, Select, func, or_, select
 from community_hub.extensions import db
 from community_hub.geo.nearby import DistanceFilter, within_box
 from community_hub.geo.spatial import SPHERE_ERROR, distance_km
-from community_hub.people.models import PeerSupporter
+from community_hub.people.models import PeerSupporter, listed_where
 from community_hub.people.vocab import MAN_WORDS, WOMAN_WORDS, gender_group
 from community_hub.referrals.models import Referral
 from community_hub.referrals.states import PEER_HOLDS
@@ -99,17 +99,28 @@ def _might_be(column: Any, words: Iterable[str]) -> ColumnElement[bool]:
     return or_(*(column.ilike(f"%{part}%") for part in needed))
 
 
+def gender_prefilter(group: str) -> ColumnElement[bool]:
+    """A superset of the peers in a gender group ('woman' or 'man'): see `_might_be`."""
+    return _might_be(PeerSupporter.gender, WOMAN_WORDS if group == "woman" else MAN_WORDS)
+
+
+def unplaced() -> tuple[ColumnElement[bool], ...]:
+    """Peers without a position: place_at clears the band with it, so the band's index finds
+    them."""
+    return (
+        PeerSupporter.lat_band.is_(None),
+        or_(PeerSupporter.latitude.is_(None), PeerSupporter.longitude.is_(None)),
+    )
+
+
 def _prefilters(rules: Rules, today: date) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = [
-        PeerSupporter.consent_at.is_not(None),
-        PeerSupporter.hidden_at.is_(None),
-        PeerSupporter.archived_at.is_(None),
+        *listed_where(PeerSupporter),
         clearance.cleared_clause(today, PeerSupporter),  # the volunteer's date, copied
     ]
     group = rules.gender or gender_group(rules.preference)
     if group:
-        words = WOMAN_WORDS if group == "woman" else MAN_WORDS
-        where.append(_might_be(PeerSupporter.gender, words))
+        where.append(gender_prefilter(group))
     if rules.closed_slug:
         where.append(PeerSupporter.pathways.contains(rules.closed_slug, autoescape=True))
     return where
@@ -152,12 +163,7 @@ def _candidate_rows(rules: Rules, today: date) -> list[_Row]:
     if rules.radius_km is not None and rules.origin is not None:
         lat, lng = rules.origin
         near = _rows(within_box(stmt, PeerSupporter, lat, lng, rules.radius_km))
-        # place_at clears the band with the position: the band's index finds them.
-        unplaced = stmt.where(
-            PeerSupporter.lat_band.is_(None),
-            or_(PeerSupporter.latitude.is_(None), PeerSupporter.longitude.is_(None)),
-        )
-        return near + _rows(unplaced)
+        return near + _rows(stmt.where(*unplaced()))
     return _rows(stmt)  # no radius: every listed peer may pass
 
 
