@@ -117,10 +117,11 @@ def page(rules: Rules, today: date, count: int) -> tuple[list[Ranked], int] | No
     if circle is not None and placed >= WHOLE:
         reach = circle.radius_km * math.sqrt(AHEAD / placed)
     read = FIRST_READ
+    held: dict[int, int] = {}  # open offers by volunteer, counted once across the rounds
     while True:
         # Peers without a position (everyone, online) are read only when some of them pass.
         by_id = total > placed
-        ranked, blocked = _read(rules, shape, values, circle, reach, by_id, read, count)
+        ranked, blocked = _read(rules, shape, values, circle, reach, by_id, read, count, held)
         if not blocked:
             return ranking.settle(ranked, rules, count), total
         if "rows" in blocked:  # a stream had more rows than were read
@@ -297,6 +298,7 @@ def _read(
     by_id: bool,
     limit: int,
     count: int,
+    held: dict[int, int],
 ) -> tuple[list[Ranked], set[str]]:
     """The first `limit` of each stream in SQL's order, exactly ranked, and whether the page
     is sure: every unread peer's key is at least some bound that must come after the page.
@@ -327,7 +329,7 @@ def _read(
         last = ranking._Row._make(rows[-1])
         bound = (*_lacks(rules, last), ranking.band(None), 0, NOWHERE, last.id + 0.5)
         bounds.append(("rows", bound))
-    ranked = ranking.rank(rules, read)
+    ranked = ranking.rank(rules, read, held)
     if len(ranked) < count:
         return ranked, {kind for kind, _bound in bounds}
     cut = _cut(ranked[count - 1])

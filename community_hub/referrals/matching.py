@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
@@ -162,12 +162,11 @@ def match(referral: Referral, today: date, show_all: bool = False) -> Matching:
         found = ranking.settle(ranked, rules, None if show_all else PAGE_SIZE), len(ranked)
     shown, total = found
     result = Matching(needs, rules, today, total=total)
-    peers = _loaded(PeerSupporter, [r.peer_id for r in shown])
-    volunteers = _loaded(Volunteer, [r.volunteer_id for r in shown])
+    loaded = _loaded([r.peer_id for r in shown])
     result.candidates = [
         Candidate(
-            peer=peers[r.peer_id],
-            volunteer=volunteers[r.volunteer_id],
+            peer=loaded[r.peer_id][0],
+            volunteer=loaded[r.peer_id][1],
             knows_fellowship=not r.not_knows,
             speaks_language=not r.not_speaks,
             distance_km=None if r.km == ranking.NOWHERE else r.km,
@@ -178,13 +177,16 @@ def match(referral: Referral, today: date, show_all: bool = False) -> Matching:
     return result
 
 
-M = TypeVar("M", PeerSupporter, Volunteer)
-
-
-def _loaded(model: type[M], ids: list[int]) -> dict[int, M]:
-    if not ids:
+def _loaded(peer_ids: list[int]) -> dict[int, tuple[PeerSupporter, Volunteer]]:
+    """These peers with their volunteer records, in one statement."""
+    if not peer_ids:
         return {}
-    return {m.id: m for m in db.session.scalars(select(model).where(model.id.in_(ids)))}
+    stmt = (
+        select(PeerSupporter, Volunteer)
+        .join(Volunteer, Volunteer.id == PeerSupporter.volunteer_id)
+        .where(PeerSupporter.id.in_(peer_ids))
+    )
+    return {peer.id: (peer, volunteer) for peer, volunteer in db.session.execute(stmt)}
 
 
 def count_rules(rules: ranking.Rules, today: date, near: int | None = None) -> dict[str, int]:

@@ -11,13 +11,14 @@ where it can change a band or the order.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, or_, select
 
 from community_hub.extensions import db
 from community_hub.geo.nearby import DistanceFilter, within_box
@@ -174,18 +175,26 @@ def _has(codes: str, code: str) -> bool:
 
 def open_offers(volunteer_ids: Sequence[int], referral_id: int) -> Counter[int]:
     """Referrals each volunteer holds (offered or accepted), other than this one."""
-    stmt = select(Referral.matched_volunteer_id, func.count()).where(
-        Referral.status.in_(PEER_HOLDS), Referral.id != referral_id
-    )
-    values: dict[str, Any] = {}
-    if len(volunteer_ids) <= 1000:
-        dialect = db.engine.dialect.name
-        stmt = stmt.where(one_of(Referral.matched_volunteer_id, "offer_ids", dialect))
+    if not volunteer_ids:
+        return Counter()
+    named = len(volunteer_ids) <= 1000  # else every open offer: fewer rows than so many ids
+    values: dict[str, Any] = {"referral_id": referral_id if referral_id is not None else 0}
+    if named:
         values["offer_ids"] = list(volunteer_ids)
-    else:  # every open offer: fewer rows than so many ids
-        stmt = stmt.where(Referral.matched_volunteer_id.is_not(None))
-    rows = db.session.execute(stmt.group_by(Referral.matched_volunteer_id), values)
+    rows = plain_rows(_offers_statement(named, db.engine.dialect.name), values)
     return Counter({int(v or 0): int(n) for v, n in rows})
+
+
+@functools.cache
+def _offers_statement(named: bool, dialect: str) -> Select[*tuple[Any, ...]]:
+    held: Select[*tuple[Any, ...]] = select(Referral.matched_volunteer_id, func.count()).where(
+        Referral.status.in_(PEER_HOLDS), Referral.id != bindparam("referral_id")
+    )
+    if named:
+        held = held.where(one_of(Referral.matched_volunteer_id, "offer_ids", dialect))
+    else:
+        held = held.where(Referral.matched_volunteer_id.is_not(None))
+    return held.group_by(Referral.matched_volunteer_id)
 
 
 def passing(rules: Rules, today: date) -> list[Ranked]:
@@ -193,8 +202,11 @@ def passing(rules: Rules, today: date) -> list[Ranked]:
     return rank(rules, _candidate_rows(rules, today))
 
 
-def rank(rules: Rules, rows: Iterable[_Row]) -> list[Ranked]:
-    """Those of these rows who pass the exact rules, ranked up to the spherical distance."""
+def rank(rules: Rules, rows: Iterable[_Row], held: dict[int, int] | None = None) -> list[Ranked]:
+    """Those of these rows who pass the exact rules, ranked up to the spherical distance.
+
+    `held` keeps the open offers already counted, by volunteer, for the next call (best.py
+    ranks a growing read in rounds)."""
     distances = (
         DistanceFilter(rules.origin[0], rules.origin[1], rules.radius_km) if rules.origin else None
     )
@@ -213,7 +225,10 @@ def rank(rules: Rules, rows: Iterable[_Row]) -> list[Ranked]:
                 continue  # beyond the radius (settled with the geodesic near the edge)
             km = found
         kept.append((row, km))
-    offers = open_offers([row.volunteer_id for row, _km in kept], rules.referral_id)
+    offers = {} if held is None else held
+    unknown = [row.volunteer_id for row, _km in kept if row.volunteer_id not in offers]
+    counted = open_offers(unknown, rules.referral_id)
+    offers.update((volunteer_id, counted[volunteer_id]) for volunteer_id in unknown)
     ranked = []
     for row, km in kept:
         ranked.append(

@@ -18,7 +18,7 @@ from community_hub.extensions import db
 from community_hub.geo.spatial import EARTH_RADIUS_KM, distance_km
 from community_hub.people.models import PeerSupporter
 from community_hub.people.vocab import gender_group
-from community_hub.referrals import best, consent, matching, services
+from community_hub.referrals import best, consent, matching, ranking, services
 from community_hub.referrals.models import Referral
 from community_hub.referrals.services import ClientData, ReferralData
 from community_hub.referrals.states import PEER_HOLDS
@@ -170,6 +170,14 @@ def test_fast_matching_equals_the_plain_rules(
         held.matched_volunteer_id = rng.choice(volunteers)
         held.status = rng.choice(PEER_HOLDS)
     db.session.commit()
+    asked: list[int] = []  # volunteers whose open offers were counted
+    counting = ranking.open_offers
+
+    def open_offers(volunteer_ids, referral_id):
+        asked.extend(volunteer_ids)
+        return counting(volunteer_ids, referral_id)
+
+    monkeypatch.setattr(ranking, "open_offers", open_offers)
     totals = []
     for referral in referrals:
         expected, counts = reference(referral)
@@ -178,7 +186,9 @@ def test_fast_matching_equals_the_plain_rules(
         assert found.total == len(expected) == counts["near"]
         assert found.passed == counts
         assert matching.count_rules(found.rules, TODAY) == counts  # counting its own "near"
+        asked.clear()
         page = matching.match(referral, TODAY)
+        assert len(asked) == len(set(asked))  # once each, however many rounds the page took
         assert [c.peer.id for c in page.candidates] == expected[: matching.PAGE_SIZE]
         assert page.total == len(expected)
         for c in page.candidates:
