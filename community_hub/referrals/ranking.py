@@ -178,6 +178,7 @@ def open_offers(volunteer_ids: Sequence[int], referral_id: int) -> Counter[int]:
     if not volunteer_ids:
         return Counter()
     named = len(volunteer_ids) <= 1000  # else every open offer: fewer rows than so many ids
+    # A referral not yet saved has no id: then every referral counts (ids start at 1).
     values: dict[str, Any] = {"referral_id": referral_id if referral_id is not None else 0}
     if named:
         values["offer_ids"] = list(volunteer_ids)
@@ -187,14 +188,14 @@ def open_offers(volunteer_ids: Sequence[int], referral_id: int) -> Counter[int]:
 
 @functools.cache
 def _offers_statement(named: bool, dialect: str) -> Select[*tuple[Any, ...]]:
-    held: Select[*tuple[Any, ...]] = select(Referral.matched_volunteer_id, func.count()).where(
+    stmt: Select[*tuple[Any, ...]] = select(Referral.matched_volunteer_id, func.count()).where(
         Referral.status.in_(PEER_HOLDS), Referral.id != bindparam("referral_id")
     )
     if named:
-        held = held.where(one_of(Referral.matched_volunteer_id, "offer_ids", dialect))
+        stmt = stmt.where(one_of(Referral.matched_volunteer_id, "offer_ids", dialect))
     else:
-        held = held.where(Referral.matched_volunteer_id.is_not(None))
-    return held.group_by(Referral.matched_volunteer_id)
+        stmt = stmt.where(Referral.matched_volunteer_id.is_not(None))
+    return stmt.group_by(Referral.matched_volunteer_id)
 
 
 def passing(rules: Rules, today: date) -> list[Ranked]:
