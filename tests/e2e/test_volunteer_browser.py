@@ -89,6 +89,11 @@ def test_a_placement_is_refused_while_a_check_has_expired_then_goes_active(
     axe(page)
 
     page.get_by_role("link", name=re.compile("Riverside Recovery Café")).click()
+    # Wait for the placement page itself: the absent gaps list is also absent from the page
+    # being left, so on its own it would let axe run while the next page is still loading.
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        f"Placement: {name} at Riverside Recovery Café"
+    )
     expect(page.locator("#gaps-title")).to_have_count(0)
     axe(page)
     page.get_by_role("button", name="Active", exact=True).click()
