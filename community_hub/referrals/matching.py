@@ -15,7 +15,7 @@ offers, so one peer is not asked again and again.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -26,6 +26,7 @@ from sqlalchemy import Select, case, func, select
 
 from community_hub.auth.models import User
 from community_hub.extensions import db
+from community_hub.geo.nearby import DistanceFilter, within_box
 from community_hub.geo.spatial import distance_km
 from community_hub.jobs import emails
 from community_hub.jobs.outbox import enqueue, notify_organisation
@@ -36,6 +37,7 @@ from community_hub.referrals import audit, best, consent, ranking
 from community_hub.referrals.models import Purpose, Referral
 from community_hub.referrals.services import TransitionRefused, move
 from community_hub.referrals.states import PEER_HOLDS, Status
+from community_hub.sqlparams import plain_rows
 from community_hub.urls import site_url
 from community_hub.volunteers import clearance
 from community_hub.volunteers.models import Volunteer
@@ -44,7 +46,7 @@ from community_hub.volunteers.requirements import may_accompany
 DEFAULT_RADIUS_KM = 20.0
 DISTANCE_BANDS_KM = ranking.DISTANCE_BANDS_KM
 PAGE_SIZE = 20  # the match page shows the best 20 (and all of them when asked)
-RULES = ("listed", "cleared", "gender", "fellowship", "near")
+RULES = ("listed", "cleared", "gender", "fellowship")
 
 
 def radius_km() -> float:
@@ -95,14 +97,14 @@ class Matching:
     def passed(self) -> dict[str, int]:
         """Rule -> peers still in after it, in the order the rules apply."""
         if self._passed is None:
-            self._passed = count_rules(self.rules, self.today, self.total)
+            self._passed = count_rules(self.rules, self.today)
         return self._passed
 
     def why_none(self) -> str:
         """'No cleared woman peer in AA within 20 km.' (empty when someone passed)."""
         if self.total:
             return ""
-        if not self.passed.get("cleared"):
+        if not self.passed.get("cleared") and self.needs.radius_km is None:
             return _("No peer is cleared to accompany a client today.")
         who = {
             "woman": _("No cleared woman peer"),
@@ -189,16 +191,17 @@ def _loaded(peer_ids: list[int]) -> dict[int, tuple[PeerSupporter, Volunteer]]:
     return {peer.id: (peer, volunteer) for peer, volunteer in db.session.execute(stmt)}
 
 
-def count_rules(rules: ranking.Rules, today: date, near: int | None = None) -> dict[str, int]:
+def count_rules(rules: ranking.Rules, today: date) -> dict[str, int]:
     """How many listed peers remain after each hard rule, in order.
 
-    One statement counts each distinct gender and pathways once, listed and cleared today (a
-    few hundred groups however many peers, read in order from ix_peer_supporter_listed_gender);
-    only the last rule, the distance, reads peers one by one, and only those in the radius's
-    box (`near`, when the caller already knows how many pass everything).
+    For an in-person meeting the count starts from the listed peers within the radius (or with
+    no known position, who pass it): what the worker can change is local, and the box's index
+    reads only those. Otherwise one statement counts each distinct gender and pathways once,
+    listed and cleared today (a few hundred groups however many peers, read in order from
+    ix_peer_supporter_listed_gender).
     """
     passed: Counter[str] = Counter()
-    for gender, pathways, listed, count in db.session.execute(rule_groups(today)):
+    for gender, pathways, listed, count in _groups(rules, today):
         passed["listed"] += listed
         passed["cleared"] += count
         if not count or not ranking.gender_fits(gender, rules):
@@ -207,10 +210,30 @@ def count_rules(rules: ranking.Rules, today: date, near: int | None = None) -> d
         if rules.closed_slug and rules.closed_slug not in from_column(pathways):
             continue
         passed["fellowship"] += count
-    if near is None:
-        near = len(ranking.passing(rules, today)) if passed["fellowship"] else 0
-    passed["near"] = near
     return {rule: passed[rule] for rule in RULES}
+
+
+def _groups(rules: ranking.Rules, today: date) -> Iterable[tuple[str, str, int, int]]:
+    """(gender, pathways, listed, cleared today) over the peers the rules look at."""
+    if rules.radius_km is None or rules.origin is None:
+        return plain_rows(rule_groups(today))
+    cleared = clearance.cleared_clause(today, PeerSupporter)
+    stmt = select(
+        PeerSupporter.gender,
+        PeerSupporter.pathways,
+        case((cleared, 1), else_=0),
+        PeerSupporter.latitude,
+        PeerSupporter.longitude,
+    ).where(PeerSupporter.volunteer_id.is_not(None), *listed_where(PeerSupporter))
+    lat, lng = rules.origin
+    rows = plain_rows(within_box(stmt, PeerSupporter, lat, lng, rules.radius_km))
+    rows += plain_rows(stmt.where(*ranking.unplaced()))
+    distances = DistanceFilter(lat, lng, rules.radius_km)
+    return [
+        (gender, pathways, 1, count)
+        for gender, pathways, count, at_lat, at_lng in rows
+        if at_lat is None or at_lng is None or distances.km(at_lat, at_lng) is not None
+    ]
 
 
 def rule_groups(today: date) -> Select[Any]:

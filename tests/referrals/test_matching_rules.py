@@ -98,7 +98,32 @@ def test_when_nobody_passes_it_says_why(make_meeting, make_fellowship, make_refe
     found = matching.match(make_referral(closed_womens), TODAY)
     assert found.candidates == []
     assert found.why_none() == "No cleared woman peer in AA within 20 km."
-    assert found.passed == {"listed": 2, "cleared": 2, "gender": 1, "fellowship": 1, "near": 0}
+    # Counted from the peers within reach: Far is a woman in AA, but 100 km away.
+    assert found.passed == {"listed": 1, "cleared": 1, "gender": 0, "fellowship": 0}
+
+
+def test_the_counts_for_an_in_person_meeting_are_of_the_peers_within_reach(
+    make_meeting, make_referral, cleared_peer
+):
+    meeting = make_meeting(types=["O"], venue_latitude=53.52, venue_longitude=-1.13)
+    cleared_peer("Paused", cleared=False)  # near, not cleared
+    cleared_peer("Far", lat=54.5)  # cleared, 100 km away
+    unplaced = cleared_peer("Unplaced", cleared=False)
+    unplaced.place_at(None, None)  # no known position: within reach, as matching treats it
+    db.session.commit()
+    found = matching.match(make_referral(meeting), TODAY)
+    assert found.candidates == []
+    assert found.passed == {"listed": 2, "cleared": 0, "gender": 0, "fellowship": 0}
+    assert found.why_none() == "No cleared peer within 20 km."
+
+
+def test_online_nobody_cleared_anywhere_is_said_plainly(make_meeting, make_referral, cleared_peer):
+    online = make_meeting(types=["O"], venue=None, conference_url="https://meet.example.org/x")
+    cleared_peer("Paused", cleared=False)
+    cleared_peer("Also paused", cleared=False, lat=54.5)
+    found = matching.match(make_referral(online), TODAY)
+    assert found.passed == {"listed": 2, "cleared": 0, "gender": 0, "fellowship": 0}
+    assert found.why_none() == "No peer is cleared to accompany a client today."
 
 
 def test_offering_a_peer_the_rules_exclude_is_refused(make_meeting, make_referral, cleared_peer):
