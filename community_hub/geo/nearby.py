@@ -9,6 +9,7 @@ edge with geopy's exact geodesic distance.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -124,14 +125,23 @@ class DistanceFilter:
         return distance_km(self.lat, self.lng, lat, lng)
 
 
-# A search for the nearest few tries these fractions of its radius in turn: where listings
-# are dense the first ring already holds the page, so it never reads the thousands further out.
-RING_FRACTIONS = (1 / 27, 1 / 9, 1 / 3)
+# A search for the nearest few reads a small ring first and widens it until a ring surely holds
+# the page: where listings are dense the first ring already does, so it never reads the
+# thousands further out. Each wider ring is sized from how many the last one held (the density
+# there), expected to hold RING_PAGES pages, so a town centre past the first ring is not read
+# whole to find ten; a ring that held nobody grows by the most.
+FIRST_RING = 1 / 40  # of the radius: 400 m of a 16 km search
+RING_PAGES = 2.0
+RING_GROWTH = (1.5, 3.0)  # the least and the most a ring's radius grows by
 
 
-def rings(radius_km: float) -> list[float]:
-    """The radii a nearest-first search tries, smallest first, ending with its own."""
-    return [radius_km * f for f in RING_FRACTIONS] + [radius_km]
+def next_ring(ring_km: float, found: int, limit: int, radius_km: float) -> float:
+    """The ring after one of `ring_km` that held `found` listings: the whole radius once the
+    ring would reach most of it."""
+    least, most = RING_GROWTH
+    growth = math.sqrt(RING_PAGES * limit / found) if found else most
+    wider = ring_km * min(max(growth, least), most)
+    return radius_km if wider * least >= radius_km else wider
 
 
 def in_rings(radius_km: float, limit: int, read: Callable[[float], list[T]]) -> list[T]:
@@ -140,12 +150,12 @@ def in_rings(radius_km: float, limit: int, read: Callable[[float], list[T]]) -> 
     `read` returns (distance in km, ...) tuples within the ring it is given; the last ring is
     the whole radius, so a sparse area reads everything, as a single search would.
     """
-    found: list[T] = []
-    for ring in rings(radius_km):
+    ring = radius_km * FIRST_RING
+    while True:
         found = read(ring)
-        if ring_holds_page([item[0] for item in found], ring, limit):
-            break
-    return found
+        if ring >= radius_km or ring_holds_page([item[0] for item in found], ring, limit):
+            return found
+        ring = next_ring(ring, len(found), limit, radius_km)
 
 
 def ring_holds_page(distances: list[float], ring_km: float, limit: int) -> bool:
