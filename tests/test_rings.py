@@ -56,3 +56,17 @@ def test_an_empty_ring_grows_by_the_most_and_the_last_ring_is_the_radius():
     assert next_ring(RADIUS / 2, 0, 10, RADIUS) == RADIUS
     _page, rings = search([], 10)
     assert rings[-1] == RADIUS
+
+
+def test_a_search_told_to_start_at_the_whole_radius_reads_once():
+    rng = random.Random(5)
+    distances = [rng.uniform(0, RADIUS * 1.2) for _ in range(30)]
+    read_rings = []
+
+    def read(ring):
+        read_rings.append(ring)
+        return [(km, n) for n, km in enumerate(distances) if km <= ring]
+
+    page = sorted(in_rings(RADIUS, 10, read, first=1.0))[:10]
+    assert read_rings == [RADIUS]
+    assert page == sorted((km, n) for n, km in enumerate(distances) if km <= RADIUS)[:10]

@@ -144,13 +144,16 @@ def next_ring(ring_km: float, found: int, limit: int, radius_km: float) -> float
     return radius_km if wider * least >= radius_km else wider
 
 
-def in_rings(radius_km: float, limit: int, read: Callable[[float], list[T]]) -> list[T]:
+def in_rings(
+    radius_km: float, limit: int, read: Callable[[float], list[T]], first: float = FIRST_RING
+) -> list[T]:
     """What `read(ring)` finds in the smallest ring that surely holds the `limit` nearest.
 
-    `read` returns (distance in km, ...) tuples within the ring it is given; the last ring is
-    the whole radius, so a sparse area reads everything, as a single search would.
+    `read` returns (distance in km, ...) tuples within the ring it is given; the first ring is
+    `first` of the radius, the last the whole radius, so a sparse area reads everything, as a
+    single search would.
     """
-    ring = radius_km * FIRST_RING
+    ring = radius_km * min(first, 1.0)
     while True:
         found = read(ring)
         if ring >= radius_km or ring_holds_page([item[0] for item in found], ring, limit):

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from community_hub.auth.models import Organisation
 from community_hub.extensions import db
-from community_hub.geo.nearby import DistanceFilter, in_rings, rows_in_box
+from community_hub.geo.nearby import FIRST_RING, DistanceFilter, in_rings, rows_in_box
 from community_hub.people.models import PeerSupporter, RecoveryChampion, Visibility, listed_where
 from community_hub.sqlparams import one_of
 
@@ -94,6 +94,7 @@ def _nearest(
     radius_km: float,
     limit: int,
     load: Load[L] = objects,
+    first_ring: float = FIRST_RING,
 ) -> list[tuple[float, Any]]:
     """Rank the candidates in the box by distance, then load only the page shown."""
     if radius_km <= 0 or limit <= 0:
@@ -108,7 +109,8 @@ def _nearest(
                 found.append((km, row.id))
         return found
 
-    ranked = sorted(in_rings(radius_km, limit, read))  # the nearest ring that holds the page
+    # The nearest ring that holds the page.
+    ranked = sorted(in_rings(radius_km, limit, read, first_ring))
     distances = DistanceFilter(lat, lng, radius_km)
     page = ranked[:limit]
     if not page:
@@ -165,7 +167,8 @@ def search_champions(
 ) -> list[tuple[float, Any]]:
     """Public champions (and private ones for staff) within radius_km, nearest first."""
     stmt = _champion_candidates(levels, include_private)
-    return _nearest(RecoveryChampion, stmt, lat, lng, radius_km, limit, load)
+    # A town has a few champions, not hundreds: one read of the whole radius, not rings.
+    return _nearest(RecoveryChampion, stmt, lat, lng, radius_km, limit, load, first_ring=1.0)
 
 
 def public_peers(
