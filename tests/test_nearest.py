@@ -124,6 +124,28 @@ def test_the_page_and_total_are_those_of_ranking_everything(app, dense, monkeypa
         assert ways["_everything"] > 5, ways
 
 
+@pytest.mark.parametrize("lowered", [False, True])
+def test_a_search_that_shows_no_total_shows_the_same_page(app, dense, monkeypatch, lowered):
+    """The nearby lists (counted=False) skip the count and go straight to the page."""
+    if lowered:
+        monkeypatch.setattr(nearest, "SPARSE", 4)
+        monkeypatch.setattr(nearest, "MEDIUM", 8)
+    ways = {"_page_rows": 0, "_total": 0}
+    for name in ways:
+        monkeypatch.setattr(nearest, name, counted(getattr(nearest, name), ways, name))
+    for query in _queries():
+        if query.radius_km is None:  # the nearest N widen by the count: always counted
+            continue
+        full = rank_meetings(replace(query, banners=True))
+        ways["_total"] = 0
+        quick = rank_meetings(replace(query, counted=False))
+        assert ways["_total"] == 0, query
+        wanted = query.offset + query.limit
+        assert quick.ranked[:wanted] == full.ranked[:wanted], query
+        db.session.remove()
+    assert ways["_page_rows"] > 10, ways
+
+
 def counted(function, ways, name):
     def wrapper(*args, **kwargs):
         ways[name] += 1

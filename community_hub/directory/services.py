@@ -47,7 +47,8 @@ def search_nearby(
     """
     found = Nearby()
     if "meetings" in kinds:
-        query = MeetingQuery(lat=lat, lng=lng, radius_km=radius_km, limit=limit)
+        # The nearby lists show no count of meetings: a dense town's is not computed.
+        query = MeetingQuery(lat=lat, lng=lng, radius_km=radius_km, limit=limit, counted=False)
         query.now = now or datetime.now(UTC)
         found.meetings = (
             search_with(query, plain_meetings) if plain else search_meetings(query)

@@ -157,6 +157,12 @@ def nearest(
     if len(found) < SPARSE:  # every candidate the ranking could keep: rank them, as ever
         ranked = rank(query, found, radius_km)
         return ranked[:wanted], len(ranked)
+    if not query.counted and query.radius_km is not None:  # no total: straight to the page
+        # At least SPARSE candidates: a circle that would hold READ_AHEAD pages of that many.
+        reach = radius_km * min(1.0, math.sqrt(READ_AHEAD * wanted / SPARSE))
+        rows = _page_rows(circle, candidates, values, wanted, columns, reach)
+        ranked = rank(query, rows, radius_km)[:wanted]
+        return ranked, len(ranked)
     positions = plain_rows(_some_positions(candidates), {**values, "flat_limit": MEDIUM})
     if len(positions) < MEDIUM:  # a few hundred: settled in Python from their positions
         ids, total = _classify(circle, positions, wanted)
@@ -186,11 +192,24 @@ def _dense(
     if not total:
         return [], 0
     reach = circle.radius_km * min(1.0, math.sqrt(READ_AHEAD * wanted / total))
+    return _page_rows(circle, candidates, values, wanted, columns, reach), total
+
+
+def _page_rows(
+    circle: FlatCircle,
+    candidates: Select[Any],
+    values: dict[str, Any],
+    wanted: int,
+    columns: tuple[Any, ...],
+    reach: float,
+) -> list[tuple]:
+    """The rows that can be on the page, from a circle of `reach` km that doubles until it
+    settles the page."""
     while (found := _page(circle, candidates, values, reach, wanted)) is None:
         reach = min(circle.radius_km, 2 * reach)
     if isinstance(found, set):  # only the ids: every position was read
-        return _rows_of(found, columns), total
-    return found, total
+        return _rows_of(found, columns)
+    return found
 
 
 def _total(circle: FlatCircle, candidates: Select[Any], values: dict[str, Any]) -> int:

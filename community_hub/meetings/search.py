@@ -53,6 +53,7 @@ class MeetingQuery:
     # A "nearest N" search for a day or time stops widening here (how far people travel);
     # None: it widens until it finds N. Banners never show in-person meetings further away.
     max_travel_km: float | None = None
+    counted: bool = True  # False: a radius search's total is only what it shows (no count shown)
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
