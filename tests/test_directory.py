@@ -64,6 +64,14 @@ def test_nearby_api_rejects_bad_parameters(client):
     assert response.get_json()["parameter"] == "radius_km"
 
 
+def test_nearby_api_answers_for_the_smallest_radius(client, demo_region):
+    """A radius whose fractions underflow to 0 (found by the API fuzzer) still gets its answer."""
+    for radius in ("5e-324", "1e-300"):
+        response = client.get(f"/api/v1/nearby?lat=53.5228&lng=-1.1285&radius_km={radius}")
+        assert response.status_code == 200
+        assert all(response.get_json()[kind] == [] for kind in ("peers", "resources"))
+
+
 def test_community_map_counts_groups_and_public_champions(client, demo_region):
     html = client.get("/community-map?q=Doncaster&radius=25km").get_data(as_text=True)
     assert "Recovery groups" in html and "Public recovery champions" in html

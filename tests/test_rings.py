@@ -70,3 +70,16 @@ def test_a_search_told_to_start_at_the_whole_radius_reads_once():
     page = sorted(in_rings(RADIUS, 10, read, first=1.0))[:10]
     assert read_rings == [RADIUS]
     assert page == sorted((km, n) for n, km in enumerate(distances) if km <= RADIUS)[:10]
+
+
+@pytest.mark.parametrize("radius", [5e-324, 1e-310, 1e-9])
+def test_a_radius_too_small_to_divide_still_ends(radius):
+    """A ring a fraction of so small a radius underflows to 0: the search reads the radius."""
+    read_rings = []
+
+    def read(ring):
+        read_rings.append(ring)
+        return []
+
+    assert in_rings(radius, 10, read) == []
+    assert read_rings[-1] == radius and len(read_rings) <= 5

@@ -141,7 +141,8 @@ def next_ring(ring_km: float, found: int, limit: int, radius_km: float) -> float
     least, most = RING_GROWTH
     growth = math.sqrt(RING_PAGES * limit / found) if found else most
     wider = ring_km * min(max(growth, least), most)
-    return radius_km if wider * least >= radius_km else wider
+    # Not wider (a radius so small its fraction underflows to 0): the whole radius, at once.
+    return radius_km if wider <= ring_km or wider * least >= radius_km else wider
 
 
 def in_rings(

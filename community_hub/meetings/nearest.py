@@ -25,7 +25,8 @@ whose positions are then read and settled; that is the total. The page then come
 circle just wide enough to hold it on average (from the total), read nearest first: where
 that circle turns out too small (the search's centre is emptier than the rest), it doubles,
 up to the whole radius. A circle settles the page only if the bound above lies inside what it
-read.
+read. A search that shows no total (the nearby lists: `counted=False`) skips the count: once
+the sparse read comes back full, its page comes from a circle sized for that many.
 """
 
 from __future__ import annotations
