@@ -118,9 +118,10 @@ def page(rules: Rules, today: date, count: int) -> tuple[list[Ranked], int] | No
         reach = circle.radius_km * math.sqrt(AHEAD / placed)
     read = FIRST_READ
     held: dict[int, int] = {}  # open offers by volunteer, counted once across the rounds
+    by_id_rows: dict[int, list[tuple]] = {}  # by read limit: a wider circle does not change it
     while True:
         # Peers without a position (everyone, online) are read only when some of them pass.
-        by_id = total > placed
+        by_id = by_id_rows if total > placed else None
         ranked, blocked = _read(rules, shape, values, circle, reach, by_id, read, count, held)
         if not blocked:
             return ranking.settle(ranked, rules, count), total
@@ -295,7 +296,7 @@ def _read(
     values: dict[str, Any],
     circle: FlatCircle | None,
     reach: float | None,
-    by_id: bool,
+    by_id: dict[int, list[tuple]] | None,
     limit: int,
     count: int,
     held: dict[int, int],
@@ -303,7 +304,9 @@ def _read(
     """The first `limit` of each stream in SQL's order, exactly ranked, and whether the page
     is sure: every unread peer's key is at least some bound that must come after the page.
     When it is not, which bounds stood in the way: "rows" (a stream had more than `limit`),
-    "circle" (the small circle of `reach` km read instead of the whole radius; None: all)."""
+    "circle" (the small circle of `reach` km read instead of the whole radius; None: all).
+    `by_id` keeps the stream of peers without a position by limit, read once each (None: none
+    of them passes)."""
     values = values | {"read_limit": limit}
     read: list[ranking._Row] = []
     bounds: list[tuple[str, tuple[Any, ...]]] = []
@@ -323,7 +326,11 @@ def _read(
             last = ranking._Row._make(rows[-1][: len(ROW)])
             bound = _beyond(circle, rows[-1][-1], near, *_lacks(rules, last), floor=rows[-1][-2])
             bounds.append(("rows", bound))
-    rows = plain_rows(_by_id_rows(shape, circle is not None), values) if by_id else []
+    rows = []
+    if by_id is not None:  # read once per limit (kept in `by_id`)
+        if limit not in by_id:
+            by_id[limit] = plain_rows(_by_id_rows(shape, circle is not None), values)
+        rows = by_id[limit]
     read += [ranking._Row._make(row) for row in rows]
     if len(rows) == limit:  # ordered by id after the first two
         last = ranking._Row._make(rows[-1])

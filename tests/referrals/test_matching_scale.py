@@ -134,7 +134,7 @@ def refer(make_referral):
 
 @pytest.mark.parametrize(
     ("first_read", "whole", "ahead"),
-    [(64, 256, 64), (1, 256, 64), (3, 0, 1), (5, 0, 8), (None, None, None)],
+    [(64, 256, 64), (1, 256, 64), (3, 0, 1), (5, 0, 8), (64, 0, 1), (None, None, None)],
 )
 def test_fast_matching_equals_the_plain_rules(
     make_meeting, make_fellowship, refer, monkeypatch, first_read, whole, ahead
@@ -177,6 +177,31 @@ def test_fast_matching_equals_the_plain_rules(
         return counting(volunteer_ids, referral_id)
 
     monkeypatch.setattr(ranking, "open_offers", open_offers)
+    # The stream of peers without a position: read once per read limit, however many rounds.
+    by_id_statements: set[int] = set()
+    by_id_reads: list[tuple[int, int]] = []
+    rounds_reading_it = 0
+    making, reading, rounding = best._by_id_rows, best.plain_rows, best._read
+
+    def by_id_rows(shape, placed):
+        stmt = making(shape, placed)
+        by_id_statements.add(id(stmt))
+        return stmt
+
+    def plain_rows(stmt, values=None):
+        if id(stmt) in by_id_statements:
+            by_id_reads.append((id(stmt), values["read_limit"]))
+        return reading(stmt, values)
+
+    def read(*args):
+        nonlocal rounds_reading_it
+        rounds_reading_it += args[5] is not None  # by_id
+        return rounding(*args)
+
+    monkeypatch.setattr(best, "_by_id_rows", by_id_rows)
+    monkeypatch.setattr(best, "plain_rows", plain_rows)
+    monkeypatch.setattr(best, "_read", read)
+    reads_saved = 0
     totals = []
     for referral in referrals:
         expected, counts = reference(referral)
@@ -185,8 +210,12 @@ def test_fast_matching_equals_the_plain_rules(
         assert found.total == len(expected) == counts["fellowship"]
         assert found.passed == counts
         asked.clear()
+        by_id_reads.clear()
+        rounds_reading_it = 0
         page = matching.match(referral, TODAY)
         assert len(asked) == len(set(asked))  # once each, however many rounds the page took
+        assert len(by_id_reads) == len(set(by_id_reads))
+        reads_saved += rounds_reading_it - len(by_id_reads)
         assert [c.peer.id for c in page.candidates] == expected[: matching.PAGE_SIZE]
         assert page.total == len(expected)
         for c in page.candidates:
@@ -195,6 +224,8 @@ def test_fast_matching_equals_the_plain_rules(
                 assert c.distance_km == pytest.approx(exact, abs=1e-9)
         totals.append(len(expected))
     assert max(totals) > matching.PAGE_SIZE and 0 in totals  # pages cut, and empty results
+    if (first_read, whole, ahead) == (64, 0, 1):  # the circle widens, the reads stay whole
+        assert reads_saved > 0
 
 
 def origin(referral):
