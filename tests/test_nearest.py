@@ -196,3 +196,26 @@ def test_the_flat_distance_stays_within_its_margin(lat, radius_km):
         worst = max(worst, abs(flat_km - sphere) / sphere)
     assert worst <= margin, (worst, margin)
     assert margin < 0.05 and EARTH_RADIUS_KM > 6000
+
+
+@pytest.mark.parametrize("counted_", [True, False])
+def test_the_smallest_radius_finds_the_meetings_at_the_spot(
+    app, make_org, make_fellowship, counted_
+):
+    """70 meetings at one spot, the nearest searched from it within 5e-324 km (the smallest
+    radius there is; its circles underflow to 0): the meetings at the very spot are found."""
+    org, aa = make_org(), make_fellowship("aa")
+    lat, lng = CENTRES[1]
+    rows = [
+        {"slug": f"spot-{i}", "name": f"Spot {i}", "organisation_id": org.id,
+         "fellowship_id": aa.id, "day": 1, "start_time": time(19, 0), "end_time": time(20, 0),
+         "timezone": "Europe/London", "types": ",O,", "attendance": "in_person",
+         "latitude": lat, "longitude": lng, "lat_band": lat_band(lat)}
+        for i in range(70)
+    ]  # fmt: skip
+    db.session.execute(insert(Meeting), rows)
+    db.session.commit()
+    query = MeetingQuery(lat=lat, lng=lng, radius_km=5e-324, limit=1, now=NOW, counted=counted_)
+    found = rank_meetings(query)
+    assert len(found.ranked[: query.limit]) == query.limit
+    assert all(km == 0.0 for km, _occurrence, _id in found.ranked)

@@ -207,7 +207,8 @@ def _page_rows(
     """The rows that can be on the page, from a circle of `reach` km that doubles until it
     settles the page."""
     while (found := _page(circle, candidates, values, reach, wanted)) is None:
-        reach = min(circle.radius_km, 2 * reach)
+        # Not wider (a radius so small its fraction underflowed to 0): the whole radius.
+        reach = circle.radius_km if 2 * reach <= reach else min(circle.radius_km, 2 * reach)
     if isinstance(found, set):  # only the ids: every position was read
         return _rows_of(found, columns)
     return found

@@ -138,7 +138,7 @@ def _wider(radius_km: float, reach: float, ranked: list[Ranked], count: int) -> 
     if not best:
         return None
     wider = reach * max(2.0, math.sqrt(2.0 * count / best))
-    return wider if wider < radius_km else None
+    return wider if reach < wider < radius_km else None  # not wider (underflow): all of it
 
 
 # Statements, each built once per shape.
