@@ -135,14 +135,21 @@ RING_PAGES = 2.0
 RING_GROWTH = (1.5, 3.0)  # the least and the most a ring's radius grows by
 
 
+def widened(ring_km: float, wider_km: float, radius_km: float, close: float = 1.0) -> float:
+    """The next circle of a search that widens: `wider_km`, or the whole radius when that
+    would reach it (within a factor `close`) or would not be wider at all (a radius so small
+    that its fraction underflowed to 0, which doubling never leaves)."""
+    if wider_km <= ring_km or wider_km * close >= radius_km:
+        return radius_km
+    return wider_km
+
+
 def next_ring(ring_km: float, found: int, limit: int, radius_km: float) -> float:
     """The ring after one of `ring_km` that held `found` listings: the whole radius once the
     ring would reach most of it."""
     least, most = RING_GROWTH
     growth = math.sqrt(RING_PAGES * limit / found) if found else most
-    wider = ring_km * min(max(growth, least), most)
-    # Not wider (a radius so small its fraction underflows to 0): the whole radius, at once.
-    return radius_km if wider <= ring_km or wider * least >= radius_km else wider
+    return widened(ring_km, ring_km * min(max(growth, least), most), radius_km, close=least)
 
 
 def in_rings(

@@ -42,7 +42,7 @@ from sqlalchemy import cast as cast_
 
 from community_hub.extensions import db
 from community_hub.geo.flat import FlatCircle, flat_margin, flat_sq
-from community_hub.geo.nearby import box_params
+from community_hub.geo.nearby import box_params, widened
 from community_hub.geo.spatial import SPHERE_ERROR
 from community_hub.meetings.models import Meeting
 from community_hub.sqlparams import one_of, plain_rows
@@ -207,8 +207,7 @@ def _page_rows(
     """The rows that can be on the page, from a circle of `reach` km that doubles until it
     settles the page."""
     while (found := _page(circle, candidates, values, reach, wanted)) is None:
-        # Not wider (a radius so small its fraction underflowed to 0): the whole radius.
-        reach = circle.radius_km if 2 * reach <= reach else min(circle.radius_km, 2 * reach)
+        reach = widened(reach, 2 * reach, circle.radius_km)
     if isinstance(found, set):  # only the ids: every position was read
         return _rows_of(found, columns)
     return found

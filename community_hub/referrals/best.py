@@ -46,7 +46,7 @@ from sqlalchemy import cast as cast_
 
 from community_hub.extensions import db
 from community_hub.geo.flat import FlatCircle, flat_margin, flat_sq
-from community_hub.geo.nearby import box_clause, box_params
+from community_hub.geo.nearby import box_clause, box_params, widened
 from community_hub.people.models import PeerSupporter, listed_where
 from community_hub.people.vocab import gender_group
 from community_hub.referrals import ranking
@@ -137,8 +137,8 @@ def _wider(radius_km: float, reach: float, ranked: list[Ranked], count: int) -> 
     best = sum(1 for r in ranked if r.km != NOWHERE and not r.not_knows and not r.not_speaks)
     if not best:
         return None
-    wider = reach * max(2.0, math.sqrt(2.0 * count / best))
-    return wider if reach < wider < radius_km else None  # not wider (underflow): all of it
+    wider = widened(reach, reach * max(2.0, math.sqrt(2.0 * count / best)), radius_km)
+    return None if wider == radius_km else wider
 
 
 # Statements, each built once per shape.

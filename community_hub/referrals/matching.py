@@ -22,11 +22,11 @@ from typing import Any
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select
 
 from community_hub.auth.models import User
 from community_hub.extensions import db
-from community_hub.geo.nearby import DistanceFilter, within_box
+from community_hub.geo.nearby import DistanceFilter
 from community_hub.geo.spatial import distance_km
 from community_hub.jobs import emails
 from community_hub.jobs.outbox import enqueue, notify_organisation
@@ -217,18 +217,15 @@ def _groups(rules: ranking.Rules, today: date) -> Iterable[tuple[str, str, int, 
     """(gender, pathways, listed, cleared today) over the peers the rules look at."""
     if rules.radius_km is None or rules.origin is None:
         return plain_rows(rule_groups(today))
-    cleared = clearance.cleared_clause(today, PeerSupporter)
     stmt = select(
         PeerSupporter.gender,
         PeerSupporter.pathways,
-        case((cleared, 1), else_=0),
+        _cleared_flag(today),
         PeerSupporter.latitude,
         PeerSupporter.longitude,
     ).where(PeerSupporter.volunteer_id.is_not(None), *listed_where(PeerSupporter))
-    lat, lng = rules.origin
-    rows = plain_rows(within_box(stmt, PeerSupporter, lat, lng, rules.radius_km))
-    rows += plain_rows(stmt.where(*ranking.unplaced()))
-    distances = DistanceFilter(lat, lng, rules.radius_km)
+    rows = ranking.in_reach(stmt, rules)
+    distances = DistanceFilter(*rules.origin, rules.radius_km)
     return [
         (gender, pathways, 1, count)
         for gender, pathways, count, at_lat, at_lng in rows
@@ -236,15 +233,19 @@ def _groups(rules: ranking.Rules, today: date) -> Iterable[tuple[str, str, int, 
     ]
 
 
-def rule_groups(today: date) -> Select[Any]:
+def _cleared_flag(today: date) -> ColumnElement[int]:
+    """1 for a peer cleared to accompany a client today, else 0."""
+    return case((clearance.cleared_clause(today, PeerSupporter), 1), else_=0)
+
+
+def rule_groups(today: date) -> Select[*tuple[Any, ...]]:
     """Listed peers per (gender, pathways): how many, and how many are cleared today."""
-    cleared = clearance.cleared_clause(today, PeerSupporter)
     return (
         select(
             PeerSupporter.gender,
             PeerSupporter.pathways,
             func.count(),
-            func.coalesce(func.sum(case((cleared, 1), else_=0)), 0),
+            func.coalesce(func.sum(_cleared_flag(today)), 0),
         )
         .where(PeerSupporter.volunteer_id.is_not(None), *listed_where(PeerSupporter))
         .group_by(PeerSupporter.gender, PeerSupporter.pathways)

@@ -137,10 +137,6 @@ class _Row(NamedTuple):
     longitude: float | None
 
 
-def _rows(stmt: Select[Any], values: dict[str, Any] | None = None) -> list[_Row]:
-    return list(map(_Row._make, plain_rows(stmt, values)))
-
-
 # What matching reads of each peer, in _Row's order (best.py reads the same).
 ROW_COLUMNS = (
     PeerSupporter.id,
@@ -158,14 +154,20 @@ def candidate_statement(rules: Rules, today: date) -> Select[*tuple[Any, ...]]:
     return select(*ROW_COLUMNS).where(*_prefilters(rules, today))
 
 
+def in_reach(stmt: Select[*tuple[Any, ...]], rules: Rules) -> list[tuple]:
+    """The plain rows of a statement on peers that the distance rule may keep: those in the
+    radius's box and those with no position (everyone when there is no radius)."""
+    if rules.radius_km is None or rules.origin is None:
+        return plain_rows(stmt)
+    lat, lng = rules.origin
+    return plain_rows(within_box(stmt, PeerSupporter, lat, lng, rules.radius_km)) + plain_rows(
+        stmt.where(*unplaced())
+    )
+
+
 def _candidate_rows(rules: Rules, today: date) -> list[_Row]:
     """Rows that may pass: the exact gender, fellowship and distance rules are still to run."""
-    stmt = candidate_statement(rules, today)
-    if rules.radius_km is not None and rules.origin is not None:
-        lat, lng = rules.origin
-        near = _rows(within_box(stmt, PeerSupporter, lat, lng, rules.radius_km))
-        return near + _rows(stmt.where(*unplaced()))
-    return _rows(stmt)  # no radius: every listed peer may pass
+    return list(map(_Row._make, in_reach(candidate_statement(rules, today), rules)))
 
 
 def _has(codes: str, code: str) -> bool:
