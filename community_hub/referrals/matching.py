@@ -85,7 +85,8 @@ class Matching:
     rules: ranking.Rules
     today: date
     candidates: list[Candidate] = field(default_factory=list)
-    total: int = 0  # everyone who passes, shown or not
+    total: int = 0  # everyone who passes, shown or not (with more_than, fewer: see best.CAP)
+    more_than: bool = False  # more than `total` pass: they were not all counted
     _passed: dict[str, int] | None = None
 
     @property
@@ -161,9 +162,10 @@ def match(referral: Referral, today: date, show_all: bool = False) -> Matching:
     found = None if show_all else best.page(rules, today, PAGE_SIZE)
     if found is None:
         ranked = ranking.passing(rules, today)
-        found = ranking.settle(ranked, rules, None if show_all else PAGE_SIZE), len(ranked)
-    shown, total = found
-    result = Matching(needs, rules, today, total=total)
+        shown = ranking.settle(ranked, rules, None if show_all else PAGE_SIZE)
+        found = best.Page(shown, len(ranked))
+    shown, total, more_than = found
+    result = Matching(needs, rules, today, total=total, more_than=more_than)
     loaded = _loaded([r.peer_id for r in shown])
     result.candidates = [
         Candidate(

@@ -133,20 +133,28 @@ def refer(make_referral):
 
 
 @pytest.mark.parametrize(
-    ("first_read", "whole", "ahead"),
-    [(64, 256, 64), (1, 256, 64), (3, 0, 1), (5, 0, 8), (64, 0, 1), (None, None, None)],
-)
+    ("first_read", "whole", "ahead", "sparse", "cap"),
+    [
+        (64, 256, 64, 8, 200), (1, 256, 64, 8, 200), (3, 0, 1, 8, 200), (5, 0, 8, 8, 200),
+        (64, 0, 1, 0, 200), (2, 0, 1, 1e9, 200), (4, 0, 2, 0, 200), (3, 0, 1, 8, 7),
+        (None, None, None, None, None),
+    ],
+)  # fmt: skip
 def test_fast_matching_equals_the_plain_rules(
-    make_meeting, make_fellowship, refer, monkeypatch, first_read, whole, ahead
+    make_meeting, make_fellowship, refer, monkeypatch, first_read, whole, ahead, sparse, cap
 ):
     """The page read in SQL's order (a few rows at a time, down to one, from small circles
-    that widen, so that every round and bound is used), and read whole in Python (None)."""
+    that widen, tiers read from the whole radius on their own (always, with SPARSE huge, or
+    never, with 0), so that every round and bound is used), counted only up to a small cap,
+    and read whole in Python (None)."""
     if first_read is None:
         monkeypatch.setattr(best, "page", lambda *_args: None)
     else:
         monkeypatch.setattr(best, "FIRST_READ", first_read)
         monkeypatch.setattr(best, "WHOLE", whole)
         monkeypatch.setattr(best, "AHEAD", ahead)
+        monkeypatch.setattr(best, "SPARSE", sparse)
+        monkeypatch.setattr(best, "CAP", cap)
     rng = random.Random(7)
     add_peers(rng, 160)
     aa = make_fellowship("aa")
@@ -181,7 +189,7 @@ def test_fast_matching_equals_the_plain_rules(
     by_id_statements: set[int] = set()
     by_id_reads: list[tuple[int, int]] = []
     rounds_reading_it = 0
-    making, reading, rounding = best._by_id_rows, best.plain_rows, best._read
+    making, reading, rounding = best.by_id_rows, best.plain_rows, best._read
 
     def by_id_rows(shape, placed):
         stmt = making(shape, placed)
@@ -198,10 +206,10 @@ def test_fast_matching_equals_the_plain_rules(
         rounds_reading_it += args[5] is not None  # by_id
         return rounding(*args)
 
-    monkeypatch.setattr(best, "_by_id_rows", by_id_rows)
+    monkeypatch.setattr(best, "by_id_rows", by_id_rows)
     monkeypatch.setattr(best, "plain_rows", plain_rows)
     monkeypatch.setattr(best, "_read", read)
-    reads_saved = 0
+    reads_saved = capped = 0
     totals = []
     for referral in referrals:
         expected, counts = reference(referral)
@@ -217,15 +225,58 @@ def test_fast_matching_equals_the_plain_rules(
         assert len(by_id_reads) == len(set(by_id_reads))
         reads_saved += rounds_reading_it - len(by_id_reads)
         assert [c.peer.id for c in page.candidates] == expected[: matching.PAGE_SIZE]
-        assert page.total == len(expected)
+        if page.more_than:  # more pass than the cap: the page says so and stops counting
+            assert len(expected) > page.total == cap
+            capped += 1
+        else:
+            assert page.total == len(expected)
         for c in page.candidates:
             if c.distance_km is not None:
                 exact = distance_km(c.peer.latitude, c.peer.longitude, *origin(referral))
                 assert c.distance_km == pytest.approx(exact, abs=1e-9)
         totals.append(len(expected))
     assert max(totals) > matching.PAGE_SIZE and 0 in totals  # pages cut, and empty results
-    if (first_read, whole, ahead) == (64, 0, 1):  # the circle widens, the reads stay whole
-        assert reads_saved > 0
+    if (first_read, whole, ahead, sparse) == (64, 0, 1, 0):  # the circle only widens
+        assert reads_saved > 0  # and the reads of the peers with no position stay whole
+    assert bool(capped) == (cap == 7)  # the small cap was reached, the usual one never
+
+
+def test_a_language_few_peers_speak_is_read_from_the_whole_radius_on_its_own(
+    make_meeting, make_fellowship, refer, monkeypatch
+):
+    """A crowd of peers near the meeting who do not speak the client's language, and a few
+    who do, spread over the radius: the few are read on their own (one filtered statement,
+    not every peer sorted), the crowd from a small circle, and the page is still exact."""
+    monkeypatch.setattr(best, "AHEAD", 8)
+    rng = random.Random(11)
+    org, hosts = random_records.programme(rng, 0)
+    for n in range(330):
+        volunteer = random_records.cleared_volunteer(org, hosts, TODAY, f"L{n}")
+        peer = PeerSupporter(
+            organisation_id=org.id, slug=f"lang-{n}", display_name=f"L{n}", area="Doncaster",
+            gender="", volunteer_id=volunteer.id, pathways=",aa,", consent_at=TODAY,
+            languages=",en,pa," if n % 11 == 0 else ",en,",
+        )  # fmt: skip
+        peer.place_at(*place(rng, rng.uniform(2, 19) if n % 11 == 0 else rng.uniform(0, 2)))
+        db.session.add(peer)
+    aa = make_fellowship("aa")
+    meeting = make_meeting(fellowship=aa, venue_latitude=CENTRE[0], venue_longitude=CENTRE[1])
+    referral = refer(meeting, language="pa")
+    db.session.commit()
+    readings: list[best.Reading] = []
+    rounding = best._read
+
+    def read(*args):
+        readings.append(args[4])
+        return rounding(*args)
+
+    monkeypatch.setattr(best, "_read", read)
+    found = matching.match(referral, TODAY)
+    expected, _counts = reference(referral)
+    assert [c.peer.id for c in found.candidates] == expected[: matching.PAGE_SIZE]
+    assert all(c.speaks_language for c in found.candidates) and found.total == 330
+    last = readings[-1]  # the speakers alone from the whole radius, the crowd in a circle
+    assert last.tiers == 1 and last.reach is not None and last.reach < 19
 
 
 def origin(referral):
@@ -280,6 +331,23 @@ def test_the_page_shows_the_best_20_and_all_on_request(client, auth, worker, mee
     assert referral.matched_volunteer_id == last.volunteer_id
 
 
+def test_the_page_says_more_than_the_cap_when_it_stops_counting(
+    client, auth, worker, meeting, cleared_peer, monkeypatch
+):
+    monkeypatch.setattr(best, "CAP", 10)  # 25 peers pass: it counts past 10 and stops
+    for n in range(25):
+        cleared_peer(f"Peer{n:02d}", lat=53.52 + n * 0.001)
+    referral = refer_now(worker, meeting)
+    db.session.commit()
+    auth.login(worker)
+    url = f"/referrals/{referral.id}/match"
+    first = client.get(url).get_data(as_text=True)
+    assert first.count('name="peer_id"') == 20
+    assert "Showing the best 20 of more than 10 peers who can go." in first
+    everyone = client.get(f"{url}?all=1").get_data(as_text=True)
+    assert everyone.count('name="peer_id"') == 25 and "25 peers can go" in everyone
+
+
 def refer_now(worker, meeting):
     person = services.add_client(ClientData(reference="PG-1"), worker)
     consent.give(person, "share_with_peer", date.today(), "verbal in session", worker, date.today())
@@ -298,7 +366,7 @@ def test_the_sql_page_declines_where_the_flat_distance_cannot_serve(app, origin)
     )  # fmt: skip
     assert best.page(rules, TODAY, matching.PAGE_SIZE) is None
     near = replace(rules, origin=CENTRE)
-    assert best.page(near, TODAY, matching.PAGE_SIZE) == ([], 0)  # nobody listed here yet
+    assert best.page(near, TODAY, matching.PAGE_SIZE) == best.Page([], 0)  # nobody listed yet
 
 
 def test_the_counts_when_nobody_can_go_read_the_narrow_index_in_order(app):
