@@ -123,10 +123,10 @@ def run(database_url: str, args: argparse.Namespace) -> dict[str, Any]:
         # builds and compiles its statements on first use, once per worker process: other
         # referrals, not the ones timed, warm them (--warm 0 times the first uses too).
         warm_rng = random.Random(args.seed + 7)
-        for referral_id in peer_records.referrals_to_match(warm_rng, args.warm, online=False):
-            match_ids(referral_id, today)
-        for referral_id in peer_records.referrals_to_match(warm_rng, args.warm // 10, online=True):
-            match_ids(referral_id, today)
+        for count, remote in ((args.warm, False), (args.warm // 10, True)):
+            warm = peer_records.referrals_to_match(warm_rng, count, remote) if count else []
+            for referral_id in warm:
+                match_ids(referral_id, today)
         db.session.remove()
         gc.freeze()
         figures: dict[str, list[float]] = {}
