@@ -280,7 +280,7 @@ def _read(
         last = ranking._Row._make(rows[-1])
         bound = (*_lacks(rules, last), ranking.band(None), 0, ranking.NOWHERE, last.id + 0.5)
         bounds.append(("rows", bound))
-    ranked = ranking.rank(rules, read, held)
+    ranked = ranking.rank(rules, read, held, count)
     if len(ranked) < count:
         return ranked, {kind for kind, _bound in bounds}, in_circle
     cut = _cut(ranked[count - 1])

@@ -205,11 +205,16 @@ def passing(rules: Rules, today: date) -> list[Ranked]:
     return rank(rules, _candidate_rows(rules, today))
 
 
-def rank(rules: Rules, rows: Iterable[_Row], held: dict[int, int] | None = None) -> list[Ranked]:
+def rank(
+    rules: Rules, rows: Iterable[_Row], held: dict[int, int] | None = None, count: int = 0
+) -> list[Ranked]:
     """Those of these rows who pass the exact rules, ranked up to the spherical distance.
 
     `held` keeps the open offers already counted, by volunteer, for the next call (best.py
-    ranks a growing read in rounds)."""
+    ranks a growing read in rounds). With `count`, only the first `count` need their place:
+    open offers are counted only for the rows whose (fellowship, language, band) group is no
+    later than the `count`-th row's (offers order peers within a group, never across), and
+    the rest, after them whatever they hold, show 0."""
     distances = (
         DistanceFilter(rules.origin[0], rules.origin[1], rules.radius_km) if rules.origin else None
     )
@@ -228,25 +233,26 @@ def rank(rules: Rules, rows: Iterable[_Row], held: dict[int, int] | None = None)
                 continue  # beyond the radius (settled with the geodesic near the edge)
             km = found
         kept.append((row, km))
-    offers = {} if held is None else held
-    unknown = [row.volunteer_id for row, _km in kept if row.volunteer_id not in offers]
-    counted = open_offers(unknown, rules.referral_id)
-    offers.update((volunteer_id, counted[volunteer_id]) for volunteer_id in unknown)
-    ranked = []
-    for row, km in kept:
-        ranked.append(
-            Ranked(
-                not _has(row.pathways, rules.fellowship_slug),
-                not _has(row.languages, rules.language),
-                _band(rules, row, km),
-                offers[row.volunteer_id],
-                km,
-                row.id,
-                row.volunteer_id,
-                row.latitude,
-                row.longitude,
-            )
+    groups = [
+        (
+            not _has(row.pathways, rules.fellowship_slug),
+            not _has(row.languages, rules.language),
+            _band(rules, row, km),
         )
+        for row, km in kept
+    ]
+    last = sorted(groups)[count - 1] if 0 < count < len(groups) else max(groups, default=())
+    offers = {} if held is None else held
+    pairs = list(zip(kept, groups, strict=True))
+    needed = {row.volunteer_id for (row, _km), group in pairs if group <= last}
+    unknown = [volunteer_id for volunteer_id in needed if volunteer_id not in offers]
+    counted = open_offers(sorted(unknown), rules.referral_id)
+    offers.update((volunteer_id, counted[volunteer_id]) for volunteer_id in unknown)
+    ranked = [
+        Ranked(*group, offers.get(row.volunteer_id, 0) if group <= last else 0, km, row.id,
+               row.volunteer_id, row.latitude, row.longitude)
+        for (row, km), group in pairs
+    ]  # fmt: skip
     ranked.sort()
     return ranked
 

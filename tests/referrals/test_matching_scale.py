@@ -230,7 +230,13 @@ def test_fast_matching_equals_the_plain_rules(
             capped += 1
         else:
             assert page.total == len(expected)
-        for c in page.candidates:
+        holds = [
+            r.matched_volunteer_id
+            for r in db.session.scalars(select(Referral))
+            if r.status in PEER_HOLDS and r.id != referral.id
+        ]
+        for c in page.candidates:  # what the page shows of each: its open offers, exactly
+            assert c.open_offers == holds.count(c.peer.volunteer_id)
             if c.distance_km is not None:
                 exact = distance_km(c.peer.latitude, c.peer.longitude, *origin(referral))
                 assert c.distance_km == pytest.approx(exact, abs=1e-9)
