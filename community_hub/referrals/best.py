@@ -270,17 +270,27 @@ def _read(
                 bound = _beyond(circle, rows[-1][-1], stream, *_lacks(rules, last),
                                 floor=rows[-1][-2])  # fmt: skip
                 bounds.append(("rows", bound))
-    rows = []
+    ranked = None
+    if circle is not None and by_id is not None and limit not in by_id:
+        # Peers without a position rank after every placed peer of their tier: where the
+        # page is full of nearer ones in a tier as good as theirs can be, none is read.
+        ranked = ranking.rank(rules, read, held, count)
+        first = _next_tier(shape, 0)
+        best = (first >= 2, first % 2 == 1, ranking.band(None), 0, ranking.NOWHERE, -math.inf)
+        if len(ranked) >= count and _cut(ranked[count - 1]) < best:
+            by_id = None
     if by_id is not None:  # read once per limit (kept in `by_id`)
         if limit not in by_id:
             by_id[limit] = plain_rows(by_id_rows(shape, circle is not None), values)
         rows = by_id[limit]
-    read += [ranking._Row._make(row) for row in rows]
-    if len(rows) == limit:  # ordered by id after the tier
-        last = ranking._Row._make(rows[-1])
-        bound = (*_lacks(rules, last), ranking.band(None), 0, ranking.NOWHERE, last.id + 0.5)
-        bounds.append(("rows", bound))
-    ranked = ranking.rank(rules, read, held, count)
+        read += [ranking._Row._make(row) for row in rows]
+        ranked = None
+        if len(rows) == limit:  # ordered by id after the tier
+            last = ranking._Row._make(rows[-1])
+            bound = (*_lacks(rules, last), ranking.band(None), 0, ranking.NOWHERE, last.id + 0.5)
+            bounds.append(("rows", bound))
+    if ranked is None:
+        ranked = ranking.rank(rules, read, held, count)
     if len(ranked) < count:
         return ranked, {kind for kind, _bound in bounds}, in_circle
     cut = _cut(ranked[count - 1])

@@ -285,6 +285,44 @@ def test_a_language_few_peers_speak_is_read_from_the_whole_radius_on_its_own(
     assert last.tiers == 1 and last.reach is not None and last.reach < 19
 
 
+def test_peers_without_a_position_are_read_only_when_the_page_can_reach_them(
+    make_meeting, make_fellowship, refer, monkeypatch
+):
+    """They rank after every placed peer of their tier: a page full of nearer peers in the
+    best tier never reads them; a page with nobody placed near the meeting does."""
+    rng = random.Random(5)
+    org, hosts = random_records.programme(rng, 0)
+    for n in range(40):
+        volunteer = random_records.cleared_volunteer(org, hosts, TODAY, f"U{n}")
+        peer = PeerSupporter(
+            organisation_id=org.id, slug=f"unplaced-{n}", display_name=f"U{n}",
+            area="Doncaster", gender="", volunteer_id=volunteer.id, pathways=",aa,",
+            languages=",en,", consent_at=TODAY,
+        )  # fmt: skip
+        if n < 30:
+            peer.place_at(*place(rng, rng.uniform(0, 4)))
+        db.session.add(peer)
+    aa = make_fellowship("aa")
+    near = make_meeting(fellowship=aa, venue_latitude=CENTRE[0], venue_longitude=CENTRE[1])
+    far = make_meeting(fellowship=aa, venue_latitude=CENTRE[0] + 2, venue_longitude=CENTRE[1])
+    referrals = [refer(near), refer(far)]
+    db.session.commit()
+    reads = []
+    making = best.by_id_rows
+
+    def by_id_rows(shape, placed):
+        reads.append(placed)
+        return making(shape, placed)
+
+    monkeypatch.setattr(best, "by_id_rows", by_id_rows)
+    for referral, read in zip(referrals, ([], [True]), strict=True):
+        reads.clear()
+        found = matching.match(referral, TODAY)
+        expected, _counts = reference(referral)
+        assert [c.peer.id for c in found.candidates] == expected[: matching.PAGE_SIZE]
+        assert found.total == len(expected) and reads == read
+
+
 def origin(referral):
     return referral.meeting.latitude, referral.meeting.longitude
 
