@@ -245,3 +245,38 @@ def by_id_rows(shape: Shape, placed: bool) -> Select[Any]:
     number = tier(shape, PeerSupporter.pathways, PeerSupporter.languages)
     stmt = stmt.order_by(number, PeerSupporter.id).limit(bindparam("read_limit"))
     return cast("Select[Any]", stmt)
+
+
+@functools.cache
+def local_groups(dialect: str) -> tuple[Select[Any], Select[Any], Select[Any]]:
+    """When nobody can go to an in-person meeting, the counts per rule: per gender, the
+    listed peers surely inside the radius, how many of them are cleared today and how many
+    of those know the closed meeting's fellowship (`closed_code`), counted in SQL; those
+    near the radius's edge one by one (gender, pathways, cleared, position); and those with
+    no position, counted as the first (matching.count_rules)."""
+    cleared = case(
+        (clearance.cleared_clause(bindparam("today", type_=Date), PeerSupporter), 1), else_=0
+    ).label("cleared")
+    listed = (PeerSupporter.volunteer_id.is_not(None), *listed_where(PeerSupporter))
+    knows = code_in(PeerSupporter.pathways, "closed_code", True, dialect)
+
+    def counted(gender: Any, cleared: Any, knows: Any) -> tuple[Any, ...]:
+        return gender, func.count(), func.sum(cleared), func.sum(cleared * knows)
+
+    rows = (
+        select(PeerSupporter.gender, PeerSupporter.pathways, cleared, knows.label("knows"),
+               PeerSupporter.latitude, PeerSupporter.longitude,
+               flat_sq(PeerSupporter).label("f"))
+        .where(*listed, box_clause(PeerSupporter, False, dialect))
+        .offset(0)
+        .subquery()
+    )  # fmt: skip
+    inner: BindParameter[float] = bindparam("flat_inner")
+    inside = select(*counted(rows.c.gender, rows.c.cleared, rows.c.knows))
+    inside = inside.where(rows.c.f <= inner).group_by(rows.c.gender)
+    edge = select(
+        rows.c.gender, rows.c.pathways, rows.c.cleared, rows.c.latitude, rows.c.longitude
+    ).where(rows.c.f > inner, rows.c.f <= bindparam("flat_outer"))
+    unplaced = select(*counted(PeerSupporter.gender, cleared, knows))
+    unplaced = unplaced.where(*listed, *ranking.unplaced()).group_by(PeerSupporter.gender)
+    return inside, edge, unplaced

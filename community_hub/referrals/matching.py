@@ -26,14 +26,16 @@ from sqlalchemy import ColumnElement, Select, case, func, select
 
 from community_hub.auth.models import User
 from community_hub.extensions import db
-from community_hub.geo.nearby import DistanceFilter
+from community_hub.geo.flat import FlatCircle, flat_margin
+from community_hub.geo.nearby import DistanceFilter, box_params
 from community_hub.geo.spatial import distance_km
 from community_hub.jobs import emails
 from community_hub.jobs.outbox import enqueue, notify_organisation
 from community_hub.meetings.models import Meeting
 from community_hub.people.models import PeerSupporter, listed_where
-from community_hub.people.vocab import from_column, gender_group
+from community_hub.people.vocab import gender_group
 from community_hub.referrals import audit, best, consent, ranking
+from community_hub.referrals.best_sql import local_groups
 from community_hub.referrals.models import Purpose, Referral
 from community_hub.referrals.services import TransitionRefused, move
 from community_hub.referrals.states import PEER_HOLDS, Status
@@ -203,22 +205,43 @@ def count_rules(rules: ranking.Rules, today: date) -> dict[str, int]:
     ix_peer_supporter_listed_gender).
     """
     passed: Counter[str] = Counter()
-    for gender, pathways, listed, count in _groups(rules, today):
+    for gender, listed, cleared, in_fellowship in _groups(rules, today):
         passed["listed"] += listed
-        passed["cleared"] += count
-        if not count or not ranking.gender_fits(gender, rules):
+        passed["cleared"] += cleared
+        if not cleared or not ranking.gender_fits(gender, rules):
             continue
-        passed["gender"] += count
-        if rules.closed_slug and rules.closed_slug not in from_column(pathways):
-            continue
-        passed["fellowship"] += count
+        passed["gender"] += cleared
+        passed["fellowship"] += in_fellowship if rules.closed_slug else cleared
     return {rule: passed[rule] for rule in RULES}
 
 
-def _groups(rules: ranking.Rules, today: date) -> Iterable[tuple[str, str, int, int]]:
-    """(gender, pathways, listed, cleared today) over the peers the rules look at."""
+def _groups(rules: ranking.Rules, today: date) -> Iterable[tuple[str, int, int, int]]:
+    """(gender, listed, cleared today, of them in the closed meeting's fellowship) over the
+    peers the rules look at, a few rows per gender."""
+    closed = rules.closed_slug
+
+    def one(gender: str, pathways: str, cleared: int) -> tuple[str, int, int, int]:
+        return gender, 1, cleared, cleared if ranking._has(pathways, closed) else 0
+
     if rules.radius_km is None or rules.origin is None:
-        return plain_rows(rule_groups(today))
+        return [
+            (gender, listed, cleared, cleared if ranking._has(pathways, closed) else 0)
+            for gender, pathways, listed, cleared in plain_rows(rule_groups(today))
+        ]
+    lat, lng = rules.origin
+    margin = flat_margin(lat, rules.radius_km)
+    wraps, box = box_params(lat, lng, rules.radius_km)
+    if margin is not None and not wraps:  # counted in SQL by the flat distance
+        circle = FlatCircle(lat, lng, rules.radius_km, margin)
+        values = circle.values() | box | {"today": today, "closed_code": f",{closed},"}
+        inside, edge, unplaced = local_groups(db.engine.dialect.name)
+        counted = plain_rows(inside, values) + plain_rows(unplaced, values)
+        edge_rows = plain_rows(edge, values)
+        return [(g, int(n), int(c), int(f)) for g, n, c, f in counted] + [
+            one(gender, pathways, cleared)
+            for gender, pathways, cleared, at_lat, at_lng in edge_rows
+            if circle.distances.km(at_lat, at_lng) is not None
+        ]
     stmt = select(
         PeerSupporter.gender,
         PeerSupporter.pathways,
@@ -229,8 +252,8 @@ def _groups(rules: ranking.Rules, today: date) -> Iterable[tuple[str, str, int, 
     rows = ranking.in_reach(stmt, rules)
     distances = DistanceFilter(*rules.origin, rules.radius_km)
     return [
-        (gender, pathways, 1, count)
-        for gender, pathways, count, at_lat, at_lng in rows
+        one(gender, pathways, cleared)
+        for gender, pathways, cleared, at_lat, at_lng in rows
         if at_lat is None or at_lng is None or distances.km(at_lat, at_lng) is not None
     ]
 
