@@ -39,7 +39,7 @@ from synthetic import bench_app, load_towns, percentile, scatter, throwaway_data
 
 from community_hub.directory.services import search_nearby
 from community_hub.extensions import db
-from community_hub.referrals import best, matching
+from community_hub.referrals import best, matching, services
 from community_hub.referrals.models import Referral
 
 RADIUS_KM = 16.0
@@ -56,7 +56,7 @@ def timed(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[float, Any
 def match_ids(referral_id: int, today: date, show_all: bool = False) -> tuple[int, int, bool]:
     """What the match page needs: the referral, the page of peers, how many pass, and when
     nobody passes, how many remained after each rule (the page explains the blank)."""
-    referral = db.session.get(Referral, referral_id)
+    referral = services.load(referral_id)  # as the page loads it (services.referral_for)
     assert referral is not None
     found = matching.match(referral, today, show_all=show_all)
     if not found.total:
@@ -73,7 +73,7 @@ def query_plans(dialect: str, referral_id: int) -> str:
     from community_hub.referrals import ranking
     from community_hub.referrals.states import PEER_HOLDS
 
-    referral = db.session.get(Referral, referral_id)
+    referral = services.load(referral_id)  # as the page loads it (services.referral_for)
     assert referral is not None
     rules = matching.rules_of(referral, matching.needs_of(referral))
     assert rules.origin is not None and rules.radius_km is not None

@@ -9,6 +9,7 @@ from datetime import date
 from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from community_hub.auth.models import User, utcnow
 from community_hub.catalogue import lazy_gettext as _l
@@ -127,8 +128,18 @@ def client_for(user: User, client_id: int) -> Client:
     return client
 
 
+def load(referral_id: int) -> Referral | None:
+    """A referral with its client, meeting and fellowship, which its pages and matching
+    read, in one statement rather than one each."""
+    options = (
+        joinedload(Referral.client),
+        joinedload(Referral.meeting).joinedload(Meeting.fellowship),
+    )
+    return db.session.get(Referral, referral_id, options=options)
+
+
 def referral_for(user: User, referral_id: int) -> Referral:
-    referral = db.session.get(Referral, referral_id)
+    referral = load(referral_id)
     if referral is None or referral.organisation_id != user.organisation_id:
         abort(404)
     audit.record(user, "view", "referral", referral.id)
