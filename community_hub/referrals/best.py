@@ -270,11 +270,14 @@ def _read(
                 bound = _beyond(circle, rows[-1][-1], stream, *_lacks(rules, last),
                                 floor=rows[-1][-2])  # fmt: skip
                 bounds.append(("rows", bound))
-    ranked = None
+    # Ranked first with the open offers not yet counted taken as none: each key is then at
+    # most its true value, and so is the cut, so what blocks the page now blocks it anyway
+    # (offers are counted, one statement, only in the round that may settle it).
+    ranked = ranking.rank(rules, read, held, count, counting=False)
     if circle is not None and by_id is not None and limit not in by_id:
         # Peers without a position rank after every placed peer of their tier: where the
-        # page is full of nearer ones in a tier as good as theirs can be, none is read.
-        ranked = ranking.rank(rules, read, held, count)
+        # page is full of nearer ones in a tier as good as theirs can be, none is read (the
+        # cut's group, all that decides this, is the same whatever the offers).
         first = _next_tier(shape, 0)
         best = (first >= 2, first % 2 == 1, ranking.band(None), 0, ranking.NOWHERE, -math.inf)
         if len(ranked) >= count and _cut(ranked[count - 1]) < best:
@@ -284,17 +287,26 @@ def _read(
             by_id[limit] = plain_rows(by_id_rows(shape, circle is not None), values)
         rows = by_id[limit]
         read += [ranking._Row._make(row) for row in rows]
-        ranked = None
+        ranked = ranking.rank(rules, read, held, count, counting=False)
         if len(rows) == limit:  # ordered by id after the tier
             last = ranking._Row._make(rows[-1])
             bound = (*_lacks(rules, last), ranking.band(None), 0, ranking.NOWHERE, last.id + 0.5)
             bounds.append(("rows", bound))
-    if ranked is None:
-        ranked = ranking.rank(rules, read, held, count)
+    blocked = _blocked(ranked, bounds, count)
+    if blocked:
+        return ranked, blocked, in_circle
+    ranked = ranking.rank(rules, read, held, count)  # with every open offer that matters
+    return ranked, _blocked(ranked, bounds, count), in_circle
+
+
+def _blocked(
+    ranked: list[Ranked], bounds: list[tuple[str, tuple[Any, ...]]], count: int
+) -> set[str]:
+    """The kinds of bound that do not surely come after the page (all, short of a page)."""
     if len(ranked) < count:
-        return ranked, {kind for kind, _bound in bounds}, in_circle
+        return {kind for kind, _bound in bounds}
     cut = _cut(ranked[count - 1])
-    return ranked, {kind for kind, bound in bounds if not bound > cut}, in_circle
+    return {kind for kind, bound in bounds if not bound > cut}
 
 
 def _lacks(rules: Rules, row: ranking._Row) -> tuple[bool, bool]:

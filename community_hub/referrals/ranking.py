@@ -206,7 +206,11 @@ def passing(rules: Rules, today: date) -> list[Ranked]:
 
 
 def rank(
-    rules: Rules, rows: Iterable[_Row], held: dict[int, int] | None = None, count: int = 0
+    rules: Rules,
+    rows: Iterable[_Row],
+    held: dict[int, int] | None = None,
+    count: int = 0,
+    counting: bool = True,
 ) -> list[Ranked]:
     """Those of these rows who pass the exact rules, ranked up to the spherical distance.
 
@@ -214,7 +218,8 @@ def rank(
     ranks a growing read in rounds). With `count`, only the first `count` need their place:
     open offers are counted only for the rows whose (fellowship, language, band) group is no
     later than the `count`-th row's (offers order peers within a group, never across), and
-    the rest, after them whatever they hold, show 0."""
+    the rest, after them whatever they hold, show 0. Without `counting`, offers not yet in
+    `held` show 0 too: every key is then at most its true value, and so is the `count`-th."""
     distances = (
         DistanceFilter(rules.origin[0], rules.origin[1], rules.radius_km) if rules.origin else None
     )
@@ -245,9 +250,10 @@ def rank(
     offers = {} if held is None else held
     pairs = list(zip(kept, groups, strict=True))
     needed = {row.volunteer_id for (row, _km), group in pairs if group <= last}
-    unknown = [volunteer_id for volunteer_id in needed if volunteer_id not in offers]
-    counted = open_offers(sorted(unknown), rules.referral_id)
-    offers.update((volunteer_id, counted[volunteer_id]) for volunteer_id in unknown)
+    if counting:
+        unknown = [volunteer_id for volunteer_id in needed if volunteer_id not in offers]
+        counted = open_offers(sorted(unknown), rules.referral_id)
+        offers.update((volunteer_id, counted[volunteer_id]) for volunteer_id in unknown)
     ranked = [
         Ranked(*group, offers.get(row.volunteer_id, 0) if group <= last else 0, km, row.id,
                row.volunteer_id, row.latitude, row.longitude)
