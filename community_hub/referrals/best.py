@@ -183,9 +183,9 @@ def _in_radius(
     fits: dict[str, bool] = {}
     passed, tiers = 0, Counter[int]()
     # Twice the cap: the first in the index's order may lie in a dense town just past the
-    # radius (a band south of the meeting, read west to east); three times with a gender
-    # rule, whose prefilter may let through twice as many as pass ("m" is in "woman").
-    limit = (3 if shape.gendered else 2) * CAP
+    # radius (a band south of the meeting, read west to east), and a gender's prefilter is
+    # a superset of it.
+    limit = 2 * CAP
     rows = plain_rows(first_rows(shape), values | {"cap_read": limit})
     for flat, gender, tier, lat, lng in rows:
         if shape.gendered:

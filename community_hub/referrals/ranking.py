@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
 
 from community_hub.extensions import db
 from community_hub.geo.nearby import DistanceFilter, within_box
@@ -100,9 +100,24 @@ def _might_be(column: Any, words: Iterable[str]) -> ColumnElement[bool]:
     return or_(*(column.ilike(f"%{part}%") for part in needed))
 
 
+def _cannot_be(column: Any, words: Iterable[str], others: Iterable[str]) -> ColumnElement[bool]:
+    """None of the parts (ASCII letters) of the other group's words that no word of this
+    group holds appears: a gender holding one is not in this group ("woman" and "f" are in
+    no man's word, so "Woman" and "female", which "%m%" lets through, are not men)."""
+    parts = {
+        run for word in others for run in "".join(c if c.isascii() else " " for c in word).split()
+    }
+    parts = {part for part in parts if not any(part in word for word in words)}
+    needed = sorted(p for p in parts if not any(q != p and q in p for q in parts))
+    return and_(*(~column.ilike(f"%{part}%") for part in needed))
+
+
 def gender_prefilter(group: str) -> ColumnElement[bool]:
-    """A superset of the peers in a gender group ('woman' or 'man'): see `_might_be`."""
-    return _might_be(PeerSupporter.gender, WOMAN_WORDS if group == "woman" else MAN_WORDS)
+    """A superset of the peers in a gender group ('woman' or 'man'), close to it: see
+    `_might_be` and `_cannot_be`."""
+    words, others = (WOMAN_WORDS, MAN_WORDS) if group == "woman" else (MAN_WORDS, WOMAN_WORDS)
+    column = PeerSupporter.gender
+    return and_(_might_be(column, words), _cannot_be(column, words, others))
 
 
 def unplaced() -> tuple[ColumnElement[bool], ...]:

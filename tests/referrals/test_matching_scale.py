@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from community_hub.extensions import db
 from community_hub.geo.spatial import EARTH_RADIUS_KM, distance_km
 from community_hub.people.models import PeerSupporter
-from community_hub.people.vocab import gender_group
+from community_hub.people.vocab import MAN_WORDS, WOMAN_WORDS, gender_group
 from community_hub.referrals import best, consent, matching, ranking, services
 from community_hub.referrals.models import Referral
 from community_hub.referrals.services import ClientData, ReferralData
@@ -321,6 +321,21 @@ def test_peers_without_a_position_are_read_only_when_the_page_can_reach_them(
         expected, _counts = reference(referral)
         assert [c.peer.id for c in found.candidates] == expected[: matching.PAGE_SIZE]
         assert found.total == len(expected) and reads == read
+
+
+def test_the_gender_prefilter_keeps_every_peer_of_the_group_and_little_else(cleared_peer):
+    """The SQL prefilter is a superset of each group as gender_group decides it, whatever
+    the case, hyphens and spaces, and it leaves out the other group's common words."""
+    typed = [" Trans-Man ", "CIS   woman", "GŴR", "Menyw", "F", "m", "Woman", "female", "Man"]
+    typed += [w.upper() for w in MAN_WORDS | WOMAN_WORDS] + ["Non-binary", "", "x", "agender"]
+    peers = {cleared_peer(f"G{n}", gender=g).id: g for n, g in enumerate(typed)}
+    db.session.commit()
+    for group in ("woman", "man"):
+        stmt = select(PeerSupporter.id).where(ranking.gender_prefilter(group))
+        kept = set(db.session.scalars(stmt))
+        assert {i for i, g in peers.items() if gender_group(g) == group} <= kept
+        other = "man" if group == "woman" else "woman"
+        assert not {i for i, g in peers.items() if gender_group(g) == other} & kept
 
 
 def origin(referral):
