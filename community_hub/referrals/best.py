@@ -19,7 +19,11 @@ thousands for an online meeting. The page needs only its first 20 and a count, s
   it widens, or, when the tier the page still needs is one that few peers are in (a client
   whose language few peers speak), that tier and those before it are read from the whole
   radius on their own (a filter, not a sort of every peer) and the circle goes on with the
-  rest. Open offers (rare) are left to the exact key: unread peers are assumed to hold none.
+  rest; the peers counted first tell which tiers those are. Peers without a position rank
+  after every placed peer of their tier: they are read only when the page can reach them.
+  Open offers (rare) are left to the exact key: unread peers are assumed to hold none, and
+  they are counted only for the groups that can reach the page, in the round that may
+  settle it (ranking.rank).
 
 The rows read get the exact rules and key of ranking.py, so the page is the same. Near the
 poles, across the 180th meridian and for radii the flat distance cannot serve, `page`
