@@ -127,3 +127,14 @@ def make_referral(worker):
         return services.make_referral(client, data, worker, MATCH_DAY)
 
     return build
+
+
+@pytest.fixture
+def refer(make_referral):
+    """make_referral with a new client reference each time."""
+    counter = iter(range(1, 1000))
+
+    def build(meeting, preference="", language="en"):
+        return make_referral(meeting, preference, f"SC-{next(counter)}", language)
+
+    return build
