@@ -51,11 +51,10 @@ from community_hub.referrals.best_sql import (
     first_rows,
     nearest_rows,
     tally,
-    tier_of,
     unplaced_count,
     values_of,
 )
-from community_hub.referrals.ranking import DISTANCE_BANDS_KM, MARGIN, Ranked, Rules
+from community_hub.referrals.ranking import DISTANCE_BANDS_KM, MARGIN, Ranked, Rules, lacks
 from community_hub.referrals.ranking import ROW_COLUMNS as ROW
 from community_hub.sqlparams import plain_rows
 
@@ -261,29 +260,29 @@ def _read(
             small["flat_reach"] = (reading.reach * (1 - circle.margin)) ** 2
             streams.append((nearest_rows(shape, reading.tiers, TIERS - 1), small))
             # Everyone unread in these tiers lies beyond it: outside the box or past it.
-            parts = (reading.tiers >= 2, reading.tiers % 2 == 1)
-            bounds.append(("circle", _beyond(circle, small["flat_reach"], small, *parts)))
+            bound = _beyond(circle, small["flat_reach"], small, *_parts(reading.tiers))
+            bounds.append(("circle", bound))
         for stmt, stream in streams:
             rows = plain_rows(stmt, stream)
             got = [ranking._Row._make(row[: len(ROW)]) for row in rows]
             read += got
             if stream is not whole:
-                in_circle = Counter(tier_of(rules, row) for row in got)
+                in_circle = Counter(2 * nk + ns for nk, ns in (lacks(rules, r) for r in got))
             if len(rows) == limit:  # there may be more: the last read bounds them
                 last = got[-1]
-                bound = _beyond(circle, rows[-1][-1], stream, *_lacks(rules, last),
+                bound = _beyond(circle, rows[-1][-1], stream, *lacks(rules, last),
                                 floor=rows[-1][-2])  # fmt: skip
                 bounds.append(("rows", bound))
     # Ranked first with the open offers not yet counted taken as none: each key is then at
     # most its true value, and so is the cut, so what blocks the page now blocks it anyway
     # (offers are counted, one statement, only in the round that may settle it).
-    ranked = ranking.rank(rules, read, held, count, counting=False)
+    ranked = None
     if circle is not None and by_id is not None and limit not in by_id:
         # Peers without a position rank after every placed peer of their tier: where the
         # page is full of nearer ones in a tier as good as theirs can be, none is read (the
         # cut's group, all that decides this, is the same whatever the offers).
-        first = _next_tier(shape, 0)
-        best = (first >= 2, first % 2 == 1, ranking.band(None), 0, ranking.NOWHERE, -math.inf)
+        ranked = ranking.rank(rules, read, held, count, counting=False)
+        best = (*_parts(_next_tier(shape, 0)), ranking.band(None), 0, ranking.NOWHERE, -math.inf)
         if len(ranked) >= count and _cut(ranked[count - 1]) < best:
             by_id = None
     if by_id is not None:  # read once per limit (kept in `by_id`)
@@ -291,11 +290,13 @@ def _read(
             by_id[limit] = plain_rows(by_id_rows(shape, circle is not None), values)
         rows = by_id[limit]
         read += [ranking._Row._make(row) for row in rows]
-        ranked = ranking.rank(rules, read, held, count, counting=False)
+        ranked = None
         if len(rows) == limit:  # ordered by id after the tier
             last = ranking._Row._make(rows[-1])
-            bound = (*_lacks(rules, last), ranking.band(None), 0, ranking.NOWHERE, last.id + 0.5)
+            bound = (*lacks(rules, last), ranking.band(None), 0, ranking.NOWHERE, last.id + 0.5)
             bounds.append(("rows", bound))
+    if ranked is None:
+        ranked = ranking.rank(rules, read, held, count, counting=False)
     blocked = _blocked(ranked, bounds, count)
     if blocked:
         return ranked, blocked, in_circle
@@ -313,12 +314,9 @@ def _blocked(
     return {kind for kind, bound in bounds if not bound > cut}
 
 
-def _lacks(rules: Rules, row: ranking._Row) -> tuple[bool, bool]:
-    """The first two parts of the ranking's key for this row."""
-    return (
-        not ranking._has(row.pathways, rules.fellowship_slug),
-        not ranking._has(row.languages, rules.language),
-    )
+def _parts(tier: int) -> tuple[bool, bool]:
+    """The ranking key's first two parts (ranking.lacks) of a tier."""
+    return tier >= 2, tier % 2 == 1
 
 
 def _edge_floor(circle: FlatCircle, edge_km: float) -> float:

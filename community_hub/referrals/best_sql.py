@@ -116,12 +116,6 @@ def in_tiers(shape: Shape, low: int, high: int) -> ColumnElement[bool]:
     return tests[low, high]
 
 
-def tier_of(rules: Rules, row: ranking._Row) -> int:
-    """The same in Python, for a row read."""
-    not_knows = not ranking._has(row.pathways, rules.fellowship_slug)
-    return 2 * not_knows + (not ranking._has(row.languages, rules.language))
-
-
 @functools.cache
 def where(shape: Shape, prefilter: bool = True) -> tuple[ColumnElement[bool], ...]:
     """Listed, cleared today, the gender group's prefilter and a closed meeting's rule.

@@ -220,12 +220,12 @@ def _groups(rules: ranking.Rules, today: date) -> Iterable[tuple[str, int, int, 
     peers the rules look at, a few rows per gender."""
     closed = rules.closed_slug
 
-    def one(gender: str, pathways: str, cleared: int) -> tuple[str, int, int, int]:
-        return gender, 1, cleared, cleared if ranking._has(pathways, closed) else 0
+    def one(gender: str, pathways: str, cleared: int, listed: int = 1) -> tuple[str, int, int, int]:
+        return gender, listed, cleared, cleared if ranking._has(pathways, closed) else 0
 
     if rules.radius_km is None or rules.origin is None:
         return [
-            (gender, listed, cleared, cleared if ranking._has(pathways, closed) else 0)
+            one(gender, pathways, cleared, listed)
             for gender, pathways, listed, cleared in plain_rows(rule_groups(today))
         ]
     lat, lng = rules.origin

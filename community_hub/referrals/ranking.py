@@ -185,6 +185,12 @@ def _candidate_rows(rules: Rules, today: date) -> list[_Row]:
     return list(map(_Row._make, in_reach(candidate_statement(rules, today), rules)))
 
 
+def lacks(rules: Rules, row: _Row) -> tuple[bool, bool]:
+    """The ranking key's first two parts: lacks the meeting's fellowship, lacks the
+    client's language."""
+    return not _has(row.pathways, rules.fellowship_slug), not _has(row.languages, rules.language)
+
+
 def _has(codes: str, code: str) -> bool:
     """`code in from_column(codes)`, without splitting."""
     return bool(code) and f",{code}," in f",{codes},"
@@ -253,19 +259,12 @@ def rank(
                 continue  # beyond the radius (settled with the geodesic near the edge)
             km = found
         kept.append((row, km))
-    groups = [
-        (
-            not _has(row.pathways, rules.fellowship_slug),
-            not _has(row.languages, rules.language),
-            _band(rules, row, km),
-        )
-        for row, km in kept
-    ]
+    groups = [(*lacks(rules, row), _band(rules, row, km)) for row, km in kept]
     last = sorted(groups)[count - 1] if 0 < count < len(groups) else max(groups, default=())
     offers = {} if held is None else held
     pairs = list(zip(kept, groups, strict=True))
-    needed = {row.volunteer_id for (row, _km), group in pairs if group <= last}
     if counting:
+        needed = {row.volunteer_id for (row, _km), group in pairs if group <= last}
         unknown = [volunteer_id for volunteer_id in needed if volunteer_id not in offers]
         counted = open_offers(sorted(unknown), rules.referral_id)
         offers.update((volunteer_id, counted[volunteer_id]) for volunteer_id in unknown)
