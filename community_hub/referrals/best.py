@@ -103,7 +103,7 @@ def page(rules: Rules, today: date, count: int) -> Page | None:
         placed, total = 0, _count(rules, everyone_count(shape), values)
     if not total:
         return Page([], 0)
-    reading = Reading(None, _next_tier(shape, 0), FIRST_READ)
+    reading = Reading(None, _next_tier(shape, 0), FIRST_READ * _spread(shape))
     if circle is not None and (more_than or placed >= WHOLE):
         estimate = placed * (DENSER if more_than else 1)
         reach = circle.radius_km * math.sqrt(AHEAD / estimate)
@@ -125,6 +125,12 @@ def page(rules: Rules, today: date, count: int) -> Page | None:
             reading = reading._replace(limit=reading.limit * 4)
         if "circle" in blocked and circle is not None:
             reading = _next_circle(shape, circle.radius_km, reading, in_circle, count)
+
+
+def _spread(shape: Shape) -> int:
+    """How many rows are read for each one expected to pass: SQL leaves a gender rule to
+    Python (best_sql.where), and about half the peers read pass it."""
+    return 2 if shape.gendered else 1
 
 
 def _next_tier(shape: Shape, tier: int) -> int:
@@ -183,19 +189,16 @@ def _in_radius(
 ) -> tuple[int, bool, Counter[int]]:
     """How many placed peers pass, whether more do (more than CAP: see the top), and of
     those counted, how many are in each tier."""
-    fits: dict[str, bool] = {}
+    genders: dict[str, bool] = {}
     passed, tiers = 0, Counter[int]()
     # Twice the cap: the first in the index's order may lie in a dense town just past the
-    # radius (a band south of the meeting, read west to east), and a gender's prefilter is
-    # a superset of it.
-    limit = 2 * CAP
+    # radius (a band south of the meeting, read west to east); twice again with a gender
+    # rule, which about half the peers read pass (it runs here, not in SQL: best_sql.where).
+    limit = 2 * CAP * _spread(shape)
     rows = plain_rows(first_rows(shape), values | {"cap_read": limit})
     for flat, gender, tier, lat, lng in rows:
-        if shape.gendered:
-            if gender not in fits:
-                fits[gender] = ranking.gender_fits(gender, rules)
-            if not fits[gender]:
-                continue
+        if shape.gendered and not _fits(gender, rules, genders):
+            continue
         if circle.inside(flat, lat, lng):
             passed += 1
             tiers[tier] += 1
@@ -204,6 +207,14 @@ def _in_radius(
     if passed > CAP:
         return passed, True, tiers
     return _tallied(rules, shape, circle, values), False, tiers
+
+
+def _fits(gender: str, rules: Rules, known: dict[str, bool]) -> bool:
+    """The exact gender rule, worked out once per distinct gender (kept in `known`)."""
+    fit = known.get(gender)
+    if fit is None:
+        fit = known[gender] = ranking.gender_fits(gender, rules)
+    return fit
 
 
 def _tallied(rules: Rules, shape: Shape, circle: FlatCircle, values: dict[str, Any]) -> int:
@@ -246,6 +257,7 @@ def _read(
     read: list[ranking._Row] = []
     bounds: list[tuple[str, tuple[Any, ...]]] = []
     in_circle: Counter[int] = Counter()
+    genders: dict[str, bool] = {}
     if circle is not None:
         near = values | {f"floor_{i}": _edge_floor(circle, edge) for i, edge in
                          enumerate(DISTANCE_BANDS_KM)}  # fmt: skip
@@ -267,7 +279,8 @@ def _read(
             got = [ranking._Row._make(row[: len(ROW)]) for row in rows]
             read += got
             if stream is not whole:
-                in_circle = Counter(2 * nk + ns for nk, ns in (lacks(rules, r) for r in got))
+                fits = [r for r in got if not shape.gendered or _fits(r.gender, rules, genders)]
+                in_circle = Counter(2 * nk + ns for nk, ns in (lacks(rules, r) for r in fits))
             if len(rows) == limit:  # there may be more: the last read bounds them
                 last = got[-1]
                 bound = _beyond(circle, rows[-1][-1], stream, *lacks(rules, last),

@@ -117,26 +117,27 @@ def in_tiers(shape: Shape, low: int, high: int) -> ColumnElement[bool]:
 
 
 @functools.cache
-def where(shape: Shape, prefilter: bool = True) -> tuple[ColumnElement[bool], ...]:
-    """Listed, cleared today, the gender group's prefilter and a closed meeting's rule.
+def where(shape: Shape) -> tuple[ColumnElement[bool], ...]:
+    """Listed, cleared today and a closed meeting's rule.
 
-    A count grouped by gender leaves the prefilter out (`prefilter=False`): the exact rule
-    runs on each distinct gender anyway, and the LIKEs on every row cost more than the
-    grouping (measured: 8.9 against 4.5 ms for 7,500 peers in central London on SQLite)."""
+    The gender group's LIKEs (ranking.gender_prefilter) are left to the exact rule, run in
+    Python once per distinct gender, except where a statement reads few rows of many
+    (`by_id_rows`): on an index's entries they cost more than the rest of the read
+    (measured on PostgreSQL, 8,435 peers in central London's box: 2.7 ms listed and
+    cleared, 3.4 with the closed meeting's test, 14.4 with the men's LIKEs; on SQLite a
+    count grouped by gender took 4.5 ms against 8.9 with them)."""
     clauses: list[ColumnElement[bool]] = [
         *listed_where(PeerSupporter),
         clearance.cleared_clause(bindparam("today", type_=Date), PeerSupporter),
     ]
-    if shape.closed:  # before the LIKEs: where few know the fellowship, they run on few
+    if shape.closed:
         clauses.append(code_in(PeerSupporter.pathways, "closed_code", True, shape.dialect) == 1)
-    if shape.group and prefilter:
-        clauses.append(ranking.gender_prefilter(shape.group))
     return tuple(clauses)
 
 
 def _counted(shape: Shape, *clauses: ColumnElement[bool]) -> Select[Any]:
     """How many, per gender when the gender rule is exact in Python."""
-    stmt = select(func.count()).where(*where(shape, prefilter=not shape.gendered), *clauses)
+    stmt = select(func.count()).where(*where(shape), *clauses)
     if shape.gendered:
         stmt = stmt.add_columns(PeerSupporter.gender).group_by(PeerSupporter.gender)
     return stmt
@@ -152,14 +153,14 @@ def everyone_count(shape: Shape) -> Select[Any]:
     return _counted(shape)
 
 
-def placed(shape: Shape, *columns: Any, prefilter: bool = True, tiers: Any = None) -> Any:
+def placed(shape: Shape, *columns: Any, tiers: Any = None) -> Any:
     """These columns and the flat distance ("f") of the peers in the box, as a subquery,
     of those in `tiers` (`in_tiers`; None: all).
 
     OFFSET keeps both databases from folding the subquery (and its arithmetic) into every
     place the outer query names f.
     """
-    clauses = [*where(shape, prefilter), box_clause(PeerSupporter, False, shape.dialect)]
+    clauses = [*where(shape), box_clause(PeerSupporter, False, shape.dialect)]
     if tiers is not None:
         clauses.append(tiers)
     stmt = select(*columns, flat_sq(PeerSupporter).label("f")).where(*clauses)
@@ -189,7 +190,7 @@ def first_rows(shape: Shape) -> Select[Any]:
 def tally(shape: Shape) -> Select[Any]:
     """In one pass: how many are surely inside (per gender when exact in Python), and the
     ids of those near the edge."""
-    rows = placed(shape, PeerSupporter.id, PeerSupporter.gender, prefilter=not shape.gendered)
+    rows = placed(shape, PeerSupporter.id, PeerSupporter.gender)
     inner: BindParameter[float] = bindparam("flat_inner")
     surely = func.coalesce(func.sum(case((rows.c.f <= inner, 1), else_=0)), 0)
     edge = func.aggregate_strings(case((rows.c.f > inner, cast_(rows.c.id, String))), ",")
@@ -217,12 +218,9 @@ def _floor(f: ColumnElement[float]) -> ColumnElement[int]:
 @functools.cache
 def nearest_rows(shape: Shape, low: int, high: int) -> Select[Any]:
     """The peers within `flat_reach` in the tiers from `low` to `high`, in SQL's order,
-    `read_limit` of them, with their band floor and flat distance last.
-
-    The first tiers alone (few peers) leave the gender to the exact rule in Python: the
-    LIKEs of its prefilter on every peer in the radius cost more than the tiers' test."""
-    alone = high < TIERS - 1
-    rows = placed(shape, *ROW, prefilter=not alone, tiers=in_tiers(shape, low, high))
+    `read_limit` of them, with their band floor and flat distance last (of every gender:
+    the exact rule runs in Python, see `where`)."""
+    rows = placed(shape, *ROW, tiers=in_tiers(shape, low, high))
     floor = _floor(rows.c.f)
     return (
         select(*(rows.c[c.key] for c in ROW), floor, rows.c.f)
@@ -235,7 +233,8 @@ def nearest_rows(shape: Shape, low: int, high: int) -> Select[Any]:
 @functools.cache
 def by_id_rows(shape: Shape, placed: bool) -> Select[Any]:
     """Peers without a position (or everyone, for an online meeting) in SQL's order."""
-    stmt = select(*ROW).where(*where(shape), *(ranking.unplaced() if placed else ()))
+    prefilter = (ranking.gender_prefilter(shape.group),) if shape.group else ()
+    stmt = select(*ROW).where(*where(shape), *prefilter, *(ranking.unplaced() if placed else ()))
     number = tier(shape, PeerSupporter.pathways, PeerSupporter.languages)
     stmt = stmt.order_by(number, PeerSupporter.id).limit(bindparam("read_limit"))
     return cast("Select[Any]", stmt)
