@@ -25,7 +25,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.jinja_environment = LocalisedEnvironment  # fixed sentences translated once per language
 
-    from community_hub import catalogue, chrome, cli, models, sqlite, urls, web  # noqa: F401 - models: the whole schema
+    from community_hub import catalogue, chrome, cli, models, postgres, sqlite, urls, web  # noqa: F401 - models: the whole schema
     from community_hub.extensions import (
         babel,
         csrf,
@@ -39,6 +39,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     sqlite.init_app(app)  # WAL and a busy timeout, so several processes can write
+    postgres.init_app(app)  # prepared statements kept across requests (psycopg)
     # Batch mode lets Alembic alter columns on SQLite (by copying the table).
     migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True)
     csrf.init_app(app)

@@ -1,0 +1,69 @@
+"""A transaction that only read ends with COMMIT on PostgreSQL, so psycopg keeps its prepared
+statements from one request to the next (community_hub/postgres.py); one that wrote, or
+failed, is still rolled back, on both databases."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+from community_hub.auth.models import Organisation
+from community_hub.extensions import db
+from tests.conftest import make_app
+
+
+def names() -> list[str]:
+    db.session.remove()
+    return sorted(db.session.scalars(db.select(Organisation.name)))
+
+
+def test_a_flushed_write_is_rolled_back_at_the_request_end(app, make_org):
+    make_org(name="Kept", slug="kept")
+    db.session.commit()
+    db.session.add(Organisation(name="Dropped", slug="dropped"))
+    db.session.flush()  # sent to the database, never committed
+    db.session.remove()  # what the end of a request does
+    assert names() == ["Kept"]
+
+
+def test_a_write_after_reads_is_rolled_back(app, make_org):
+    make_org(name="Kept", slug="kept")
+    db.session.commit()
+    for _ in range(6):  # enough reads for psycopg to prepare the statement
+        assert db.session.scalar(db.select(db.func.count(Organisation.id))) == 1
+    db.session.execute(text("UPDATE organisation SET name = 'Changed'"))
+    db.session.rollback()
+    assert names() == ["Kept"]
+
+
+def test_a_failed_transaction_is_rolled_back(app, make_org):
+    make_org(name="Kept", slug="kept")
+    db.session.commit()
+    db.session.add(Organisation(name="Twin", slug="kept"))
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+    db.session.add(Organisation(name="After", slug="after"))
+    db.session.commit()  # the connection is usable again
+    assert names() == ["After", "Kept"]
+
+
+def test_read_only_requests_keep_their_prepared_statements(postgres_url):
+    app = make_app(postgres_url)
+    statement = text("SELECT 41 + :n AS answer")
+    with app.app_context():
+        for _request in range(8):  # each ends as a request does, with session.remove()
+            assert db.session.scalar(statement, {"n": 1}) == 42
+            db.session.remove()
+        prepared = db.session.scalars(
+            text("SELECT statement FROM pg_prepared_statements WHERE statement LIKE :s"),
+            {"s": "SELECT 41 + %"},
+        ).all()
+        assert len(prepared) == 1
+        db.session.execute(text("SET LOCAL statement_timeout = '5s'"))  # not a SELECT
+        db.session.remove()  # a real rollback: psycopg forgets what it prepared
+        left = db.session.scalar(text("SELECT count(*) FROM pg_prepared_statements"))
+        assert left == 0
+        db.session.remove()
+        db.engine.dispose()
