@@ -195,14 +195,17 @@ def _in_radius(
     # radius (a band south of the meeting, read west to east); twice again with a gender
     # rule, which about half the peers read pass (it runs here, not in SQL: best_sql.where).
     limit = 2 * CAP * _spread(shape)
-    rows = plain_rows(first_rows(shape), values | {"cap_read": limit})
-    for flat, gender, tier, lat, lng in rows:
+    read = 0
+    for count, gender, tier, flat, lat, lng in plain_rows(
+        first_rows(shape), values | {"cap_read": limit}
+    ):
+        read += count
         if shape.gendered and not _fits(gender, rules, genders):
             continue
-        if circle.inside(flat, lat, lng):
-            passed += 1
-            tiers[tier] += 1
-    if len(rows) < limit:  # every one of them
+        if lat is None or circle.inside(flat, lat, lng):  # a group surely inside, or one peer
+            passed += count
+            tiers[tier] += count
+    if read < limit:  # every one of them
         return passed, False, tiers
     if passed > CAP:
         return passed, True, tiers

@@ -46,6 +46,8 @@ from community_hub.referrals.ranking import ROW_COLUMNS as ROW
 from community_hub.sqlparams import one_of
 from community_hub.volunteers import clearance
 
+POSITION = (PeerSupporter.latitude, PeerSupporter.longitude)
+CODES = (PeerSupporter.pathways, PeerSupporter.languages)
 TIERS = 4  # tiers 0 to 3: (knows, speaks), (knows, not), (not, speaks), (not, not)
 
 
@@ -169,21 +171,27 @@ def placed(shape: Shape, *columns: Any, tiers: Any = None) -> Any:
 
 @functools.cache
 def first_rows(shape: Shape) -> Select[Any]:
-    """Up to `cap_read` peers within the radius (not yet settled at its edge), in no order:
-    their flat distance, gender (when a rule asks), tier, and position (only near the edge,
-    where it is needed)."""
-    columns = (PeerSupporter.gender, PeerSupporter.latitude, PeerSupporter.longitude,
-               PeerSupporter.pathways, PeerSupporter.languages)  # fmt: skip
-    rows = placed(shape, *columns)
-    edge = rows.c.f > bindparam("flat_inner")
-    stmt = select(
-        rows.c.f,
-        rows.c.gender if shape.gendered else literal(""),
-        tier(shape, rows.c.pathways, rows.c.languages),
-        case((edge, rows.c.latitude)),
-        case((edge, rows.c.longitude)),
-    )
-    return stmt.where(rows.c.f <= bindparam("flat_outer")).limit(bindparam("cap_read"))
+    """Of up to `cap_read` peers within the radius (not yet settled at its edge), read in no
+    order: how many are surely inside, per gender (when a rule asks) and tier, and one row
+    for each near the edge with its flat distance and position. Counted in SQL, so a city's
+    few hundred peers come back as a few rows."""
+    rows = placed(shape, PeerSupporter.id, PeerSupporter.gender, *POSITION, *CODES)
+    gender = rows.c.gender if shape.gendered else literal("")
+    read = (
+        select(rows.c.id, rows.c.f, rows.c.latitude, rows.c.longitude, gender.label("gender"),
+               tier(shape, rows.c.pathways, rows.c.languages).label("tier"))
+        .where(rows.c.f <= bindparam("flat_outer"))
+        .limit(bindparam("cap_read"))
+        .subquery()
+    )  # fmt: skip
+    edge = read.c.f > bindparam("flat_inner")
+    return (
+        select(
+            func.count(), read.c.gender, read.c.tier, func.max(read.c.f),
+            func.max(case((edge, read.c.latitude))), func.max(case((edge, read.c.longitude))),
+        )
+        .group_by(read.c.gender, read.c.tier, case((edge, read.c.id)))
+    )  # fmt: skip
 
 
 @functools.cache

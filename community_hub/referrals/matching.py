@@ -60,7 +60,6 @@ def radius_km() -> float:
 @dataclass(frozen=True)
 class Candidate:
     peer: PeerSupporter
-    volunteer: Volunteer
     knows_fellowship: bool
     speaks_language: bool
     distance_km: float | None
@@ -171,8 +170,7 @@ def match(referral: Referral, today: date, show_all: bool = False) -> Matching:
     loaded = _loaded([r.peer_id for r in shown])
     result.candidates = [
         Candidate(
-            peer=loaded[r.peer_id][0],
-            volunteer=loaded[r.peer_id][1],
+            peer=loaded[r.peer_id],
             knows_fellowship=not r.not_knows,
             speaks_language=not r.not_speaks,
             distance_km=None if r.km == ranking.NOWHERE else r.km,
@@ -183,16 +181,12 @@ def match(referral: Referral, today: date, show_all: bool = False) -> Matching:
     return result
 
 
-def _loaded(peer_ids: list[int]) -> dict[int, tuple[PeerSupporter, Volunteer]]:
-    """These peers with their volunteer records, in one statement."""
+def _loaded(peer_ids: list[int]) -> dict[int, PeerSupporter]:
+    """These peers, in one statement (the page shows their names and areas)."""
     if not peer_ids:
         return {}
-    stmt = (
-        select(PeerSupporter, Volunteer)
-        .join(Volunteer, Volunteer.id == PeerSupporter.volunteer_id)
-        .where(PeerSupporter.id.in_(peer_ids))
-    )
-    return {peer.id: (peer, volunteer) for peer, volunteer in db.session.execute(stmt)}
+    stmt = select(PeerSupporter).where(PeerSupporter.id.in_(peer_ids))
+    return {peer.id: peer for peer in db.session.scalars(stmt)}
 
 
 def count_rules(rules: ranking.Rules, today: date) -> dict[str, int]:
