@@ -1,6 +1,6 @@
-"""A transaction that only read ends with COMMIT on PostgreSQL, so psycopg keeps its prepared
-statements from one request to the next (community_hub/postgres.py); one that wrote, or
-failed, is still rolled back, on both databases."""
+"""A transaction that only read ends with COMMIT on PostgreSQL, so psycopg keeps the
+statements marked PREPARE prepared from one request to the next (community_hub/postgres.py);
+one that wrote, or failed, is still rolled back, on both databases."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from community_hub.auth.models import Organisation
 from community_hub.extensions import db
+from community_hub.postgres import PREPARE
 from tests.conftest import make_app
 
 
@@ -49,21 +50,24 @@ def test_a_failed_transaction_is_rolled_back(app, make_org):
     assert names() == ["After", "Kept"]
 
 
+def prepared(start: str) -> list[str]:
+    query = text("SELECT statement FROM pg_prepared_statements WHERE statement LIKE :s")
+    return list(db.session.scalars(query, {"s": start + "%"}))
+
+
 def test_read_only_requests_keep_their_prepared_statements(postgres_url):
     app = make_app(postgres_url)
-    statement = text("SELECT 41 + :n AS answer")
+    marked = text("SELECT 41 + :n AS answer").execution_options(**PREPARE)
+    plain = text("SELECT 40 + :n AS answer")
     with app.app_context():
         for _request in range(8):  # each ends as a request does, with session.remove()
-            assert db.session.scalar(statement, {"n": 1}) == 42
+            assert db.session.scalar(marked, {"n": 1}) == 42
+            assert db.session.scalar(plain, {"n": 2}) == 42
             db.session.remove()
-        prepared = db.session.scalars(
-            text("SELECT statement FROM pg_prepared_statements WHERE statement LIKE :s"),
-            {"s": "SELECT 41 + %"},
-        ).all()
-        assert len(prepared) == 1
+        assert len(prepared("SELECT 41 + ")) == 1
+        assert prepared("SELECT 40 + ") == []  # not marked: planned with its values each time
         db.session.execute(text("SET LOCAL statement_timeout = '5s'"))  # not a SELECT
         db.session.remove()  # a real rollback: psycopg forgets what it prepared
-        left = db.session.scalar(text("SELECT count(*) FROM pg_prepared_statements"))
-        assert left == 0
+        assert prepared("SELECT 41 + ") == []
         db.session.remove()
         db.engine.dispose()
