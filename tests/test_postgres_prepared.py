@@ -1,6 +1,6 @@
-"""A transaction that only read ends with COMMIT on PostgreSQL, so psycopg keeps the
-statements marked PREPARE prepared from one request to the next (community_hub/postgres.py);
-one that wrote, or failed, is still rolled back, on both databases."""
+"""A transaction that only read ends with COMMIT on PostgreSQL, so psycopg keeps its prepared
+statements from one request to the next (community_hub/postgres.py); one that wrote, or
+failed, is still rolled back, on both databases."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from community_hub.auth.models import Organisation
 from community_hub.extensions import db
-from community_hub.postgres import PREPARE
+from community_hub.postgres import PLAN_EACH_TIME
 from tests.conftest import make_app
 
 
@@ -57,15 +57,15 @@ def prepared(start: str) -> list[str]:
 
 def test_read_only_requests_keep_their_prepared_statements(postgres_url):
     app = make_app(postgres_url)
-    marked = text("SELECT 41 + :n AS answer").execution_options(**PREPARE)
-    plain = text("SELECT 40 + :n AS answer")
+    kept = text("SELECT 41 + :n AS answer")
+    planned = text("SELECT 40 + :n AS answer").execution_options(**PLAN_EACH_TIME)
     with app.app_context():
         for _request in range(8):  # each ends as a request does, with session.remove()
-            assert db.session.scalar(marked, {"n": 1}) == 42
-            assert db.session.scalar(plain, {"n": 2}) == 42
+            assert db.session.scalar(kept, {"n": 1}) == 42
+            assert db.session.scalar(planned, {"n": 2}) == 42
             db.session.remove()
         assert len(prepared("SELECT 41 + ")) == 1
-        assert prepared("SELECT 40 + ") == []  # not marked: planned with its values each time
+        assert prepared("SELECT 40 + ") == []  # planned with its values each time
         db.session.execute(text("SET LOCAL statement_timeout = '5s'"))  # not a SELECT
         db.session.remove()  # a real rollback: psycopg forgets what it prepared
         assert prepared("SELECT 41 + ") == []

@@ -45,6 +45,7 @@ from community_hub.geo.flat import FlatCircle, flat_margin, flat_sq
 from community_hub.geo.nearby import box_params, widened
 from community_hub.geo.spatial import SPHERE_ERROR
 from community_hub.meetings.models import Meeting
+from community_hub.postgres import PLAN_EACH_TIME
 from community_hub.sqlparams import one_of, plain_rows
 
 if TYPE_CHECKING:
@@ -120,7 +121,8 @@ def _tally(candidates: Select[Any]) -> Select[Any]:
     surely = func.coalesce(func.sum(case((flat <= inner, 1), else_=0)), 0)
     edge = func.aggregate_strings(case((flat > inner, cast_(Meeting.id, String))), ",")
     stmt = candidates.with_only_columns(surely, edge).where(flat <= bindparam("flat_outer"))
-    return cast("Select[Any]", stmt)
+    # Planned for its values: a generic plan counted central London's 12,000 in 6.7 ms, not 4.9.
+    return cast("Select[Any]", stmt.execution_options(**PLAN_EACH_TIME))
 
 
 @functools.cache

@@ -23,6 +23,7 @@ from community_hub.meetings.listed import ListedMeeting, listed_meetings
 from community_hub.meetings.models import Attendance, Fellowship, Meeting
 from community_hub.meetings.occurrences import Rule, next_held
 from community_hub.meetings.schedule import TIME_OF_DAY, Occurrence, next_occurrence
+from community_hub.postgres import PLAN_EACH_TIME
 from community_hub.sqlparams import one_of
 
 # Radii tried in turn for "the N nearest" until enough meetings are found.
@@ -179,7 +180,8 @@ def _candidate_statement(
     if wraps is not None:
         stmt = stmt.where(box_clause(Meeting, wraps, dialect))
     if words:
-        stmt = stmt.where(fulltext.matches("meeting", dialect))
+        # How many meetings hold the words decides the plan (postgres.PLAN_EACH_TIME).
+        stmt = stmt.where(fulltext.matches("meeting", dialect)).execution_options(**PLAN_EACH_TIME)
     return stmt
 
 

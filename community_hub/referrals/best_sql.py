@@ -1,10 +1,9 @@
 """Matching's statements for best.py, each built once per shape of the rules.
 
 Everything that varies from one referral to the next is a bound value; what decides a
-statement's text is its `Shape`. Each reads a box through the one index that fits, whatever
-the values, so PostgreSQL may keep its plan (postgres.PREPARE). The peers' `pathways` and
-`languages` are stored as ",a,b," (people.vocab.to_column), so one code is found with a
-plain `instr` / `strpos` of ",code,", with nothing built per row.
+statement's text is its `Shape`. The peers' `pathways` and `languages` are stored as
+",a,b," (people.vocab.to_column), so one code is found with a plain `instr` / `strpos` of
+",code,", with nothing built per row.
 
 The ranking's first two parts (knows the fellowship, speaks the language) are one number,
 the tier: 2 × lacks the fellowship + lacks the language, 0 the best. A statement reads a
@@ -41,7 +40,6 @@ from community_hub.geo.flat import flat_sq
 from community_hub.geo.nearby import box_clause
 from community_hub.people.models import PeerSupporter, listed_where
 from community_hub.people.vocab import gender_group
-from community_hub.postgres import PREPARE
 from community_hub.referrals import ranking
 from community_hub.referrals.ranking import DISTANCE_BANDS_KM, Rules
 from community_hub.referrals.ranking import ROW_COLUMNS as ROW
@@ -144,7 +142,7 @@ def _counted(shape: Shape, *clauses: ColumnElement[bool]) -> Select[Any]:
     stmt = select(func.count()).where(*where(shape), *clauses)
     if shape.gendered:
         stmt = stmt.add_columns(PeerSupporter.gender).group_by(PeerSupporter.gender)
-    return stmt.execution_options(**PREPARE)
+    return stmt
 
 
 @functools.cache
@@ -193,7 +191,6 @@ def first_rows(shape: Shape) -> Select[Any]:
             func.max(case((edge, read.c.latitude))), func.max(case((edge, read.c.longitude))),
         )
         .group_by(read.c.gender, read.c.tier, case((edge, read.c.id)))
-        .execution_options(**PREPARE)
     )  # fmt: skip
 
 
@@ -208,14 +205,14 @@ def tally(shape: Shape) -> Select[Any]:
     stmt = select(surely, edge).where(rows.c.f <= bindparam("flat_outer"))
     if shape.gendered:
         stmt = stmt.add_columns(rows.c.gender).group_by(rows.c.gender)
-    return stmt.execution_options(**PREPARE)
+    return stmt
 
 
 @functools.cache
 def edge_rows(dialect: str) -> Select[Any]:
     columns = (PeerSupporter.gender, PeerSupporter.latitude, PeerSupporter.longitude)
     stmt = select(*columns).where(one_of(PeerSupporter.id, "edge_ids", dialect))
-    return cast("Select[Any]", stmt.execution_options(**PREPARE))
+    return cast("Select[Any]", stmt)
 
 
 def _floor(f: ColumnElement[float]) -> ColumnElement[int]:
@@ -238,7 +235,6 @@ def nearest_rows(shape: Shape, low: int, high: int) -> Select[Any]:
         .where(rows.c.f <= bindparam("flat_reach"))
         .order_by(tier(shape, rows.c.pathways, rows.c.languages), floor, rows.c.f, rows.c.id)
         .limit(bindparam("read_limit"))
-        .execution_options(**PREPARE)
     )
 
 
@@ -249,7 +245,7 @@ def by_id_rows(shape: Shape, placed: bool) -> Select[Any]:
     stmt = select(*ROW).where(*where(shape), *prefilter, *(ranking.unplaced() if placed else ()))
     number = tier(shape, PeerSupporter.pathways, PeerSupporter.languages)
     stmt = stmt.order_by(number, PeerSupporter.id).limit(bindparam("read_limit"))
-    return cast("Select[Any]", stmt.execution_options(**PREPARE))
+    return cast("Select[Any]", stmt)
 
 
 @functools.cache
@@ -284,5 +280,4 @@ def local_groups(dialect: str) -> tuple[Select[Any], Select[Any], Select[Any]]:
     ).where(rows.c.f > inner, rows.c.f <= bindparam("flat_outer"))
     unplaced = select(*counted(PeerSupporter.gender, cleared, knows))
     unplaced = unplaced.where(*listed, *ranking.unplaced()).group_by(PeerSupporter.gender)
-    inside, edge, unplaced = (s.execution_options(**PREPARE) for s in (inside, edge, unplaced))
     return inside, edge, unplaced

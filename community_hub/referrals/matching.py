@@ -34,7 +34,6 @@ from community_hub.jobs.outbox import enqueue, notify_organisation
 from community_hub.meetings.models import Meeting
 from community_hub.people.models import PeerSupporter, listed_where
 from community_hub.people.vocab import gender_group
-from community_hub.postgres import PREPARE
 from community_hub.referrals import audit, best, consent, ranking
 from community_hub.referrals.best_sql import local_groups
 from community_hub.referrals.models import Purpose, Referral
@@ -186,7 +185,7 @@ def _loaded(peer_ids: list[int]) -> dict[int, PeerSupporter]:
     """These peers, in one statement (the page shows their names and areas)."""
     if not peer_ids:
         return {}
-    stmt = select(PeerSupporter).where(PeerSupporter.id.in_(peer_ids)).execution_options(**PREPARE)
+    stmt = select(PeerSupporter).where(PeerSupporter.id.in_(peer_ids))
     return {peer.id: peer for peer in db.session.scalars(stmt)}
 
 

@@ -25,7 +25,6 @@ from community_hub.geo.nearby import DistanceFilter, within_box
 from community_hub.geo.spatial import SPHERE_ERROR, distance_km
 from community_hub.people.models import PeerSupporter, listed_where
 from community_hub.people.vocab import MAN_WORDS, WOMAN_WORDS, gender_group
-from community_hub.postgres import PREPARE
 from community_hub.referrals.models import Referral
 from community_hub.referrals.states import PEER_HOLDS
 from community_hub.sqlparams import one_of, plain_rows
@@ -219,7 +218,7 @@ def _offers_statement(named: bool, dialect: str) -> Select[*tuple[Any, ...]]:
         stmt = stmt.where(one_of(Referral.matched_volunteer_id, "offer_ids", dialect))
     else:
         stmt = stmt.where(Referral.matched_volunteer_id.is_not(None))
-    return stmt.group_by(Referral.matched_volunteer_id).execution_options(**PREPARE)
+    return stmt.group_by(Referral.matched_volunteer_id)
 
 
 def passing(rules: Rules, today: date) -> list[Ranked]:

@@ -20,7 +20,6 @@ from community_hub.meetings import occurrences
 from community_hub.meetings.models import Meeting
 from community_hub.meetings.present import schedule
 from community_hub.meetings.services import ValidationFailed
-from community_hub.postgres import PREPARE
 from community_hub.referrals import audit, consent, targets
 from community_hub.referrals.models import Client, Purpose, Referral, ReferralChange
 from community_hub.referrals.states import (
@@ -136,7 +135,7 @@ def load(referral_id: int) -> Referral | None:
         joinedload(Referral.client),
         joinedload(Referral.meeting).joinedload(Meeting.fellowship),
     )
-    return db.session.get(Referral, referral_id, options=options, execution_options=PREPARE)
+    return db.session.get(Referral, referral_id, options=options)
 
 
 def referral_for(user: User, referral_id: int) -> Referral:
