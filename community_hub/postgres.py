@@ -53,6 +53,7 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 def keep_prepared(engine: Engine) -> None:
     """End this psycopg engine's read-only transactions with COMMIT (see the top)."""
+    from psycopg import ServerCursor
     from psycopg.pq import TransactionStatus
 
     dialect = engine.dialect
@@ -72,8 +73,11 @@ def keep_prepared(engine: Engine) -> None:
         commit(dbapi_connection)
 
     def do_execute(cursor: Any, statement: str, parameters: Any, context: Any = None) -> None:
-        unprepared = context is not None and context.execution_options.get("prepare") is False
-        cursor.execute(statement, parameters, prepare=False if unprepared else None)
+        planned = context is not None and context.execution_options.get("prepare") is False
+        if planned and not isinstance(cursor, ServerCursor):  # a streamed read never is
+            cursor.execute(statement, parameters, prepare=False)
+        else:
+            cursor.execute(statement, parameters)
 
     dialect.do_execute = do_execute  # type: ignore[method-assign]
     dialect.do_rollback = do_rollback  # type: ignore[method-assign]
