@@ -44,6 +44,7 @@ from community_hub.geo.nearby import box_params, widened
 from community_hub.referrals import ranking
 from community_hub.referrals.best_sql import (
     TIERS,
+    UNPLACED,
     Shape,
     by_id_rows,
     edge_rows,
@@ -51,7 +52,6 @@ from community_hub.referrals.best_sql import (
     first_rows,
     nearest_rows,
     tally,
-    unplaced_count,
     values_of,
 )
 from community_hub.referrals.ranking import DISTANCE_BANDS_KM, MARGIN, Ranked, Rules, lacks
@@ -97,8 +97,8 @@ def page(rules: Rules, today: date, count: int) -> Page | None:
             return None
         circle = FlatCircle(lat, lng, rules.radius_km, margin)
         values |= circle.values() | box
-        placed, more_than, sample = _in_radius(rules, shape, circle, values)
-        total = placed + _count(rules, unplaced_count(shape), values)
+        placed, more_than, sample, unplaced = _in_radius(rules, shape, circle, values)
+        total = placed + unplaced
     else:
         placed, total = 0, _count(rules, everyone_count(shape), values)
     if not total:
@@ -186,11 +186,11 @@ def _count(rules: Rules, stmt: Select[Any], values: dict[str, Any]) -> int:
 
 def _in_radius(
     rules: Rules, shape: Shape, circle: FlatCircle, values: dict[str, Any]
-) -> tuple[int, bool, Counter[int]]:
-    """How many placed peers pass, whether more do (more than CAP: see the top), and of
-    those counted, how many are in each tier."""
+) -> tuple[int, bool, Counter[int], int]:
+    """How many placed peers pass, whether more do (more than CAP: see the top), of those
+    counted how many are in each tier, and how many peers with no position pass."""
     genders: dict[str, bool] = {}
-    passed, tiers = 0, Counter[int]()
+    passed, tiers, unplaced = 0, Counter[int](), 0
     # Twice the cap: the first in the index's order may lie in a dense town just past the
     # radius (a band south of the meeting, read west to east); twice again with a gender
     # rule, which about half the peers read pass (it runs here, not in SQL: best_sql.where).
@@ -199,17 +199,19 @@ def _in_radius(
     for count, gender, tier, flat, lat, lng in plain_rows(
         first_rows(shape), values | {"cap_read": limit}
     ):
-        read += count
-        if shape.gendered and not _fits(gender, rules, genders):
+        fits = not shape.gendered or _fits(gender, rules, genders)
+        if tier == UNPLACED:
+            unplaced += count if fits else 0
             continue
-        if lat is None or circle.inside(flat, lat, lng):  # a group surely inside, or one peer
+        read += count
+        if fits and (lat is None or circle.inside(flat, lat, lng)):  # a group surely inside
             passed += count
             tiers[tier] += count
     if read < limit:  # every one of them
-        return passed, False, tiers
+        return passed, False, tiers, unplaced
     if passed > CAP:
-        return passed, True, tiers
-    return _tallied(rules, shape, circle, values), False, tiers
+        return passed, True, tiers, unplaced
+    return _tallied(rules, shape, circle, values), False, tiers, unplaced
 
 
 def _fits(gender: str, rules: Rules, known: dict[str, bool]) -> bool:

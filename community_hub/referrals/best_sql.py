@@ -21,6 +21,7 @@ from typing import Any, cast
 from sqlalchemy import (
     BindParameter,
     ColumnElement,
+    CompoundSelect,
     Date,
     Select,
     String,
@@ -29,9 +30,11 @@ from sqlalchemy import (
     case,
     func,
     literal,
+    null,
     or_,
     select,
     true,
+    union_all,
 )
 from sqlalchemy import cast as cast_
 
@@ -146,11 +149,6 @@ def _counted(shape: Shape, *clauses: ColumnElement[bool]) -> Select[Any]:
 
 
 @functools.cache
-def unplaced_count(shape: Shape) -> Select[Any]:
-    return _counted(shape, *ranking.unplaced())
-
-
-@functools.cache
 def everyone_count(shape: Shape) -> Select[Any]:
     return _counted(shape)
 
@@ -169,12 +167,16 @@ def placed(shape: Shape, *columns: Any, tiers: Any = None) -> Any:
     return stmt.offset(0).subquery()
 
 
+UNPLACED = -1  # first_rows's tier for its count of the peers with no position
+
+
 @functools.cache
-def first_rows(shape: Shape) -> Select[Any]:
+def first_rows(shape: Shape) -> CompoundSelect:
     """Of up to `cap_read` peers within the radius (not yet settled at its edge), read in no
     order: how many are surely inside, per gender (when a rule asks) and tier, and one row
     for each near the edge with its flat distance and position. Counted in SQL, so a city's
-    few hundred peers come back as a few rows."""
+    few hundred peers come back as a few rows. Then, as tier UNPLACED, how many peers with no
+    position there are (per gender), who pass the distance rule: one round trip for both."""
     rows = placed(shape, PeerSupporter.id, PeerSupporter.gender, *POSITION, *CODES)
     gender = rows.c.gender if shape.gendered else literal("")
     read = (
@@ -185,13 +187,17 @@ def first_rows(shape: Shape) -> Select[Any]:
         .subquery()
     )  # fmt: skip
     edge = read.c.f > bindparam("flat_inner")
-    return (
-        select(
-            func.count(), read.c.gender, read.c.tier, func.max(read.c.f),
-            func.max(case((edge, read.c.latitude))), func.max(case((edge, read.c.longitude))),
-        )
-        .group_by(read.c.gender, read.c.tier, case((edge, read.c.id)))
-    )  # fmt: skip
+    inside = select(
+        func.count(), read.c.gender, read.c.tier, func.max(read.c.f),
+        func.max(case((edge, read.c.latitude))), func.max(case((edge, read.c.longitude))),
+    ).group_by(read.c.gender, read.c.tier, case((edge, read.c.id)))  # fmt: skip
+    gender = PeerSupporter.gender if shape.gendered else literal("")
+    unplaced = select(func.count(), gender, literal(UNPLACED), null(), null(), null()).where(
+        *where(shape), *ranking.unplaced()
+    )
+    if shape.gendered:
+        unplaced = unplaced.group_by(PeerSupporter.gender)
+    return union_all(inside, unplaced)
 
 
 @functools.cache
