@@ -187,6 +187,10 @@ DEFAULTS: dict[str, Any] = {
     # Feed subscriptions may fetch from loopback, private and link-local addresses only when
     # this is on: a coordinator must not be able to make the server read its own network.
     "FEED_PRIVATE_ADDRESSES": False,
+    # PostgreSQL: statements run often are prepared on each connection (community_hub/
+    # postgres.py). Off behind a pooler that cannot carry them (PgBouncer before 1.21, or
+    # without max_prepared_statements, in transaction mode).
+    "DATABASE_PREPARE": True,
 }
 
 # Plain environment variables a deployer is most likely to set (also accepted with FLASK_ prefix).

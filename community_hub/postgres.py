@@ -51,6 +51,10 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.prepared_max = PREPARED_MAX
 
 
+def _never_prepare(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.prepare_threshold = None
+
+
 def keep_prepared(engine: Engine) -> None:
     """End this psycopg engine's read-only transactions with COMMIT (see the top)."""
     from psycopg import ServerCursor
@@ -87,7 +91,14 @@ def keep_prepared(engine: Engine) -> None:
 
 
 def init_app(app: Flask) -> None:
+    """Prepared statements kept across requests, or none at all with DATABASE_PREPARE off
+    (a pooler in transaction mode may hand each transaction another server connection,
+    where a statement prepared on the first does not exist)."""
     with app.app_context():
         for engine in db.engines.values():
-            if engine.dialect.driver == "psycopg":
+            if engine.dialect.driver != "psycopg":
+                continue
+            if app.config["DATABASE_PREPARE"]:
                 keep_prepared(engine)
+            else:
+                event.listen(engine, "connect", _never_prepare)

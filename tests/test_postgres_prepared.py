@@ -71,3 +71,15 @@ def test_read_only_requests_keep_their_prepared_statements(postgres_url):
         assert prepared("SELECT 41 + ") == []
         db.session.remove()
         db.engine.dispose()
+
+
+def test_nothing_is_prepared_when_turned_off(postgres_url):
+    app = make_app(postgres_url, DATABASE_PREPARE=False)  # behind PgBouncer in transaction mode
+    statement = text("SELECT 39 + :n AS answer")
+    with app.app_context():
+        for _request in range(8):
+            assert db.session.scalar(statement, {"n": 3}) == 42
+            db.session.remove()
+        assert prepared("SELECT 39 + ") == []
+        db.session.remove()
+        db.engine.dispose()
