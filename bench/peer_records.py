@@ -27,7 +27,8 @@ from community_hub.auth.models import Organisation, utcnow
 from community_hub.extensions import db
 from community_hub.geo.spatial import lat_band
 from community_hub.meetings.models import Fellowship, Meeting, Venue
-from community_hub.people.models import PeerSupporter
+from community_hub.people.codes import rebuild as rebuild_codes
+from community_hub.people.models import PeerCode, PeerSupporter
 from community_hub.referrals.models import Client, Referral
 from community_hub.resources.models import Location, Service, ServiceAtLocation, TaxonomyTerm
 from community_hub.volunteers.cleared_until import recompute_all
@@ -290,6 +291,10 @@ def ensure(peers: int, resources: int, meetings: int, seed: int) -> bool:
         columns = {c["name"] for c in inspect(db.engine).get_columns("peer_supporter")}
         if "cleared_until" not in columns:
             raise SystemExit("The kept database was built before cleared_until: remove it.")
+        if not db.session.scalar(select(func.count()).select_from(PeerCode)):
+            rebuild_codes(db.session())  # built before the peers' codes were kept
+            db.session.commit()
+            _analyse()
         return False
     if have:
         raise SystemExit("The kept database holds a different number of peers: remove it.")
@@ -301,9 +306,14 @@ def ensure(peers: int, resources: int, meetings: int, seed: int) -> bool:
     build_resources(resources, rng)
     build_meetings(meetings, towns, rng)
     open_offers(rng)
-    recompute_all(db.session())  # the bulk inserts above bypass the session's hook
+    recompute_all(db.session())  # the bulk inserts above bypass the session's hooks
+    rebuild_codes(db.session())
     db.session.commit()
+    _analyse()
+    return True
+
+
+def _analyse() -> None:
     if db.engine.dialect.name == "postgresql":
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE"))
-    return True

@@ -111,6 +111,7 @@ def init_app(app: Flask) -> None:
     from community_hub.interop.cli import import_feed_command, sync_feeds_command
     from community_hub.interop.resources_csv import import_resources_command
     from community_hub.jobs.cli import reminders_command, send_mail_command
+    from community_hub.people.codes import rebuild_peer_codes_command
     from community_hub.people.retention import purge_contact_requests_command
     from community_hub.volunteers.cleared_until import recompute_clearance_command
     from community_hub.volunteers.importing import import_volunteers_command
@@ -122,6 +123,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(import_resources_command)
     app.cli.add_command(import_volunteers_command)
     app.cli.add_command(import_feed_command)
+    app.cli.add_command(rebuild_peer_codes_command)
     app.cli.add_command(sync_feeds_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(gazetteer_group)

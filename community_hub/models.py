@@ -42,4 +42,5 @@ __all__ = [
 
 # Last, once every model is mapped: the change history watches the listings' columns.
 from community_hub.listings import history  # noqa: F401
+from community_hub.people import codes  # noqa: F401 - keeps matching's peer codes
 from community_hub.volunteers import cleared_until  # noqa: F401 - keeps the stored clearance

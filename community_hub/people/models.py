@@ -165,6 +165,27 @@ class PeerSupporter(Listing, Model):
         return f"<PeerSupporter {self.slug}>"
 
 
+class PeerCode(Model):
+    """One code a peer lists, a pathway it knows ("p:aa") or a language it speaks ("l:cy"),
+    with the peer's position: matching reads the peers of a code few list near a meeting from
+    ix_peer_code_geo rather than checking every peer in the radius (people/codes.py keeps it).
+    """
+
+    __tablename__ = "peer_code"
+
+    peer_id: Mapped[int] = mapped_column(
+        ForeignKey("peer_supporter.id", ondelete="CASCADE"), primary_key=True
+    )
+    code: Mapped[str] = mapped_column(String(300), primary_key=True)
+    lat_band: Mapped[int | None] = mapped_column(default=None)
+    longitude: Mapped[float | None] = mapped_column(default=None)
+    latitude: Mapped[float | None] = mapped_column(default=None)
+
+    __table_args__ = (
+        Index("ix_peer_code_geo", "code", "lat_band", "longitude", "latitude", "peer_id"),
+    )
+
+
 class RecoveryChampion(Listing, Model):
     """A recovery champion at one of three levels, public or listed for staff only."""
 

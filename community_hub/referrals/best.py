@@ -52,6 +52,7 @@ from community_hub.referrals.best_sql import (
     first_rows,
     nearest_rows,
     tally,
+    tier_codes,
     values_of,
 )
 from community_hub.referrals.ranking import DISTANCE_BANDS_KM, MARGIN, Ranked, Rules, lacks
@@ -64,6 +65,7 @@ WHOLE = 256  # fewer than this pass within the radius: read the whole circle at 
 AHEAD = 64  # otherwise the first circle is expected to hold this many who pass
 DENSER = 4  # more than CAP pass: the first circle assumes DENSER times as many
 SPARSE = 8  # a tier the whole radius holds fewer than SPARSE pages of is read on its own
+CODE_SHARE = 0.1  # read the first tiers through their codes when fewer list them (_by_code)
 SLACK = 1e-9  # SQL's and Python's arithmetic may differ in the last bits
 
 
@@ -75,11 +77,13 @@ class Page(NamedTuple):
 
 class Reading(NamedTuple):
     """What one round reads: the circle (None: the whole radius), the tiers before
-    `tiers` from the whole radius, and how many rows of each stream at most."""
+    `tiers` from the whole radius (through their codes, `by_code`, when few peers list
+    them), and how many rows of each stream at most."""
 
     reach: float | None
     tiers: int
     limit: int
+    by_code: bool = False
 
 
 def page(rules: Rules, today: date, count: int) -> Page | None:
@@ -110,7 +114,8 @@ def page(rules: Rules, today: date, count: int) -> Page | None:
         # The tiers few peers are in, as the peers counted show: read on their own at once.
         scale = estimate / max(1, sum(sample.values()))
         tiers, _need = _sparse(shape, reading.tiers, sample, scale, count)
-        reading = Reading(reach, tiers, FIRST_READ) if tiers < TIERS else reading
+        if tiers < TIERS:
+            reading = Reading(reach, tiers, FIRST_READ, _by_code(tiers, sample))
     held: dict[int, int] = {}  # open offers by volunteer, counted once across the rounds
     by_id_kept: dict[int, list[tuple]] = {}  # by read limit: a wider circle does not change it
     while True:
@@ -164,12 +169,23 @@ def _next_circle(
         return reading._replace(reach=None, tiers=_next_tier(shape, 0))
     held = in_circle[tiers]
     if tiers > reading.tiers and held >= need:
-        return reading._replace(tiers=tiers)
+        return reading._replace(tiers=tiers, by_code=_by_code(tiers, in_circle))
     wider = reading.reach * max(2.0, math.sqrt(2.0 * need / held))
     reach: float | None = widened(reading.reach, wider, radius_km)
     if reach == radius_km:  # the whole radius: one read of every tier
         reach, tiers = None, _next_tier(shape, 0)
-    return Reading(reach, tiers, reading.limit)
+    return Reading(reach, tiers, reading.limit, _by_code(tiers, in_circle))
+
+
+def _by_code(tiers: int, held: Counter[int]) -> bool:
+    """Whether the tiers before `tiers` are read through their codes (best_sql.tier_codes):
+    when under CODE_SHARE of the peers counted list those codes. Each code's row costs a
+    lookup of its peer, about ten of the box's index entries: reading a common code (a
+    fellowship most peers know) that way was slower than reading the radius."""
+    listing = {0: held[0] + held[2], 1: held[0] + held[1]}.get(
+        tiers - 1, held[0] + held[1] + held[2]
+    )
+    return listing < CODE_SHARE * sum(held.values())
 
 
 # Counting.
@@ -268,11 +284,15 @@ def _read(
                          enumerate(DISTANCE_BANDS_KM)}  # fmt: skip
         whole = near | {"flat_reach": circle.outer}
         streams: list[tuple[Any, dict[str, Any]]] = []  # (statement, values)
+        small: dict[str, Any] | None = None  # the circle's values, when one is read
         if reading.reach is None:
             streams.append((nearest_rows(shape, 0, TIERS - 1), whole))
         else:
             if _next_tier(shape, 0) < reading.tiers:  # the first tiers, few, from the radius
-                streams.append((nearest_rows(shape, 0, reading.tiers - 1), whole))
+                high = reading.tiers - 1
+                codes = {"tier_codes": tier_codes(shape, rules, high)}
+                first = nearest_rows(shape, 0, high, by_code=reading.by_code)
+                streams.append((first, whole | codes))
             small = near | box_params(circle.lat, circle.lng, reading.reach)[1]
             small["flat_reach"] = (reading.reach * (1 - circle.margin)) ** 2
             streams.append((nearest_rows(shape, reading.tiers, TIERS - 1), small))
@@ -283,7 +303,7 @@ def _read(
             rows = plain_rows(stmt, stream)
             got = [ranking._Row._make(row[: len(ROW)]) for row in rows]
             read += got
-            if stream is not whole:
+            if stream is small:
                 fits = [r for r in got if not shape.gendered or _fits(r.gender, rules, genders)]
                 in_circle = Counter(2 * nk + ns for nk, ns in (lacks(rules, r) for r in fits))
             if len(rows) == limit:  # there may be more: the last read bounds them

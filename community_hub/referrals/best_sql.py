@@ -41,7 +41,8 @@ from sqlalchemy import cast as cast_
 from community_hub.extensions import db
 from community_hub.geo.flat import flat_sq
 from community_hub.geo.nearby import box_clause
-from community_hub.people.models import PeerSupporter, listed_where
+from community_hub.people.codes import LANGUAGE, PATHWAY
+from community_hub.people.models import PeerCode, PeerSupporter, listed_where
 from community_hub.people.vocab import gender_group
 from community_hub.referrals import ranking
 from community_hub.referrals.ranking import DISTANCE_BANDS_KM, Rules
@@ -153,14 +154,23 @@ def everyone_count(shape: Shape) -> Select[Any]:
     return _counted(shape)
 
 
-def placed(shape: Shape, *columns: Any, tiers: Any = None) -> Any:
+def placed(shape: Shape, *columns: Any, tiers: Any = None, by_code: bool = False) -> Any:
     """These columns and the flat distance ("f") of the peers in the box, as a subquery,
-    of those in `tiers` (`in_tiers`; None: all).
+    of those in `tiers` (`in_tiers`; None: all). With `by_code`, the box is read from the
+    peers' codes (`tier_codes`, people/codes.py): only those who list one of them.
 
     OFFSET keeps both databases from folding the subquery (and its arithmetic) into every
     place the outer query names f.
     """
-    clauses = [*where(shape), box_clause(PeerSupporter, False, shape.dialect)]
+    if by_code:
+        coded = select(PeerCode.peer_id).where(
+            one_of(PeerCode.code, "tier_codes", shape.dialect),
+            box_clause(PeerCode, False, shape.dialect),
+        )
+        box: ColumnElement[bool] = PeerSupporter.id.in_(coded)
+    else:
+        box = box_clause(PeerSupporter, False, shape.dialect)
+    clauses = [*where(shape), box]
     if tiers is not None:
         clauses.append(tiers)
     stmt = select(*columns, flat_sq(PeerSupporter).label("f")).where(*clauses)
@@ -229,12 +239,22 @@ def _floor(f: ColumnElement[float]) -> ColumnElement[int]:
     return total
 
 
+def tier_codes(shape: Shape, rules: Rules, high: int) -> list[str]:
+    """Codes every peer in tiers 0 to `high` lists one of (`in_tiers`): for tier 0 alone (knows
+    and speaks) the language, since the fellowship is common there or tier 1 would be read
+    too; for tiers 0-1 the fellowship; for 0-2 either (people/codes.py)."""
+    fellowship = [PATHWAY + rules.fellowship_slug] if shape.fellowship else []
+    language = [LANGUAGE + rules.language] if shape.language else []
+    return {0: language, 1: fellowship}.get(high, fellowship + language)
+
+
 @functools.cache
-def nearest_rows(shape: Shape, low: int, high: int) -> Select[Any]:
+def nearest_rows(shape: Shape, low: int, high: int, by_code: bool = False) -> Select[Any]:
     """The peers within `flat_reach` in the tiers from `low` to `high`, in SQL's order,
     `read_limit` of them, with their band floor and flat distance last (of every gender:
-    the exact rule runs in Python, see `where`)."""
-    rows = placed(shape, *ROW, tiers=in_tiers(shape, low, high))
+    the exact rule runs in Python, see `where`). With `by_code` (the first tiers, when few
+    peers are in them), found through their codes (`tier_codes`)."""
+    rows = placed(shape, *ROW, tiers=in_tiers(shape, low, high), by_code=by_code)
     floor = _floor(rows.c.f)
     return (
         select(*(rows.c[c.key] for c in ROW), floor, rows.c.f)

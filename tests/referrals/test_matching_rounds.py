@@ -17,27 +17,35 @@ from tests.referrals.matching_plain import CENTRE, TODAY, place, reference
 from tests.volunteers import random_records
 
 
-def test_a_language_few_peers_speak_is_read_from_the_whole_radius_on_its_own(
-    make_meeting, make_fellowship, refer, monkeypatch
+@pytest.mark.parametrize("few", ["language", "fellowship"])
+@pytest.mark.parametrize("code_share", [0, 1e9])  # from the box, or through the peers' codes
+def test_what_few_peers_share_is_read_from_the_whole_radius_on_its_own(
+    make_meeting, make_fellowship, refer, monkeypatch, few, code_share
 ):
-    """A crowd of peers near the meeting who do not speak the client's language, and a few
-    who do, spread over the radius: the few are read on their own (one filtered statement,
-    not every peer sorted), the crowd from a small circle, and the page is still exact."""
+    """A crowd of peers near the meeting who do not speak the client's language (or know
+    the meeting's fellowship), and a few who do, spread over the radius: the few are read
+    on their own (one filtered statement, not every peer sorted), the crowd from a small
+    circle, and the page is still exact."""
     monkeypatch.setattr(best, "AHEAD", 8)
+    monkeypatch.setattr(best, "CODE_SHARE", code_share)
     rng = random.Random(11)
     org, hosts = random_records.programme(rng, 0)
     for n in range(330):
+        rare = n % 11 == 0
         volunteer = random_records.cleared_volunteer(org, hosts, TODAY, f"L{n}")
         peer = PeerSupporter(
             organisation_id=org.id, slug=f"lang-{n}", display_name=f"L{n}", area="Doncaster",
-            gender="", volunteer_id=volunteer.id, pathways=",aa,", consent_at=TODAY,
-            languages=",en,pa," if n % 11 == 0 else ",en,",
+            gender="", volunteer_id=volunteer.id, consent_at=TODAY,
+            pathways=",na," if rare and few == "fellowship" else ",aa,",
+            languages=",en,pa," if rare and few == "language" else ",en,",
         )  # fmt: skip
-        peer.place_at(*place(rng, rng.uniform(2, 19) if n % 11 == 0 else rng.uniform(0, 2)))
+        peer.place_at(*place(rng, rng.uniform(2, 19) if rare else rng.uniform(0, 2)))
         db.session.add(peer)
-    aa = make_fellowship("aa")
-    meeting = make_meeting(fellowship=aa, venue_latitude=CENTRE[0], venue_longitude=CENTRE[1])
-    referral = refer(meeting, language="pa")
+    fellowship = make_fellowship("aa" if few == "language" else "na")
+    meeting = make_meeting(
+        fellowship=fellowship, venue_latitude=CENTRE[0], venue_longitude=CENTRE[1]
+    )
+    referral = refer(meeting, language="pa" if few == "language" else "en")
     db.session.commit()
     readings: list[best.Reading] = []
     rounding = best._read
@@ -50,9 +58,15 @@ def test_a_language_few_peers_speak_is_read_from_the_whole_radius_on_its_own(
     found = matching.match(referral, TODAY)
     expected, _counts = reference(referral)
     assert [c.peer.id for c in found.candidates] == expected[: matching.PAGE_SIZE]
-    assert all(c.speaks_language for c in found.candidates) and found.total == 330
-    last = readings[-1]  # the speakers alone from the whole radius, the crowd in a circle
-    assert last.tiers == 1 and last.reach is not None and last.reach < 19
+    if few == "language":
+        assert all(c.speaks_language for c in found.candidates)
+    else:
+        assert all(c.knows_fellowship for c in found.candidates)
+    assert found.total == 330
+    last = readings[-1]  # the few alone from the whole radius, the crowd in a circle
+    assert last.tiers == (1 if few == "language" else 2)
+    assert last.reach is not None and last.reach < 19
+    assert last.by_code is (code_share > 1)
 
 
 def test_peers_without_a_position_are_read_only_when_the_page_can_reach_them(

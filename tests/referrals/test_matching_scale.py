@@ -30,20 +30,23 @@ from tests.referrals.matching_plain import (
 
 
 @pytest.mark.parametrize(
-    ("first_read", "whole", "ahead", "sparse", "cap"),
+    ("first_read", "whole", "ahead", "sparse", "cap", "by_code"),
     [
-        (64, 256, 64, 8, 200), (1, 256, 64, 8, 200), (3, 0, 1, 8, 200), (5, 0, 8, 8, 200),
-        (64, 0, 1, 0, 200), (2, 0, 1, 1e9, 200), (4, 0, 2, 0, 200), (3, 0, 1, 8, 7),
-        (None, None, None, None, None),
+        (64, 256, 64, 8, 200, 0.1), (1, 256, 64, 8, 200, 0.1), (3, 0, 1, 8, 200, 1e9),
+        (5, 0, 8, 8, 200, 0), (64, 0, 1, 0, 200, 0.1), (2, 0, 1, 1e9, 200, 1e9),
+        (2, 0, 1, 1e9, 200, 0), (4, 0, 2, 0, 200, 0.1), (3, 0, 1, 8, 7, 0.1),
+        (None, None, None, None, None, None),
     ],
 )  # fmt: skip
 def test_fast_matching_equals_the_plain_rules(
-    make_meeting, make_fellowship, refer, monkeypatch, first_read, whole, ahead, sparse, cap
-):
+    make_meeting, make_fellowship, refer, monkeypatch, first_read, whole, ahead, sparse, cap,
+    by_code,
+):  # fmt: skip
     """The page read in SQL's order (a few rows at a time, down to one, from small circles
     that widen, tiers read from the whole radius on their own (always, with SPARSE huge, or
-    never, with 0), so that every round and bound is used), counted only up to a small cap,
-    and read whole in Python (None)."""
+    never, with 0), through the peers' codes (always, with CODE_SHARE huge, or never, with
+    0) or from the box, so that every round and bound is used), counted only up to a small
+    cap, and read whole in Python (None)."""
     if first_read is None:
         monkeypatch.setattr(best, "page", lambda *_args: None)
     else:
@@ -52,6 +55,7 @@ def test_fast_matching_equals_the_plain_rules(
         monkeypatch.setattr(best, "AHEAD", ahead)
         monkeypatch.setattr(best, "SPARSE", sparse)
         monkeypatch.setattr(best, "CAP", cap)
+        monkeypatch.setattr(best, "CODE_SHARE", by_code)
     rng = random.Random(7)
     add_peers(rng, 160)
     aa = make_fellowship("aa")
