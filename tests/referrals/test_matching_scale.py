@@ -30,7 +30,7 @@ from tests.referrals.matching_plain import (
 
 
 @pytest.mark.parametrize(
-    ("first_read", "whole", "ahead", "sparse", "cap", "by_code"),
+    ("first_read", "whole", "ahead", "sparse", "cap", "code_share"),
     [
         (64, 256, 64, 8, 200, 0.1), (1, 256, 64, 8, 200, 0.1), (3, 0, 1, 8, 200, 1e9),
         (5, 0, 8, 8, 200, 0), (64, 0, 1, 0, 200, 0.1), (2, 0, 1, 1e9, 200, 1e9),
@@ -40,7 +40,7 @@ from tests.referrals.matching_plain import (
 )  # fmt: skip
 def test_fast_matching_equals_the_plain_rules(
     make_meeting, make_fellowship, refer, monkeypatch, first_read, whole, ahead, sparse, cap,
-    by_code,
+    code_share,
 ):  # fmt: skip
     """The page read in SQL's order (a few rows at a time, down to one, from small circles
     that widen, tiers read from the whole radius on their own (always, with SPARSE huge, or
@@ -55,7 +55,7 @@ def test_fast_matching_equals_the_plain_rules(
         monkeypatch.setattr(best, "AHEAD", ahead)
         monkeypatch.setattr(best, "SPARSE", sparse)
         monkeypatch.setattr(best, "CAP", cap)
-        monkeypatch.setattr(best, "CODE_SHARE", by_code)
+        monkeypatch.setattr(best, "CODE_SHARE", code_share)
     rng = random.Random(7)
     add_peers(rng, 160)
     aa = make_fellowship("aa")
