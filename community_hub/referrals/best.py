@@ -275,7 +275,7 @@ def _read(
     once each (None: none of them passes)."""
     limit = reading.limit
     values = values | {"read_limit": limit}
-    read: list[ranking._Row] = []
+    kept: list[ranking.Keyed] = []  # what passes of every row read, keyed once
     bounds: list[tuple[str, tuple[Any, ...]]] = []
     in_circle: Counter[int] = Counter()
     genders: dict[str, bool] = {}
@@ -302,7 +302,7 @@ def _read(
         for stmt, stream in streams:
             rows = plain_rows(stmt, stream)
             got = [ranking._Row._make(row[: len(ROW)]) for row in rows]
-            read += got
+            kept += ranking.keyed(rules, got)
             if stream is small:
                 fits = [r for r in got if not shape.gendered or _fits(r.gender, rules, genders)]
                 in_circle = Counter(2 * nk + ns for nk, ns in (lacks(rules, r) for r in fits))
@@ -319,7 +319,7 @@ def _read(
         # Peers without a position rank after every placed peer of their tier: where the
         # page is full of nearer ones in a tier as good as theirs can be, none is read (the
         # cut's group, all that decides this, is the same whatever the offers).
-        ranked = ranking.rank(rules, read, held, count, counting=False)
+        ranked = ranking.ordered(rules, kept, held, count, counting=False)
         best = (*_parts(_next_tier(shape, 0)), ranking.band(None), 0, ranking.NOWHERE, -math.inf)
         if len(ranked) >= count and _cut(ranked[count - 1]) < best:
             by_id = None
@@ -327,18 +327,18 @@ def _read(
         if limit not in by_id:
             by_id[limit] = plain_rows(by_id_rows(shape, circle is not None), values)
         rows = by_id[limit]
-        read += [ranking._Row._make(row) for row in rows]
+        kept += ranking.keyed(rules, map(ranking._Row._make, rows))
         ranked = None
         if len(rows) == limit:  # ordered by id after the tier
             last = ranking._Row._make(rows[-1])
             bound = (*lacks(rules, last), ranking.band(None), 0, ranking.NOWHERE, last.id + 0.5)
             bounds.append(("rows", bound))
     if ranked is None:
-        ranked = ranking.rank(rules, read, held, count, counting=False)
+        ranked = ranking.ordered(rules, kept, held, count, counting=False)
     blocked = _blocked(ranked, bounds, count)
     if blocked:
         return ranked, blocked, in_circle
-    ranked = ranking.rank(rules, read, held, count)  # with every open offer that matters
+    ranked = ranking.ordered(rules, kept, held, count)  # with every open offer that matters
     return ranked, _blocked(ranked, bounds, count), in_circle
 
 

@@ -67,9 +67,10 @@ class Ranked(NamedTuple):
 def band(km: float | None) -> int:
     if km is None or km == NOWHERE:
         return len(DISTANCE_BANDS_KM) + 1
-    return next(
-        (i for i, edge in enumerate(DISTANCE_BANDS_KM) if km <= edge), len(DISTANCE_BANDS_KM)
-    )
+    for i, edge in enumerate(DISTANCE_BANDS_KM):  # a plain loop: run for every peer read
+        if km <= edge:
+            return i
+    return len(DISTANCE_BANDS_KM)
 
 
 def gender_fits(gender: str, rules: Rules) -> bool:
@@ -226,25 +227,23 @@ def passing(rules: Rules, today: date) -> list[Ranked]:
     return rank(rules, _candidate_rows(rules, today))
 
 
-def rank(
-    rules: Rules,
-    rows: Iterable[_Row],
-    held: dict[int, int] | None = None,
-    count: int = 0,
-    counting: bool = True,
-) -> list[Ranked]:
-    """Those of these rows who pass the exact rules, ranked up to the spherical distance.
+class Keyed(NamedTuple):
+    """A row that passed the exact rules, with its spherical distance and its group: the
+    key's first three parts (fellowship, language, band)."""
 
-    `held` keeps the open offers already counted, by volunteer, for the next call (best.py
-    ranks a growing read in rounds). With `count`, only the first `count` need their place:
-    open offers are counted only for the rows whose (fellowship, language, band) group is no
-    later than the `count`-th row's (offers order peers within a group, never across), and
-    the rest, after them whatever they hold, show 0. Without `counting`, offers not yet in
-    `held` show 0 too: every key is then at most its true value, and so is the `count`-th."""
+    row: _Row
+    km: float
+    group: tuple[bool, bool, int]
+
+
+def keyed(rules: Rules, rows: Iterable[_Row]) -> list[Keyed]:
+    """Those of these rows who pass the exact rules, each with its distance and group: what
+    `ordered` ranks, worked out once however many times the rows are ranked (best.py ranks
+    them before and after counting open offers)."""
     distances = (
         DistanceFilter(rules.origin[0], rules.origin[1], rules.radius_km) if rules.origin else None
     )
-    kept: list[tuple[_Row, float]] = []
+    kept: list[Keyed] = []
     fits: dict[str, bool] = {}  # a few distinct genders among thousands of peers
     for row in rows:
         fit = fits.get(row.gender)
@@ -258,20 +257,49 @@ def rank(
             if found is None:
                 continue  # beyond the radius (settled with the geodesic near the edge)
             km = found
-        kept.append((row, km))
-    groups = [(*lacks(rules, row), _band(rules, row, km)) for row, km in kept]
+        kept.append(Keyed(row, km, (*lacks(rules, row), _band(rules, row, km))))
+    return kept
+
+
+def rank(
+    rules: Rules,
+    rows: Iterable[_Row],
+    held: dict[int, int] | None = None,
+    count: int = 0,
+    counting: bool = True,
+) -> list[Ranked]:
+    """Those of these rows who pass the exact rules, ranked up to the spherical distance
+    (`keyed`, then `ordered`)."""
+    return ordered(rules, keyed(rules, rows), held, count, counting)
+
+
+def ordered(
+    rules: Rules,
+    kept: list[Keyed],
+    held: dict[int, int] | None = None,
+    count: int = 0,
+    counting: bool = True,
+) -> list[Ranked]:
+    """These rows ranked up to the spherical distance.
+
+    `held` keeps the open offers already counted, by volunteer, for the next call (best.py
+    ranks a growing read in rounds). With `count`, only the first `count` need their place:
+    open offers are counted only for the rows whose (fellowship, language, band) group is no
+    later than the `count`-th row's (offers order peers within a group, never across), and
+    the rest, after them whatever they hold, show 0. Without `counting`, offers not yet in
+    `held` show 0 too: every key is then at most its true value, and so is the `count`-th."""
+    groups = [item.group for item in kept]
     last = sorted(groups)[count - 1] if 0 < count < len(groups) else max(groups, default=())
     offers = {} if held is None else held
-    pairs = list(zip(kept, groups, strict=True))
     if counting:
-        needed = {row.volunteer_id for (row, _km), group in pairs if group <= last}
+        needed = {item.row.volunteer_id for item in kept if item.group <= last}
         unknown = [volunteer_id for volunteer_id in needed if volunteer_id not in offers]
         counted = open_offers(sorted(unknown), rules.referral_id)
         offers.update((volunteer_id, counted[volunteer_id]) for volunteer_id in unknown)
     ranked = [
         Ranked(*group, offers.get(row.volunteer_id, 0) if group <= last else 0, km, row.id,
                row.volunteer_id, row.latitude, row.longitude)
-        for (row, km), group in pairs
+        for row, km, group in kept
     ]  # fmt: skip
     ranked.sort()
     return ranked
@@ -281,10 +309,16 @@ def _band(rules: Rules, row: _Row, km: float) -> int:
     """The distance band, with the geodesic when the spherical distance is near an edge."""
     if km == NOWHERE:
         return band(None)
-    if rules.origin and any(abs(km - edge) <= edge * MARGIN for edge in DISTANCE_BANDS_KM):
-        assert row.latitude is not None and row.longitude is not None
-        return band(distance_km(*rules.origin, row.latitude, row.longitude))
+    if rules.origin:
+        for edge, near in _NEAR_EDGE:  # a plain loop: run for every peer read
+            if abs(km - edge) <= near:
+                assert row.latitude is not None and row.longitude is not None
+                return band(distance_km(*rules.origin, row.latitude, row.longitude))
     return band(km)
+
+
+# Each band's edge and how near it the spherical distance needs the geodesic.
+_NEAR_EDGE = tuple((edge, edge * MARGIN) for edge in DISTANCE_BANDS_KM)
 
 
 def settle(ranked: list[Ranked], rules: Rules, count: int | None) -> list[Ranked]:
