@@ -191,6 +191,10 @@ DEFAULTS: dict[str, Any] = {
     # postgres.py). Off behind a pooler that cannot carry them (PgBouncer before 1.21, or
     # without max_prepared_statements, in transaction mode).
     "DATABASE_PREPARE": True,
+    # PostgreSQL: a prepared statement keeps one generic plan (plan_cache_mode), planned once
+    # per connection, except those marked postgres.PLAN_EACH_TIME. Off: PostgreSQL's own
+    # choice, which here was to plan every statement again for its values.
+    "DATABASE_GENERIC_PLANS": True,
 }
 
 # Plain environment variables a deployer is most likely to set (also accepted with FLASK_ prefix).

@@ -12,11 +12,20 @@ its prepared statements across a commit. So here the rollback of a transaction i
 SELECTs ran is sent as COMMIT. Any other statement (INSERT, UPDATE, DELETE, DDL, SET,
 SAVEPOINT...) or a transaction in error makes it a real rollback, as before.
 
-Once a statement is prepared, PostgreSQL may keep one generic plan for every value: it does so
-only when that plan's estimated cost is no worse than the plans made for the values so far.
-Where the estimate misleads it, a statement is marked `PLAN_EACH_TIME` (an execution option)
-and is never prepared: the finder's keyword search, on a million British meetings, took p95
-300 ms under a generic plan against 106 ms planned for its words.
+Once a statement is prepared, PostgreSQL may keep one generic plan for every value: left to
+itself (plan_cache_mode auto) it does so only when that plan's estimated cost is no worse than
+the plans made for the values so far. For the meeting searches' statements its estimate for
+the generic plan (a default share of the rows for each unknown value) was always the worse,
+so they were planned again on every run, as costly as running them: the search API's two
+statements took 0.27 and 0.36 ms a run so, 0.15 and 0.19 ms with one generic plan (matching's
+statements had gone generic by themselves). So each connection is set to keep the generic
+plan (force_generic_plan; DATABASE_GENERIC_PLANS, on by default).
+
+Where a statement's best plan depends on its values, it is marked `PLAN_EACH_TIME` (an
+execution option): it is never prepared, and it is sent with its values written in, so it is
+planned for them every time (under force_generic_plan even a statement sent once, with its
+values apart, gets the generic plan). The finder's keyword search, on a million British
+meetings, took p95 300 ms under a generic plan against 106 ms planned for its words.
 """
 
 from __future__ import annotations
@@ -51,13 +60,20 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.prepared_max = PREPARED_MAX
 
 
+def _generic_plans(dbapi_connection: Any, _record: Any) -> None:
+    """Prepared statements keep their generic plan on this connection (see the top)."""
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SET plan_cache_mode = force_generic_plan")
+    dbapi_connection.commit()
+
+
 def _never_prepare(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.prepare_threshold = None
 
 
 def keep_prepared(engine: Engine) -> None:
     """End this psycopg engine's read-only transactions with COMMIT (see the top)."""
-    from psycopg import ServerCursor
+    from psycopg import ClientCursor, ServerCursor
     from psycopg.pq import TransactionStatus
 
     dialect = engine.dialect
@@ -79,7 +95,10 @@ def keep_prepared(engine: Engine) -> None:
     def do_execute(cursor: Any, statement: str, parameters: Any, context: Any = None) -> None:
         planned = context is not None and context.execution_options.get("prepare") is False
         if planned and not isinstance(cursor, ServerCursor):  # a streamed read never is
-            cursor.execute(statement, parameters, prepare=False)
+            # With its values written in (quoted by libpq), so it is planned for them: sent
+            # apart, even a statement that is not prepared would get the generic plan.
+            inline = ClientCursor(cursor.connection).mogrify(statement, parameters)
+            cursor.execute(inline, prepare=False)
         else:
             cursor.execute(statement, parameters)
 
@@ -91,14 +110,17 @@ def keep_prepared(engine: Engine) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Prepared statements kept across requests, or none at all with DATABASE_PREPARE off
-    (a pooler in transaction mode may hand each transaction another server connection,
-    where a statement prepared on the first does not exist)."""
+    """Prepared statements kept across requests, with one generic plan each (unless
+    DATABASE_GENERIC_PLANS is off), or none at all with DATABASE_PREPARE off (a pooler in
+    transaction mode may hand each transaction another server connection, where a statement
+    prepared on the first does not exist)."""
     with app.app_context():
         for engine in db.engines.values():
             if engine.dialect.driver != "psycopg":
                 continue
             if app.config["DATABASE_PREPARE"]:
                 keep_prepared(engine)
+                if app.config["DATABASE_GENERIC_PLANS"]:
+                    event.listen(engine, "connect", _generic_plans)
             else:
                 event.listen(engine, "connect", _never_prepare)

@@ -83,3 +83,54 @@ def test_nothing_is_prepared_when_turned_off(postgres_url):
         assert prepared("SELECT 39 + ") == []
         db.session.remove()
         db.engine.dispose()
+
+
+def plans(start: str) -> tuple[int, int]:
+    """How many times the statement prepared on this connection was run with its generic
+    plan, and how many with a plan made for its values."""
+    query = text(
+        "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE :s"
+    )
+    generic, custom = db.session.execute(query, {"s": start + "%"}).one()
+    return generic, custom
+
+
+@pytest.mark.parametrize("generic", [True, False])
+def test_prepared_statements_keep_one_generic_plan_unless_turned_off(postgres_url, generic):
+    """With the setting on (the default), a prepared statement is never planned again for
+    its values; off, PostgreSQL chooses (plan_cache_mode auto)."""
+    app = make_app(postgres_url, DATABASE_GENERIC_PLANS=generic)
+    statement = text("SELECT count(*) FROM organisation WHERE slug = ANY(:slugs) AND 38 = 38")
+    with app.app_context():
+        mode = db.session.scalar(text("SHOW plan_cache_mode"))
+        assert mode == ("force_generic_plan" if generic else "auto")
+        for _request in range(8):  # psycopg prepares it on the fifth run
+            assert db.session.scalar(statement, {"slugs": ["none", "either"]}) == 0
+            db.session.remove()
+        generic_plans, custom_plans = plans("SELECT count(*) FROM organisation WHERE slug")
+        assert generic_plans + custom_plans >= 2  # run prepared from then on
+        if generic:
+            assert custom_plans == 0
+        else:  # PostgreSQL plans the first five runs for their values before it may choose
+            assert generic_plans == 0
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_a_statement_planned_each_time_is_sent_with_its_values(postgres_url):
+    """Under force_generic_plan a statement sent with its values apart would still get the
+    generic plan: one marked PLAN_EACH_TIME reaches the server with them written in, quoted."""
+    app = make_app(postgres_url)
+    asked = text("SELECT current_query() AS sent, :word AS word, :n AS n")
+    awkward = "O'Brien's %(n)s; DROP TABLE organisation --"
+    with app.app_context():
+        sent, word, n = db.session.execute(
+            asked.execution_options(**PLAN_EACH_TIME), {"word": awkward, "n": 7}
+        ).one()
+        assert (word, n) == (awkward, 7)  # the value itself, not SQL
+        assert "O''Brien''s" in sent and "$1" not in sent
+        sent, _word, _n = db.session.execute(asked, {"word": awkward, "n": 7}).one()
+        assert "$1" in sent  # the others are sent apart from their values
+        assert db.session.scalar(text("SELECT count(*) FROM organisation")) == 0
+        db.session.remove()
+        db.engine.dispose()

@@ -18,6 +18,7 @@ from community_hub.catalogue import lazy_gettext as _l
 from community_hub.extensions import db
 from community_hub.meetings.models import Meeting
 from community_hub.people.models import ChampionLevel, PeerSupporter, RecoveryChampion
+from community_hub.postgres import PLAN_EACH_TIME
 from community_hub.referrals.models import StaffMeetingAttendance
 from community_hub.reports.filters import Filters
 from community_hub.reports.suppression import Ref
@@ -56,7 +57,7 @@ def _stock(filters: Filters, model: Any, *where: Any, by: Any = None) -> list[An
         .where(filters.organisations(model.organisation_id), *where)
         .group_by(Organisation.area, *extra)
     )
-    return list(db.session.execute(stmt))
+    return list(db.session.execute(stmt, execution_options=PLAN_EACH_TIME))
 
 
 def _area_label(area: str) -> str:
@@ -142,8 +143,11 @@ def _staff(sheet: Sheet, filters: Filters) -> None:
     )  # fmt: skip
     if filters.fellowship_id is not None:
         went = went.where(a.fellowship_id == filters.fellowship_id)
-    counts = {str(area): [int(n), 0, 0] for area, n in db.session.execute(staff)}
-    for area, people, visits in db.session.execute(went):
+    counts = {
+        str(area): [int(n), 0, 0]
+        for area, n in db.session.execute(staff, execution_options=PLAN_EACH_TIME)
+    }
+    for area, people, visits in db.session.execute(went, execution_options=PLAN_EACH_TIME):
         counts.setdefault(str(area), [0, 0, 0])[1:] = [int(people), int(visits)]
     columns = [Column("staff", _l("Treatment staff")),
                Column("attended", _l("Went to at least one open meeting")),

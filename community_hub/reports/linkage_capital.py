@@ -17,6 +17,7 @@ from sqlalchemy.orm import aliased
 
 from community_hub.catalogue import lazy_gettext as _l
 from community_hub.extensions import db
+from community_hub.postgres import PLAN_EACH_TIME
 from community_hub.referrals.models import RecoveryCapital, Referral
 from community_hub.reports.filters import Filters
 from community_hub.reports.linkage_query import in_cohort, median_of
@@ -63,7 +64,7 @@ def statement(filters: Filters) -> Any:
         .join(end, and_(end.referral_id == r.id, end.point == 90))
         .group_by(r.link_method, r.made_by, change)
     )
-    return in_cohort(stmt, filters)
+    return in_cohort(stmt, filters).execution_options(**PLAN_EACH_TIME)  # as linkage's
 
 
 def changes(filters: Filters) -> dict[str, Change]:

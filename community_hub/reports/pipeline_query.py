@@ -9,6 +9,7 @@ from sqlalchemy import and_, case, exists, func, literal, or_, select
 
 from community_hub.auth.models import Organisation
 from community_hub.extensions import db
+from community_hub.postgres import PLAN_EACH_TIME
 from community_hub.reports.filters import Filters
 from community_hub.reports.sqlfuncs import month_of, plus_days
 from community_hub.volunteers.course_models import Course, Enrolment, EnrolmentStatus
@@ -27,7 +28,7 @@ ENGAGED_HOURS_WINDOW = 30
 
 
 def _rows(stmt: Any) -> list[Any]:
-    return list(db.session.execute(stmt))
+    return list(db.session.execute(stmt, execution_options=PLAN_EACH_TIME))
 
 
 def stages_at(moment: datetime, filters: Filters) -> dict[str, int]:
@@ -229,5 +230,5 @@ def graduates(filters: Filters) -> tuple[int, int]:
             first.c.done.between(earliest, latest), filters.organisations(Volunteer.organisation_id)
         )
     )
-    total, engaged = db.session.execute(stmt).one()
+    total, engaged = db.session.execute(stmt, execution_options=PLAN_EACH_TIME).one()
     return int(total or 0), int(engaged or 0)

@@ -22,6 +22,7 @@ from community_hub.catalogue import lazy_gettext as _l
 from community_hub.dates import long_date
 from community_hub.extensions import db
 from community_hub.meetings.models import Attendance, Meeting
+from community_hub.postgres import PLAN_EACH_TIME
 from community_hub.referrals.models import Referral
 from community_hub.referrals.states import ClosedReason, Status
 from community_hub.reports.filters import Filters
@@ -47,7 +48,10 @@ def _by_area(stmt: Any, model_org: Any) -> dict[str, list[int]]:
         .add_columns(Organisation.area)
         .group_by(Organisation.area)
     )
-    return {str(row[-1]): [int(v or 0) for v in row[:-1]] for row in db.session.execute(grouped)}
+    return {
+        str(row[-1]): [int(v or 0) for v in row[:-1]]
+        for row in db.session.execute(grouped, execution_options=PLAN_EACH_TIME)
+    }
 
 
 def figures(period: Filters) -> dict[str, dict[str, int]]:

@@ -20,6 +20,7 @@ from community_hub.geo.geocode import outward_code
 from community_hub.geo.nearby import within_box
 from community_hub.geo.spatial import distance_km
 from community_hub.meetings.models import Attendance, Meeting, Venue
+from community_hub.postgres import PLAN_EACH_TIME
 from community_hub.referrals.models import Client, Referral
 from community_hub.referrals.states import ClosedReason, Status
 from community_hub.reports.filters import Filters
@@ -54,7 +55,10 @@ def district_counts(filters: Filters) -> dict[str, tuple[int, int]]:
     if filters.fellowship_id is not None:
         meetings = select(Meeting.id).where(Meeting.fellowship_id == filters.fellowship_id)
         stmt = stmt.where(r.meeting_id.in_(meetings))
-    return {str(d or ""): (int(n), int(a or 0)) for d, n, a in db.session.execute(stmt)}
+    return {
+        str(d or ""): (int(n), int(a or 0))
+        for d, n, a in db.session.execute(stmt, execution_options=PLAN_EACH_TIME)
+    }
 
 
 def centroids() -> dict[str, tuple[float, float]]:
