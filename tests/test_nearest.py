@@ -146,6 +146,35 @@ def test_a_search_that_shows_no_total_shows_the_same_page(app, dense, monkeypatc
     assert ways["_page_rows"] > 10, ways
 
 
+def test_a_count_up_to_a_cap_says_more_than_it_and_shows_the_same_page(app, dense, monkeypatch):
+    """With count_up_to (the JSON API's), a dense search where more than that many are surely
+    inside gives that number as a lower bound, uncounted; the page is the full ranking's, and
+    wherever the cap does not apply the total is exact."""
+    monkeypatch.setattr(nearest, "SPARSE", 4)
+    monkeypatch.setattr(nearest, "MEDIUM", 8)
+    cap = 6
+    ways = {"_total": 0, "_surely_up_to": 0}
+    for name in ways:
+        monkeypatch.setattr(nearest, name, counted(getattr(nearest, name), ways, name))
+    lower_bounds = exact = 0
+    for query in _queries():
+        full = rank_meetings(replace(query, banners=True))
+        ways["_total"] = 0
+        fast = rank_meetings(replace(query, count_up_to=cap))
+        wanted = query.offset + query.limit
+        assert fast.ranked[:wanted] == full.ranked[:wanted], query
+        if fast.exact:
+            assert fast.total == full.total, query
+            exact += 1
+        else:
+            assert wanted < cap < full.total and fast.total == cap, query
+            assert ways["_total"] == 0, query  # not counted
+            lower_bounds += 1
+        db.session.remove()
+    assert lower_bounds > 5 and exact > 20, (lower_bounds, exact)
+    assert ways["_surely_up_to"] >= lower_bounds, ways  # counted one past the cap at most
+
+
 def counted(function, ways, name):
     def wrapper(*args, **kwargs):
         ways[name] += 1

@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 
 from community_hub.meetings.listing import meeting_json, meeting_page_url, meeting_rows
 from community_hub.meetings.openapi import openapi_document
-from community_hub.meetings.params import MAX_PAGE, parse_search
+from community_hub.meetings.params import COUNT_UP_TO, MAX_PAGE, parse_search
 from community_hub.meetings.search import rank_meetings, shown_distance
 from community_hub.web import public, reads_only
 
@@ -36,6 +36,7 @@ def meetings() -> Any:
             400,
         )
     query = parsed.query
+    query.count_up_to = COUNT_UP_TO
     ranking = rank_meetings(query)
     page = ranking.ranked[query.offset : query.offset + query.limit]
     rows = meeting_rows([meeting_id for _dist, _occurrence, meeting_id in page])
@@ -57,6 +58,7 @@ def meetings() -> Any:
     return jsonify(
         count=len(found),
         total=total,
+        total_exact=ranking.exact,
         radius_km=ranking.radius_km,
         page=number,
         next=_page_url(number + 1) if more else None,

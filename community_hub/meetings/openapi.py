@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from community_hub.geo.spatial import MAX_RADIUS_KM
-from community_hub.meetings.params import DAY_WORDS, MAX_PAGE, MAX_SEARCH_CHARS
+from community_hub.meetings.params import COUNT_UP_TO, DAY_WORDS, MAX_PAGE, MAX_SEARCH_CHARS
 from community_hub.meetings.search import MAX_LIMIT
 from community_hub.meetings.types import vocabulary
 
@@ -168,7 +168,17 @@ def openapi_document(server: str) -> dict[str, Any]:
                                         "required": ["count", "meetings"],
                                         "properties": {
                                             "count": {"type": "integer"},
-                                            "total": {"type": "integer"},
+                                            "total": {
+                                                "type": "integer",
+                                                "description": "How many match; with "
+                                                "total_exact false, more than this many",
+                                            },
+                                            "total_exact": {
+                                                "type": "boolean",
+                                                "description": f"False where more than "
+                                                f"{COUNT_UP_TO} match within the radius: "
+                                                "they are not counted further",
+                                            },
                                             "radius_km": {"type": ["number", "null"]},
                                             "page": {"type": "integer", "minimum": 1},
                                             "next": {

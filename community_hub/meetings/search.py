@@ -55,6 +55,7 @@ class MeetingQuery:
     # None: it widens until it finds N. Banners never show in-person meetings further away.
     max_travel_km: float | None = None
     counted: bool = True  # False: a radius search's total is only what it shows (no count shown)
+    count_up_to: int | None = None  # a dense search's total past this many is "more than" it
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
@@ -254,6 +255,7 @@ class Ranking:
     # Matches within the radius. The same as len(ranked), except where only the first
     # offset + limit were ranked (meetings/nearest.py): then `ranked` holds just those.
     total: int = -1
+    exact: bool = True  # False: more than `total` match (MeetingQuery.count_up_to)
 
     def __post_init__(self) -> None:
         if self.total < 0:
@@ -268,7 +270,7 @@ def nearest_steps(query: MeetingQuery) -> tuple[float, ...]:
     return (*(step for step in NEAREST_STEPS_KM if step < cap), cap)
 
 
-def _within(query: MeetingQuery, radius_km: float) -> tuple[list[tuple], int]:
+def _within(query: MeetingQuery, radius_km: float) -> tuple[list[tuple], int, bool]:
     """The ranked matches within a radius and how many there are: all of them, or only the
     first offset + limit where a dense search need not rank the rest (meetings/nearest.py)."""
     from community_hub.meetings import nearest
@@ -281,7 +283,7 @@ def _within(query: MeetingQuery, radius_km: float) -> tuple[list[tuple], int]:
             query, statement, params, radius_km, wanted, _CANDIDATE_COLUMNS, _rank
         )
     ranked = _rank(query, db.session.connection().execute(statement, params), radius_km)
-    return ranked, len(ranked)
+    return ranked, len(ranked), True
 
 
 def rank_meetings(query: MeetingQuery) -> Ranking:
@@ -294,18 +296,18 @@ def rank_meetings(query: MeetingQuery) -> Ranking:
         ranked = _rank(query, execute(*candidate_query(query, None)), None)
         return Ranking(ranked, None)
     if radius is not None:
-        ranked, total = _within(query, radius)
-        return Ranking(ranked, radius, total=total)
-    ranked, total = [], 0
+        ranked, total, exact = _within(query, radius)
+        return Ranking(ranked, radius, total=total, exact=exact)
+    ranked, total, exact = [], 0, True
     wanted = query.offset + query.limit
     steps = nearest_steps(query)
     for step in steps:
-        ranked, total = _within(query, step)
+        ranked, total, exact = _within(query, step)
         radius = step
         if total >= wanted:
             break
     capped = total < wanted and steps[-1] != NEAREST_STEPS_KM[-1]
-    return Ranking(ranked, radius, capped=capped, total=total)
+    return Ranking(ranked, radius, capped=capped, total=total, exact=exact)
 
 
 def shown_distance(
