@@ -23,7 +23,7 @@ thousands for an online meeting. The page needs only its first 20 and a count, s
   after every placed peer of their tier: they are read only when the page can reach them.
   Open offers (rare) are left to the exact key: unread peers are assumed to hold none, and
   they are counted only for the groups that can reach the page, in the round that may
-  settle it (ranking.rank).
+  settle it (ranking.ordered).
 
 The rows read get the exact rules and key of ranking.py, so the page is the same. Near the
 poles, across the 180th meridian and for radii the flat distance cannot serve, `page`

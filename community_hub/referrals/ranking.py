@@ -224,7 +224,7 @@ def _offers_statement(named: bool, dialect: str) -> Select[*tuple[Any, ...]]:
 
 def passing(rules: Rules, today: date) -> list[Ranked]:
     """Everyone who passes every hard rule, ranked up to the spherical distance."""
-    return rank(rules, _candidate_rows(rules, today))
+    return ordered(rules, keyed(rules, _candidate_rows(rules, today)))
 
 
 class Keyed(NamedTuple):
@@ -259,18 +259,6 @@ def keyed(rules: Rules, rows: Iterable[_Row]) -> list[Keyed]:
             km = found
         kept.append(Keyed(row, km, (*lacks(rules, row), _band(rules, row, km))))
     return kept
-
-
-def rank(
-    rules: Rules,
-    rows: Iterable[_Row],
-    held: dict[int, int] | None = None,
-    count: int = 0,
-    counting: bool = True,
-) -> list[Ranked]:
-    """Those of these rows who pass the exact rules, ranked up to the spherical distance
-    (`keyed`, then `ordered`)."""
-    return ordered(rules, keyed(rules, rows), held, count, counting)
 
 
 def ordered(
