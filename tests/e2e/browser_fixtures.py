@@ -77,8 +77,11 @@ def _mirror(browser: Any, page: Any) -> Any:
     """The page's HTML as served, in a page where axe can run but the site's own scripts cannot.
 
     axe-core needs timers, which never fire in a page with JavaScript disabled, so a no-JS page
-    is checked as a copy: same URL and stylesheets, same DOM, page scripts blocked.
+    is checked as a copy: same URL and stylesheets, same DOM, page scripts blocked. The copy is
+    taken once the page has loaded: a click on a link returns as soon as the next page starts,
+    when its document is still empty.
     """
+    page.wait_for_load_state("load")
     html, url = page.content(), page.url
     context = browser.new_context(
         base_url=url, viewport=page.viewport_size, storage_state=page.context.storage_state()
