@@ -22,7 +22,7 @@ def nearby_json(found: Nearby) -> dict[str, Any]:
     resource_url = site_url_pattern("resources.resource", "service_id")
     return {
         "meetings": [
-            meeting_json(r.meeting._mapping, r.distance_km, r.occurrence, r.in_progress, page_url)
+            meeting_json(r.meeting._asdict(), r.distance_km, r.occurrence, r.in_progress, page_url)
             for r in found.meetings
         ],
         "peers": [

@@ -25,7 +25,7 @@ from community_hub.meetings.models import (
     shown_meeting_name,
 )
 from community_hub.meetings.venue_models import Venue, venue_display_name
-from community_hub.sqlparams import one_of
+from community_hub.sqlparams import named_rows, one_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +74,7 @@ def listed_meetings(ids: set[int]) -> dict[int, ListedMeeting]:
         return {}
     locale = str(get_locale() or "en")
     statement = _statement(db.engine.dialect.name)
-    rows = db.session.connection().execute(statement, {"ids": sorted(ids)})
+    rows = named_rows(statement, {"ids": sorted(ids)})
     return {row.id: _listed(row, locale) for row in rows}
 
 

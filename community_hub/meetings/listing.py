@@ -11,29 +11,33 @@ import functools
 from collections.abc import Collection, Mapping
 from typing import Any, cast
 
-from sqlalchemy import Row, Select, select
+from sqlalchemy import Select, select
 
 from community_hub.extensions import db
 from community_hub.geo.privacy import shown
 from community_hub.meetings.models import Fellowship, Meeting, Venue, decode_types
 from community_hub.meetings.schedule import Occurrence
 from community_hub.meetings.venue_models import format_address
-from community_hub.sqlparams import one_of
+from community_hub.sqlparams import named_rows, one_of
 from community_hub.urls import fill, site_url_pattern
 
 
 def meeting_rows(ids: Collection[int]) -> dict[int, Mapping[str, Any]]:
     """The listed fields of these meetings, by id, in one query."""
     rows = plain_meetings(ids)
-    return {meeting_id: cast("Mapping[str, Any]", row._mapping) for meeting_id, row in rows.items()}
+    return {meeting_id: row._asdict() for meeting_id, row in rows.items()}
 
 
-def plain_meetings(ids: Collection[int]) -> dict[int, Row[Any]]:
+# A named tuple of `_rows_statement`'s columns (sqlparams.named_rows).
+MeetingRow = Any
+
+
+def plain_meetings(ids: Collection[int]) -> dict[int, MeetingRow]:
     """The same as rows, which read as a meeting does (`row.latitude`): for `search_with`."""
     if not ids:
         return {}
     statement = _rows_statement(db.engine.dialect.name)
-    rows = db.session.connection().execute(statement, {"ids": list(ids)})  # plain rows: no ORM
+    rows = named_rows(statement, {"ids": list(ids)})  # plain rows: no ORM
     return {row.id: row for row in rows}
 
 

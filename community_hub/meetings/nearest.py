@@ -51,7 +51,7 @@ from community_hub.geo.nearby import box_params, widened
 from community_hub.geo.spatial import SPHERE_ERROR
 from community_hub.meetings.models import Meeting
 from community_hub.postgres import PLAN_EACH_TIME
-from community_hub.sqlparams import one_of, plain_rows
+from community_hub.sqlparams import named_rows, one_of, plain_rows
 
 if TYPE_CHECKING:
     from community_hub.meetings.search import MeetingQuery
@@ -169,8 +169,7 @@ def nearest(
     circle = FlatCircle(query.lat, query.lng, radius_km, margin)
     values = {**params, **circle.values()}
     # Where meetings are sparse (most of the world), one short statement reads them all.
-    execute = db.session.connection().execute
-    found = execute(_some(candidates), {**values, "flat_limit": SPARSE}).fetchall()
+    found = named_rows(_some(candidates), {**values, "flat_limit": SPARSE})
     if len(found) < SPARSE:  # every candidate the ranking could keep: rank them, as ever
         ranked = rank(query, found, radius_km)
         return ranked[:wanted], len(ranked), True
@@ -199,8 +198,7 @@ def _rows_of(ids: Iterable[int], columns: tuple[Any, ...]) -> list[tuple]:
     if not ids:
         return []
     statement = _rows_statement(db.engine.dialect.name, columns)
-    found = db.session.connection().execute(statement, {"ids": sorted(ids)})
-    return [tuple(row) for row in found]
+    return [tuple(row) for row in named_rows(statement, {"ids": sorted(ids)})]
 
 
 def _dense(
@@ -242,23 +240,21 @@ def _more_than(
     judged from the middle: those surely within a quarter of the radius, counted first (to
     one past the cap), scaled by the area (the rest of the radius, counted to one past the
     cap only when the middle holds fewer, tells nothing about how they crowd the middle)."""
-    execute = db.session.connection().execute
     quarter = circle.radius_km / 4
     _wraps, box = box_params(circle.lat, circle.lng, quarter)
     inner = (quarter * (1 - SPHERE_ERROR) * (1 - circle.margin)) ** 2  # surely within it
     middle = {**values, **box, "flat_inner": inner, "count_limit": cap + 1}
-    held = int(execute(_surely_up_to(candidates), middle).scalar_one())
+    held = int(named_rows(_surely_up_to(candidates), middle)[0][0])
     if held <= cap:
         counting = {**values, "count_limit": cap + 1}
-        if int(execute(_surely_up_to(candidates), counting).scalar_one()) <= cap:
+        if int(named_rows(_surely_up_to(candidates), counting)[0][0]) <= cap:
             return 0.0
     return max(cap + 1.0, 16.0 * held)
 
 
 def _total(circle: FlatCircle, candidates: Select[Any], values: dict[str, Any]) -> int:
     """How many candidates the ranking keeps within the radius."""
-    execute = db.session.connection().execute
-    surely, edge = execute(_tally(candidates), values).one()
+    ((surely, edge),) = named_rows(_tally(candidates), values)
     if not edge:
         return int(surely)
     ids = sorted(int(i) for i in edge.split(","))
@@ -280,8 +276,7 @@ def _page(
         _wraps, box = box_params(circle.lat, circle.lng, reach)
         # Surely within `reach` (and so surely inside the radius): the box holds all of them.
         bounds = {**box, "flat_reach": (reach * (1 - SPHERE_ERROR) * (1 - circle.margin)) ** 2}
-    execute = db.session.connection().execute
-    rows = execute(_closest(candidates), {**values, **bounds, "flat_limit": limit}).fetchall()
+    rows = named_rows(_closest(candidates), {**values, **bounds, "flat_limit": limit})
     inside = [(r[-1], r[0]) for r in rows if circle.inside(r[-1], r[1], r[2])]
     settled = False
     if len(rows) < limit and (whole or len(inside) >= wanted):

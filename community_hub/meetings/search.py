@@ -10,9 +10,9 @@ import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, Generic, Protocol, TypeVar, cast
 
-from sqlalchemy import Row, Select, any_, bindparam, func, select
+from sqlalchemy import Select, any_, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from community_hub import fulltext
@@ -24,7 +24,7 @@ from community_hub.meetings.models import Attendance, Fellowship, Meeting
 from community_hub.meetings.occurrences import Rule, next_held
 from community_hub.meetings.schedule import TIME_OF_DAY, Occurrence, next_occurrence
 from community_hub.postgres import PLAN_EACH_TIME
-from community_hub.sqlparams import one_of
+from community_hub.sqlparams import named_rows, one_of
 
 # Radii tried in turn for "the N nearest" until enough meetings are found.
 NEAREST_STEPS_KM = (5.0, 10.0, 20.0, 40.0, 80.0, 160.0, 320.0, MAX_RADIUS_KM)
@@ -64,7 +64,14 @@ class MeetingQuery:
 
 
 # The meeting a result holds: a Meeting, or a ListedMeeting for a page of cards.
-M = TypeVar("M", Meeting, ListedMeeting, Row[Any])  # Row: listing.plain_meetings
+class PlainMeeting(Protocol):
+    """listing.plain_meetings' rows: read as a meeting is, where a result needs it."""
+
+    latitude: float | None
+    longitude: float | None
+
+
+M = TypeVar("M", Meeting, ListedMeeting, PlainMeeting)
 
 
 @dataclass
@@ -282,18 +289,16 @@ def _within(query: MeetingQuery, radius_km: float) -> tuple[list[tuple], int, bo
         return nearest.nearest(
             query, statement, params, radius_km, wanted, _CANDIDATE_COLUMNS, _rank
         )
-    ranked = _rank(query, db.session.connection().execute(statement, params), radius_km)
+    ranked = _rank(query, named_rows(statement, params), radius_km)
     return ranked, len(ranked), True
 
 
 def rank_meetings(query: MeetingQuery) -> Ranking:
     """Phase one: the matches ranked from the index's columns alone."""
-    # Core statements run on the session's connection: the ORM layer adds nothing to them.
-    execute = db.session.connection().execute
     radius = query.radius_km
     if not query.located or _online_only(query):
         # Online meetings are reachable from anywhere: no distance limit.
-        ranked = _rank(query, execute(*candidate_query(query, None)), None)
+        ranked = _rank(query, named_rows(*candidate_query(query, None)), None)
         return Ranking(ranked, None)
     if radius is not None:
         ranked, total, exact = _within(query, radius)
