@@ -51,7 +51,16 @@ SEARCH_PAGES = {
 }
 
 
+def _box(ring: tuple[tuple[float, float], ...]) -> tuple[float, float, float, float]:
+    """West, south, east, north of a ring."""
+    lngs, lats = [x for x, _y in ring], [y for _x, y in ring]
+    return min(lngs), min(lats), max(lngs), max(lats)
+
+
 def _inside(ring: tuple[tuple[float, float], ...], lng: float, lat: float) -> bool:
+    west, south, east, north = _BOXES[ring]
+    if not (west <= lng <= east and south <= lat <= north):  # most of the world: no walk
+        return False
     inside = False
     for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
         if (y1 > lat) != (y2 > lat) and lng < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
@@ -76,6 +85,10 @@ def nation_at(lat: float, lng: float) -> str | None:
 
 # Ireland's east coast, so Dublin is not taken for England.
 IRELAND_WEST = ((-6.0, 51.3), (-5.9, 54.0), (-11.0, 55.5), (-11.0, 51.3))
+Ring = tuple[tuple[float, float], ...]
+_BOXES: dict[Ring, tuple[float, float, float, float]] = {
+    ring: _box(ring) for ring in (WALES, SCOTLAND, NORTHERN_IRELAND, IRELAND_WEST)
+}
 
 
 def _float(text: str) -> float | None:

@@ -18,6 +18,7 @@ from flask_babel import get_locale
 from community_hub.catalogue import gettext as _
 from community_hub.core.newcomers import explain_type
 from community_hub.meetings import present
+from community_hub.meetings.schedule import zone
 from community_hub.meetings.search import MeetingResult
 from community_hub.meetings.types import type_name
 
@@ -49,12 +50,14 @@ class CardMaker:
         self, *, viewer_tz: str, now: datetime, today: date, stale_after: int, back: str = ""
     ) -> None:
         self.viewer_tz, self.now, self.today, self.stale_after = viewer_tz, now, today, stale_after
+        self.viewer_today = now.astimezone(zone(viewer_tz)).date()
         self.locale = str(get_locale() or "en")
         # Every meeting's address has the same beginning and the same way back to the search.
         self.prefix = url_for("meetings.meeting", slug="_").removesuffix("_")
         # Encoded as url_for encodes a query (werkzeug's safe characters), so links read alike.
         self.suffix = "?" + urlencode({"back": back}, safe="!$'()*,/:;?@") if back else ""
         self.online = _("Online")
+        self.made: dict[tuple, Card] = {}  # by meeting and how it is shown
 
     def card(self, result: MeetingResult) -> Card:
         m = result.meeting
@@ -80,7 +83,7 @@ class CardMaker:
             name=m.shown_name,
             slug=m.slug,
             in_progress=result.in_progress,
-            when=present.when(occurrence, m, self.viewer_tz, self.now),
+            when=present.when(occurrence, m, self.viewer_tz, self.now, self.viewer_today),
             soon=present.starts_in(occurrence, self.now),
             schedule=present.schedule(m) if m.monthly_week is not None else "",
             notices=tuple(present.notices(occurrence)),
@@ -99,4 +102,13 @@ class CardMaker:
         )
 
     def cards(self, results: Iterable[MeetingResult]) -> list[Card]:
-        return [self.card(r) for r in results]
+        """Cards for these results; a meeting both listed and in a banner is made once."""
+        made = self.made
+        out = []
+        for r in results:
+            key = (r.meeting.id, r.occurrence.start, r.in_progress, r.distance_km)
+            card = made.get(key)
+            if card is None:
+                card = made[key] = self.card(r)
+            out.append(card)
+        return out

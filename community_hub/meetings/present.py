@@ -117,11 +117,22 @@ def clock(moment: datetime, tz_name: str) -> str:
     return moment.astimezone(zone(tz_name)).strftime("%H:%M")
 
 
-def when(occurrence: Occurrence, meeting: Meeting, viewer_tz: str, now: datetime) -> str:
-    """'Today 19:30', 'Tomorrow 07:00' or 'Thursday 19:30', in the meeting's own zone."""
-    local = occurrence.start.astimezone(zone(meeting.timezone))
-    viewer_today = now.astimezone(zone(viewer_tz)).date()
-    viewer_day = occurrence.start.astimezone(zone(viewer_tz)).date()
+def when(
+    occurrence: Occurrence,
+    meeting: Meeting,
+    viewer_tz: str,
+    now: datetime,
+    viewer_today: date | None = None,
+) -> str:
+    """'Today 19:30', 'Tomorrow 07:00' or 'Thursday 19:30', in the meeting's own zone.
+
+    `viewer_today` is `now`'s date in the viewer's zone, when a page of cards has it."""
+    own = zone(meeting.timezone)
+    local = occurrence.start.astimezone(own)
+    viewer = zone(viewer_tz)
+    if viewer_today is None:
+        viewer_today = now.astimezone(viewer).date()
+    viewer_day = local.date() if own is viewer else occurrence.start.astimezone(viewer).date()
     if viewer_day == viewer_today:
         label = _("Today")
     elif (viewer_day - viewer_today).days == 1:
@@ -131,7 +142,7 @@ def when(occurrence: Occurrence, meeting: Meeting, viewer_tz: str, now: datetime
     else:  # a monthly meeting, or one whose next dates are cancelled: say which date
         label = f"{day_label(meeting.day)} {long_date(local.date())}"
     text = f"{label} {local:%H:%M}"
-    end = occurrence.end.astimezone(zone(meeting.timezone))
+    end = occurrence.end.astimezone(own)
     if meeting.end_time or occurrence.change is not None:
         text += f"–{end:%H:%M}"
     if meeting.timezone != viewer_tz:
