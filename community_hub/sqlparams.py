@@ -41,25 +41,26 @@ def plain_rows(statement: Executable, values: dict[str, Any] | None = None) -> l
 
 
 def named_rows(statement: Select[Any], values: dict[str, Any]) -> list[Any]:
-    """The rows, as SQLAlchemy would give them (the same types, read by name or position),
-    for the few statements every search runs.
+    """The rows, as SQLAlchemy would give them: the same types, read by name or position,
+    and `_asdict()`. For the few statements every search runs.
 
-    On SQLite the statement is run on the driver itself: the query takes a few hundredths of
-    a millisecond there, and SQLAlchemy's own work for each run (the statement's cached
-    form looked up, a list of values spread into placeholders, a Result with its Rows) took
-    twice that. PostgreSQL keeps SQLAlchemy's path, where community_hub/postgres.py prepares
-    the statement. Statements run this way do not pass through SQLAlchemy's engine events.
+    On SQLite the statement is run on the driver itself, and its rows come back as named
+    tuples: the query takes a few hundredths of a millisecond there, and SQLAlchemy's own
+    work for each run (the statement's cached form looked up, a list of values spread into
+    placeholders, a Result with its Rows) took twice that. PostgreSQL keeps SQLAlchemy's
+    path, where community_hub/postgres.py prepares the statement. Statements run on the
+    driver do not pass through SQLAlchemy's engine events.
     """
     connection = db.session.connection()
-    form = _driver_form(statement, connection.dialect)
-    sqlite = form.sqlite if connection.dialect.name == "sqlite" else None
-    if sqlite is None or not sqlite.runs(values):
-        return list(map(form.row._make, connection.execute(statement, values)))
-    sql, ordered = sqlite.sql_for(values)
+    sqlite = connection.dialect.name == "sqlite"
+    form = _sqlite_form(statement, connection.dialect) if sqlite else None
+    if form is None or not form.runs(values):
+        return list(connection.execute(statement, values).all())
+    sql, ordered = form.sql_for(values)
     driver = connection.connection.driver_connection
     rows = driver.execute(sql, ordered).fetchall()  # type: ignore[union-attr]
-    if sqlite.results:
-        return [form.row._make(sqlite.typed(row)) for row in rows]
+    if form.results:
+        return [form.row._make(form.typed(row)) for row in rows]
     return list(map(form.row._make, rows))
 
 
@@ -67,11 +68,14 @@ _POSTCOMPILE = re.compile(r"__\[POSTCOMPILE_(\w+)\]")
 
 
 class _SQLiteForm:
-    """A statement compiled once for SQLite: its SQL with a `?` for each value (a list's
-    placeholders filled in for each length), the values' order and conversions, and how
-    each column of a row comes back (a time is text in SQLite; SQLAlchemy makes it a time)."""
+    """A statement compiled once for SQLite: its row type, its SQL with a `?` for each value
+    (a list's placeholders filled in for each length), the values' order and conversions,
+    and how each column comes back (a time is text in SQLite; SQLAlchemy makes it a time)."""
 
     def __init__(self, statement: Select[Any], dialect: Dialect) -> None:
+        self.row: Any = namedtuple(  # type: ignore[misc]
+            "Row", list(statement.selected_columns.keys()), rename=True
+        )
         compiled = statement.compile(dialect=dialect)
         self.sql = compiled.string
         self.names: tuple[str, ...] = tuple(compiled.positiontup or ())
@@ -129,21 +133,11 @@ class _SQLiteForm:
         return out
 
 
-class _DriverForm:
-    """What `named_rows` keeps for a statement: its row type, and its SQLite form."""
-
-    def __init__(self, statement: Select[Any], dialect: Dialect) -> None:
-        self.row: Any = namedtuple(  # type: ignore[misc]
-            "Row", list(statement.selected_columns.keys()), rename=True
-        )
-        self.sqlite = _SQLiteForm(statement, dialect) if dialect.name == "sqlite" else None
+_forms: weakref.WeakKeyDictionary[Any, _SQLiteForm] = weakref.WeakKeyDictionary()
 
 
-_forms: weakref.WeakKeyDictionary[Any, _DriverForm] = weakref.WeakKeyDictionary()
-
-
-def _driver_form(statement: Select[Any], dialect: Dialect) -> _DriverForm:
+def _sqlite_form(statement: Select[Any], dialect: Dialect) -> _SQLiteForm:
     form = _forms.get(statement)
     if form is None:
-        form = _forms[statement] = _DriverForm(statement, dialect)
+        form = _forms[statement] = _SQLiteForm(statement, dialect)
     return form
