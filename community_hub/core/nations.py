@@ -51,13 +51,16 @@ SEARCH_PAGES = {
 }
 
 
-def _box(ring: tuple[tuple[float, float], ...]) -> tuple[float, float, float, float]:
+Ring = tuple[tuple[float, float], ...]
+
+
+def _box(ring: Ring) -> tuple[float, float, float, float]:
     """West, south, east, north of a ring."""
     lngs, lats = [x for x, _y in ring], [y for _x, y in ring]
     return min(lngs), min(lats), max(lngs), max(lats)
 
 
-def _inside(ring: tuple[tuple[float, float], ...], lng: float, lat: float) -> bool:
+def _inside(ring: Ring, lng: float, lat: float) -> bool:
     west, south, east, north = _BOXES[ring]
     if not (west <= lng <= east and south <= lat <= north):  # most of the world: no walk
         return False
@@ -85,7 +88,6 @@ def nation_at(lat: float, lng: float) -> str | None:
 
 # Ireland's east coast, so Dublin is not taken for England.
 IRELAND_WEST = ((-6.0, 51.3), (-5.9, 54.0), (-11.0, 55.5), (-11.0, 51.3))
-Ring = tuple[tuple[float, float], ...]
 _BOXES: dict[Ring, tuple[float, float, float, float]] = {
     ring: _box(ring) for ring in (WALES, SCOTLAND, NORTHERN_IRELAND, IRELAND_WEST)
 }
