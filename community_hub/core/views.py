@@ -55,9 +55,8 @@ def help_now() -> Any:
     )
 
 
-@bp.app_context_processor
-def _newcomer_helpers() -> dict[str, Any]:
-    return {"explain_type": newcomers.explain_type, "newcomer_kind": newcomers.kind_of}
+bp.add_app_template_global(newcomers.explain_type, "explain_type")
+bp.add_app_template_global(newcomers.kind_of, "newcomer_kind")
 
 
 @bp.route("/first-meeting/<guide_name>")

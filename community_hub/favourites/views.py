@@ -147,11 +147,8 @@ def my_meetings_ics() -> Response:
     return _private(Response(body, mimetype="text/calendar"))
 
 
-@bp.app_context_processor
-def _helpers() -> dict[str, Any]:
-    def saved_with(slug: str) -> str:
-        """My meetings with this meeting added to the list the page was opened with, if any."""
-        slugs, _dropped = parse_slugs(request.args.get("m", "")[:8000])
-        return with_slugs(slugs if slug in slugs else [*slugs, slug])
-
-    return {"saved_with": saved_with}
+@bp.app_template_global()
+def saved_with(slug: str) -> str:
+    """My meetings with this meeting added to the list the page was opened with, if any."""
+    slugs, _dropped = parse_slugs(request.args.get("m", "")[:8000])
+    return with_slugs(slugs if slug in slugs else [*slugs, slug])

@@ -51,6 +51,5 @@ def search_with(choice: Choice) -> str:
 
 
 def init_app(app: Flask) -> None:
-    @app.context_processor
-    def _place_helpers() -> dict[str, Any]:
-        return {"place_options": place_options, "search_with": search_with}
+    app.add_template_global(place_options, "place_options")
+    app.add_template_global(search_with, "search_with")

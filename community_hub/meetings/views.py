@@ -48,9 +48,8 @@ from community_hub.web import public, reads_only
 bp = Blueprint("meetings", __name__)
 
 
-@bp.app_context_processor
-def _helpers() -> dict[str, Any]:
-    return {"present": present, "type_name": type_name}
+bp.add_app_template_global(present, "present")  # type: ignore[arg-type]  # a module of helpers
+bp.add_app_template_global(type_name, "type_name")
 
 
 def _public_meeting(slug: str) -> Meeting:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,14 +27,13 @@ DEFAULT_RADIUS = "10mi"
 RESULTS_LIMIT = 50
 
 
-@bp.app_context_processor
-def _labels() -> dict[str, Any]:
-    return {
-        "offer_name": lambda code: vocab.label(vocab.OFFERS, code),
-        "pathway_name": lambda code: vocab.label(vocab.PATHWAYS, code),
-        "language_name": lambda code: vocab.label(vocab.LANGUAGES, code),
-        "level_name": lambda code: vocab.label(vocab.LEVEL_NAMES, code),
-    }
+for _name, _vocabulary in (
+    ("offer_name", vocab.OFFERS),
+    ("pathway_name", vocab.PATHWAYS),
+    ("language_name", vocab.LANGUAGES),
+    ("level_name", vocab.LEVEL_NAMES),
+):
+    bp.add_app_template_global(functools.partial(vocab.label, _vocabulary), _name)
 
 
 def _codes(args: MultiDict[str, str], name: str, vocabulary: dict[str, Any]) -> frozenset[str]:

@@ -29,14 +29,18 @@ def _days(schedule: Schedule) -> str:
     return days_text(schedule.day_codes)
 
 
-@bp.app_context_processor
-def _helpers() -> dict[str, Any]:
-    return {
-        "resource_days": _days,
-        "resource_hours": opening_lines,
-        "resource_language": lambda code: str(LANGUAGES.get(code, code)),
-        "resource_status": lambda value: str(STATUSES.get(value, value)),
-    }
+def _language(code: str) -> str:
+    return str(LANGUAGES.get(code, code))
+
+
+def _status(value: str) -> str:
+    return str(STATUSES.get(value, value))
+
+
+bp.add_app_template_global(_days, "resource_days")
+bp.add_app_template_global(opening_lines, "resource_hours")
+bp.add_app_template_global(_language, "resource_language")
+bp.add_app_template_global(_status, "resource_status")
 
 
 def _context() -> dict[str, Any]:
