@@ -27,13 +27,10 @@ DEFAULT_RADIUS = "10mi"
 RESULTS_LIMIT = 50
 
 
-for _name, _vocabulary in (
-    ("offer_name", vocab.OFFERS),
-    ("pathway_name", vocab.PATHWAYS),
-    ("language_name", vocab.LANGUAGES),
-    ("level_name", vocab.LEVEL_NAMES),
-):
-    bp.add_app_template_global(functools.partial(vocab.label, _vocabulary), _name)
+bp.add_app_template_global(functools.partial(vocab.label, vocab.OFFERS), "offer_name")
+bp.add_app_template_global(functools.partial(vocab.label, vocab.PATHWAYS), "pathway_name")
+bp.add_app_template_global(functools.partial(vocab.label, vocab.LANGUAGES), "language_name")
+bp.add_app_template_global(functools.partial(vocab.label, vocab.LEVEL_NAMES), "level_name")
 
 
 def _codes(args: MultiDict[str, str], name: str, vocabulary: dict[str, Any]) -> frozenset[str]:
