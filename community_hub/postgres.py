@@ -26,10 +26,20 @@ execution option): it is never prepared, and it is sent with its values written 
 planned for them every time (under force_generic_plan even a statement sent once, with its
 values apart, gets the generic plan). The finder's keyword search, on a million British
 meetings, took p95 300 ms under a generic plan against 106 ms planned for its words.
+
+psycopg keeps a prepared statement per text and per types of its values, and sends a Python
+int as the smallest of smallint, integer and bigint that holds it: the same statement with a
+referral id of 6,261 and of 40,000, or a list of peer ids on either side of 32,767, was two
+statements, each counted towards its five runs apart, and a list of twenty ids almost never
+ran twice with the same types. So on these connections an int is sent as an integer (a bigint
+past its range): each statement is one prepared statement. On the match page's statements
+(100,000 peers) the runs that went unprepared fell from 400 to 216 in 1,351, the rest of them
+the pool's pings.
 """
 
 from __future__ import annotations
 
+import functools
 import weakref
 from typing import Any
 
@@ -58,6 +68,34 @@ def _driver(connection: Any) -> Any:
 
 def _on_connect(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.prepared_max = PREPARED_MAX
+    for dumper in _stable_int_dumpers():
+        dbapi_connection.adapters.register_dumper(int, dumper)
+
+
+class _AsInteger:
+    """Mixed into psycopg's int dumpers: an int in integer's range is sent as an integer."""
+
+    _int4_dumper: Any
+
+    def upgrade(self, obj: int, format: Any) -> Any:
+        if -(2**31) <= obj < 2**31:
+            return self._int4_dumper
+        return super().upgrade(obj, format)  # type: ignore[misc]
+
+
+@functools.cache
+def _stable_int_dumpers() -> tuple[type, type]:
+    """psycopg's int dumpers, text and binary, that send every int in integer's range as an
+    integer rather than as the smallest type that holds it (see the top)."""
+    from psycopg.types.numeric import IntBinaryDumper, IntDumper
+
+    class StableIntDumper(_AsInteger, IntDumper):
+        pass
+
+    class StableIntBinaryDumper(_AsInteger, IntBinaryDumper):
+        pass
+
+    return StableIntDumper, StableIntBinaryDumper
 
 
 def _generic_plans(dbapi_connection: Any, _record: Any) -> None:

@@ -1,9 +1,16 @@
-"""A list of values bound as one parameter, so PostgreSQL can plan a statement once.
+"""Statements run often, for the least work per run.
 
-`column IN (:a, :b, :c)` sends one parameter per value: PostgreSQL sees a new statement for
-every length and plans each execution again, which costs more than running it. `column =
-ANY(:values)` with an array is one statement whatever the length. SQLite has no arrays and
-plans cheaply, so it keeps IN.
+A list of values bound as one parameter, so PostgreSQL can plan a statement once: `column IN
+(:a, :b, :c)` sends one parameter per value: PostgreSQL sees a new statement for every length
+and plans each execution again, which costs more than running it. `column = ANY(:values)`
+with an array is one statement whatever the length. SQLite has no arrays and plans cheaply,
+so it keeps IN.
+
+Rows read on the driver itself: a statement that `plain_rows` or `named_rows` runs a second
+time (one built once and kept) is compiled once for the driver, and from then on run there,
+without SQLAlchemy's work for each run (0.19-0.3 ms of a 0.3 ms statement on PostgreSQL,
+twice the query itself on SQLite). Such runs do not pass through SQLAlchemy's engine events
+or its SQL log.
 """
 
 from __future__ import annotations
@@ -13,8 +20,18 @@ import weakref
 from collections import namedtuple
 from typing import Any
 
-from sqlalchemy import ColumnElement, Dialect, Executable, Select, any_, bindparam
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Connection,
+    Dialect,
+    Executable,
+    Select,
+    any_,
+    bindparam,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.exc import DBAPIError
 
 from community_hub.extensions import db
 
@@ -31,9 +48,14 @@ def plain_rows(statement: Executable, values: dict[str, Any] | None = None) -> l
 
     For thousands of rows of ids, numbers and short text, which need no conversion: making a
     Row object for each costs as much as reading it. (Not for dates and times on SQLite,
-    which the driver gives as text.)
+    which the driver gives as text.) A statement run again is run on the driver (`_driver_form`).
     """
-    result = db.session.connection().execute(statement, values or {})
+    values = values or {}
+    connection = db.session.connection()
+    form = _driver_form(statement, connection.dialect)
+    if form is not None and form.runs(values):
+        return list(form.fetch(connection, values).fetchall())
+    result = connection.execute(statement, values)
     try:
         return list(result.cursor.fetchall())
     finally:
@@ -44,46 +66,57 @@ def named_rows(statement: Select[Any], values: dict[str, Any]) -> list[Any]:
     """The rows, as SQLAlchemy would give them: the same types, read by name or position,
     and `_asdict()`. For the few statements every search runs.
 
-    On SQLite the statement is run on the driver itself, and its rows come back as named
-    tuples: the query takes a few hundredths of a millisecond there, and SQLAlchemy's own
-    work for each run (the statement's cached form looked up, a list of values spread into
-    placeholders, a Result with its Rows) took twice that. PostgreSQL keeps SQLAlchemy's
-    path, where community_hub/postgres.py prepares the statement. Statements run on the
-    driver do not pass through SQLAlchemy's engine events.
+    A statement run again is run on the driver itself (`_driver_form`), and its rows come
+    back as named tuples, each column converted as SQLAlchemy would (a time is text in
+    SQLite). On SQLite the query takes a few hundredths of a millisecond, and SQLAlchemy's
+    own work for each run (the statement's cached form looked up, a list of values spread
+    into placeholders, a Result with its Rows) took twice that.
     """
     connection = db.session.connection()
-    sqlite = connection.dialect.name == "sqlite"
-    form = _sqlite_form(statement, connection.dialect) if sqlite else None
+    form = _driver_form(statement, connection.dialect)
     if form is None or not form.runs(values):
         return list(connection.execute(statement, values).all())
-    sql, ordered = form.sql_for(values)
-    driver = connection.connection.driver_connection
-    rows = driver.execute(sql, ordered).fetchall()  # type: ignore[union-attr]
-    if form.results:
-        return [form.row._make(form.typed(row)) for row in rows]
+    cursor = form.fetch(connection, values)
+    results = form.results(cursor)
+    rows = cursor.fetchall()
+    if results:
+        return [form.row._make(form.typed(row, results)) for row in rows]
     return list(map(form.row._make, rows))
 
 
 _POSTCOMPILE = re.compile(r"__\[POSTCOMPILE_(\w+)\]")
 
 
-class _SQLiteForm:
-    """A statement compiled once for SQLite: its row type, its SQL with a `?` for each value
+class _DriverForm:
+    """A statement compiled once for the driver: its SQL with a placeholder for each value
     (a list's placeholders filled in for each length), the values' order and conversions,
-    and how each column comes back (a time is text in SQLite; SQLAlchemy makes it a time)."""
+    its row type, and how each column comes back (a time is text in SQLite; SQLAlchemy makes
+    it a time).
 
-    def __init__(self, statement: Select[Any], dialect: Dialect) -> None:
+    SQLite's placeholders are `?`, in order; psycopg's are named, `%(name)s`, and it prepares
+    the statement on the server as it does for SQLAlchemy (community_hub/postgres.py)."""
+
+    def __init__(self, statement: Any, dialect: Dialect) -> None:
         self.row: Any = namedtuple(  # type: ignore[misc]
             "Row", list(statement.selected_columns.keys()), rename=True
         )
         compiled = statement.compile(dialect=dialect)
         self.sql = compiled.string
-        self.names: tuple[str, ...] = tuple(compiled.positiontup or ())
+        self.positional = dialect.positional
+        self.names: tuple[str, ...] = tuple(
+            compiled.positiontup or () if self.positional else compiled.binds
+        )
         self.lists = {n for n in self.names if compiled.binds[n].expanding}
         # Only lists are filled in at each run: a statement with a value written into its
-        # SQL at each run stays on SQLAlchemy's path.
-        self.usable = not compiled.literal_execute_params and all(
-            bind.expanding for bind in compiled.post_compile_params
+        # SQL at each run, a list in an expression or a value under another name in the
+        # SQL stays on SQLAlchemy's path, and so does one planned for its values
+        # (postgres.PLAN_EACH_TIME).
+        self.usable = (
+            not compiled.literal_execute_params
+            and all(bind.expanding for bind in compiled.post_compile_params)
+            and self.sql.count("__[POSTCOMPILE_") == len(_POSTCOMPILE.findall(self.sql))
+            and not compiled.escaped_bind_names
+            and statement.get_execution_options().get("prepare") is not False
         )
         # Values the statement holds itself (a LIMIT, say); the rest come with each run.
         self.defaults = {
@@ -91,53 +124,128 @@ class _SQLiteForm:
             for name, bind in compiled.binds.items()
             if not bind.required and name in self.names
         }
+        if not self.positional:
+            self._write_in_whole_numbers()
         self.binds = {}
         for name in set(self.names):
             impl = compiled.binds[name].type.dialect_impl(dialect)
             if (processor := impl.bind_processor(dialect)) is not None:
                 self.binds[name] = processor
-        self.results = []
-        for i, column in enumerate(statement.selected_columns):
-            impl = column.type.dialect_impl(dialect)
-            if (processor := impl.result_processor(dialect, None)) is not None:
-                self.results.append((i, processor))
+        self.columns = [(c.type, dialect) for c in statement.selected_columns]
+        self._results: list[tuple[int, Any]] | None = None
         self.filled: dict[tuple[int, ...], str] = {}
+
+    def _write_in_whole_numbers(self) -> None:
+        """The statement's own whole numbers (a CASE's 1 and 0, say) written into its SQL:
+        psycopg converts each value for each run, and it converts a statement's SQL again at
+        every run, not once, when it has more than 50 values (matching's statements had 50
+        and 51, most of them such numbers)."""
+        numbers = {
+            name: value
+            for name, value in self.defaults.items()
+            if type(value) is int and name not in self.lists
+        }
+        for name, value in numbers.items():
+            written = str(value) if value >= 0 else f"({value})"
+            self.sql = self.sql.replace(f"%({name})s", written)
+            del self.defaults[name]
+        self.names = tuple(name for name in self.names if name not in numbers)
 
     def runs(self, values: dict[str, Any]) -> bool:
         """Whether these values can run here (an empty list is SQLAlchemy's to write)."""
-        return self.usable and all(values.get(name) for name in self.lists)
+        return self.usable and all(values.get(name, self.defaults.get(name)) for name in self.lists)
 
-    def sql_for(self, values: dict[str, Any]) -> tuple[str, list[Any]]:
-        """The SQL for these lists' lengths, and the values in its placeholders' order."""
+    def fetch(self, connection: Connection, values: dict[str, Any]) -> Any:
+        """The driver's cursor, run with these values on the session's connection. A
+        failure is raised as SQLAlchemy raises it (a database gone away is a 503 page, not a
+        500), and a connection that is lost is dropped from the pool."""
+        sql, ordered = self.sql_for(values)
+        driver: Any = connection.connection.driver_connection
+        dialect = connection.dialect
+        try:
+            return driver.execute(sql, ordered)
+        except dialect.loaded_dbapi.Error as error:
+            lost = dialect.is_disconnect(error, driver, None)
+            if lost:
+                connection.invalidate(error)
+            raise DBAPIError.instance(
+                sql, None, error, dialect.loaded_dbapi.Error, True, lost, dialect
+            ) from error
+
+    def sql_for(self, values: dict[str, Any]) -> tuple[str, Any]:
+        """The SQL for these lists' lengths, and the values for its placeholders: a list in
+        their order, or by name."""
         merged = {**self.defaults, **values}
         lengths = tuple(len(merged[name]) for name in sorted(self.lists))
         sql = self.filled.get(lengths)
         if sql is None:
             sql = self.filled[lengths] = _POSTCOMPILE.sub(
-                lambda m: ", ".join("?" * len(merged[m[1]])), self.sql
+                lambda m: ", ".join(self._placeholders(m[1], len(merged[m[1]]))), self.sql
             )
-        ordered: list[Any] = []
         binds = self.binds
+        if self.positional:
+            ordered: list[Any] = []
+            for name in self.names:
+                value = merged[name]
+                if name in self.lists:
+                    ordered += map(binds[name], value) if name in binds else value
+                else:
+                    ordered.append(binds[name](value) if name in binds else value)
+            return sql, ordered
+        named: dict[str, Any] = {}
         for name in self.names:
-            value = merged[name]
+            value, convert = merged[name], binds.get(name)
             if name in self.lists:
-                ordered += map(binds[name], value) if name in binds else value
+                for i, item in enumerate(value, 1):
+                    named[f"{name}_{i}"] = convert(item) if convert else item
             else:
-                ordered.append(binds[name](value) if name in binds else value)
-        return sql, ordered
+                named[name] = convert(value) if convert else value
+        return sql, named
 
-    def typed(self, row: tuple) -> list[Any]:
+    def _placeholders(self, name: str, length: int) -> list[str]:
+        if self.positional:
+            return ["?"] * length
+        return [f"%({name}_{i})s" for i in range(1, length + 1)]
+
+    def results(self, cursor: Any) -> list[tuple[int, Any]]:
+        """How SQLAlchemy converts each column that needs it, worked out on the first run:
+        on PostgreSQL that depends on the type the server reports for the column."""
+        if self._results is None:
+            reported = [column[1] for column in cursor.description or ()]
+            found = []
+            for i, (type_, dialect) in enumerate(self.columns):
+                coltype = reported[i] if i < len(reported) else None
+                processor = type_.dialect_impl(dialect).result_processor(dialect, coltype)
+                if processor is not None:
+                    found.append((i, processor))
+            self._results = found
+        return self._results
+
+    @staticmethod
+    def typed(row: tuple, results: list[tuple[int, Any]]) -> list[Any]:
         out = list(row)
-        for i, processor in self.results:
+        for i, processor in results:
             out[i] = processor(out[i])
         return out
 
 
-_forms: weakref.WeakKeyDictionary[Any, _SQLiteForm] = weakref.WeakKeyDictionary()
+# A statement seen once maps to None; one run again, to its form. Statements built once and
+# kept (most of the search's and matching's) run on the driver from their second run; one
+# built afresh for each run never pays for a compilation of its own.
+_forms: weakref.WeakKeyDictionary[Any, dict[str, _DriverForm | None]] = weakref.WeakKeyDictionary()
 
 
-def _sqlite_form(statement: Select[Any], dialect: Dialect) -> _SQLiteForm:
-    form = _forms.get(statement)
+def _driver_form(statement: Any, dialect: Dialect) -> _DriverForm | None:
+    if not isinstance(statement, (Select, CompoundSelect)):
+        return None
+    by_dialect = _forms.get(statement)
+    if by_dialect is None:
+        _forms[statement] = {dialect.name: None}
+        return None
+    if dialect.name not in by_dialect:
+        by_dialect[dialect.name] = None
+        return None
+    form = by_dialect[dialect.name]
     if form is None:
-        form = _forms[statement] = _SQLiteForm(statement, dialect)
+        form = by_dialect[dialect.name] = _DriverForm(statement, dialect)
     return form

@@ -9,7 +9,7 @@ import uuid
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from community_hub.auth.models import utcnow
 from community_hub.extensions import db
@@ -17,6 +17,7 @@ from community_hub.interop.hsds import NAMESPACE, utc_offset
 from community_hub.meetings.models import Meeting
 from community_hub.people.models import PeerSupporter
 from community_hub.resources.models import Service
+from tests.helpers import statements_sent
 from tests.hsds_helpers import all_items, get_page, public_counts
 
 
@@ -62,19 +63,11 @@ def test_empty_directory(app, client):
 
 
 def test_a_page_reads_a_few_rows_not_the_whole_directory(demo_region, client):
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, _params, _context, _many):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with statements_sent() as statements:
         small = get_page(client, per_page=5)
         small_count = len(statements)
         statements.clear()
         get_page(client, page=2, per_page=200)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
     assert small["size"] == 5
     # Counts per kind plus one query per kind and relationship: never one per record.
     assert small_count <= 15 and len(statements) <= 20

@@ -10,7 +10,7 @@ from datetime import time
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from community_hub.auth.models import Organisation, utcnow
 from community_hub.extensions import db
@@ -20,6 +20,7 @@ from community_hub.meetings.models import Meeting
 from community_hub.people.models import PeerSupporter, RecoveryChampion
 from community_hub.resources.models import PUBLIC_STATUSES, Service, ServiceStatus
 from tests.conftest import make_app
+from tests.helpers import statements_sent
 from tests.hsds_helpers import all_items as hsds_items
 from tests.oruk_helpers import BASE, all_items, by_id, get
 
@@ -361,13 +362,7 @@ def test_meetings_keep_their_joining_details(demo_region, client):
 
 
 def test_a_page_reads_a_few_rows_not_the_whole_directory(demo_region, client):
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, _params, _context, _many):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with statements_sent() as statements:
         get(client, "/services", per_page=5)
         plain = len(statements)
         statements.clear()
@@ -376,8 +371,6 @@ def test_a_page_reads_a_few_rows_not_the_whole_directory(demo_region, client):
         statements.clear()
         get(client, "/service_at_locations", search="recovery", day="MO", per_page=5)
         places = len(statements)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
     assert plain <= 15 and near <= 20 and places <= 25
 
 

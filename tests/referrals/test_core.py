@@ -172,7 +172,7 @@ def test_only_listed_peers_are_offered(worker, client_record, meeting, cleared_p
     cleared_peer("Unconsented").consent_at = None
     cleared_peer("Archived").archived_at = datetime(2026, 11, 1)
     referral = refer(client_record, worker, meeting)
-    assert [c.peer for c in matching.candidates(referral, TODAY)] == [listed]
+    assert [c.peer.id for c in matching.candidates(referral, TODAY)] == [listed.id]
 
 
 def test_offering_a_peer_needs_consent_and_withdrawal_stops_it_at_once(

@@ -9,7 +9,7 @@ import random
 from dataclasses import replace
 
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 from community_hub.extensions import db
@@ -19,6 +19,7 @@ from community_hub.referrals import best, matching, ranking
 from community_hub.referrals.models import Referral
 from community_hub.referrals.states import PEER_HOLDS
 from community_hub.volunteers.models import Volunteer
+from tests.helpers import statements_sent
 from tests.referrals.matching_plain import (
     CENTRE,
     LANGUAGES,
@@ -161,17 +162,9 @@ def test_statements_do_not_grow_with_peers(make_meeting, make_fellowship, refer)
         db.session.commit()
         for referral in referrals:
             db.session.expire_all()
-            statements: list[int] = []
-
-            def listener(*_args, into=statements):
-                into.append(1)
-
-            event.listen(db.engine, "before_cursor_execute", listener)
-            try:
+            with statements_sent() as statements:
                 found = matching.match(referral, TODAY)
                 assert found.candidates
-            finally:
-                event.remove(db.engine, "before_cursor_execute", listener)
             counted.append(len(statements))
     assert counted[:2] == counted[2:]
 

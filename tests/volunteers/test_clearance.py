@@ -3,11 +3,10 @@
 import random
 from datetime import date, timedelta
 
-from sqlalchemy import event
-
 from community_hub.extensions import db
 from community_hub.volunteers.clearance import cleared_ids
 from community_hub.volunteers.requirements import may_accompany
+from tests.helpers import statements_sent
 from tests.volunteers import random_records
 
 TODAY = date(2026, 11, 23)
@@ -38,18 +37,10 @@ def test_one_query_however_many(app):
     people = [random_records.volunteer(rng, org, hosts, TODAY, f"V{n}") for n in range(30)]
     db.session.commit()
     ids = [p.id for p in people]
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with statements_sent() as statements:
         cleared_ids(ids[:3], TODAY)
         few = len(statements)
         statements.clear()
         cleared_ids(ids, TODAY)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert few == len(statements) == 1
     assert cleared_ids([], TODAY) == set()
