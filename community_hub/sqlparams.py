@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import weakref
 from collections import namedtuple
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import (
@@ -34,6 +35,18 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError
 
 from community_hub.extensions import db
+
+SQLITE_MOST = 30_000  # values in one statement: SQLite takes at most 32,766
+KEPT_LENGTH = 1_000  # a statement's SQL is kept for lists this long in all, at most
+KEPT_LENGTHS = 256  # and for this many combinations of lengths
+
+
+def chunks(values: list[Any], dialect: str) -> Iterator[list[Any]]:
+    """`values` in as few lists as one statement can take: one array of any size on
+    PostgreSQL, SQLITE_MOST values at a time on SQLite."""
+    step = SQLITE_MOST if dialect == "sqlite" else max(1, len(values))
+    for start in range(0, len(values), step):
+        yield values[start : start + step]
 
 
 def one_of(column: Any, name: str, dialect: str) -> ColumnElement[bool]:
@@ -179,9 +192,11 @@ class _DriverForm:
         lengths = tuple(len(merged[name]) for name in sorted(self.lists))
         sql = self.filled.get(lengths)
         if sql is None:
-            sql = self.filled[lengths] = _POSTCOMPILE.sub(
+            sql = _POSTCOMPILE.sub(
                 lambda m: ", ".join(self._placeholders(m[1], len(merged[m[1]]))), self.sql
             )
+            if sum(lengths) <= KEPT_LENGTH and len(self.filled) < KEPT_LENGTHS:
+                self.filled[lengths] = sql
         binds = self.binds
         if self.positional:
             ordered: list[Any] = []

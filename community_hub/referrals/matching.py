@@ -40,7 +40,7 @@ from community_hub.referrals.best_sql import local_groups
 from community_hub.referrals.models import Purpose, Referral
 from community_hub.referrals.services import TransitionRefused, move
 from community_hub.referrals.states import PEER_HOLDS, Status
-from community_hub.sqlparams import one_of, plain_rows
+from community_hub.sqlparams import chunks, one_of, plain_rows
 from community_hub.urls import site_url
 from community_hub.volunteers import clearance
 from community_hub.volunteers.models import Volunteer
@@ -194,12 +194,14 @@ def match(referral: Referral, today: date, show_all: bool = False) -> Matching:
 
 
 def _names(peer_ids: list[int]) -> dict[int, tuple[str, str]]:
-    """These peers' names and areas, in one statement (the rest of what the page shows of
-    them, matching has read already)."""
-    if not peer_ids:
-        return {}
-    rows = plain_rows(_names_statement(db.engine.dialect.name), {"peer_ids": peer_ids})
-    return {peer_id: (name, area) for peer_id, name, area in rows}
+    """These peers' names and areas, in one statement (more on SQLite for tens of thousands:
+    sqlparams.chunks); the rest of what the page shows of them, matching has read already."""
+    dialect = db.engine.dialect.name
+    names: dict[int, tuple[str, str]] = {}
+    for some in chunks(peer_ids, dialect):  # "Show all" may show tens of thousands
+        rows = plain_rows(_names_statement(dialect), {"peer_ids": some})
+        names.update((peer_id, (name, area)) for peer_id, name, area in rows)
+    return names
 
 
 @functools.cache

@@ -14,10 +14,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, select
 
 from community_hub.extensions import db
-from community_hub.sqlparams import one_of, plain_rows
+from community_hub.sqlparams import chunks, one_of, plain_rows
 from community_hub.volunteers.models import Volunteer
-
-SQLITE_MOST = 30_000
 
 
 def cleared_clause(
@@ -36,11 +34,7 @@ def cleared_ids(volunteer_ids: Iterable[int], today: date) -> set[int]:
     stmt = select(Volunteer.id).where(
         one_of(Volunteer.id, "clearance_ids", dialect), cleared_clause(today)
     )
-    # SQLite takes at most 32,766 values in one statement; PostgreSQL one array of any size.
-    step = SQLITE_MOST if dialect == "sqlite" else len(wanted)
     found: set[int] = set()
-    for start in range(0, len(wanted), step):
-        found.update(
-            row[0] for row in plain_rows(stmt, {"clearance_ids": wanted[start : start + step]})
-        )
+    for some in chunks(wanted, dialect):
+        found.update(row[0] for row in plain_rows(stmt, {"clearance_ids": some}))
     return found

@@ -164,6 +164,20 @@ def test_only_cleared_peers_are_offered_best_fit_first(
     assert names == [near.display_name, further.display_name, welsh.display_name]
 
 
+def test_every_peer_shown_is_named_when_their_ids_take_several_statements(
+    worker, client_record, meeting, cleared_peer, monkeypatch
+):
+    """ "Show all" may show tens of thousands: SQLite takes their ids a chunk at a time."""
+    from community_hub import sqlparams
+
+    monkeypatch.setattr(sqlparams, "SQLITE_MOST", 2)
+    peers = [cleared_peer(f"Peer {n}", lat=53.52 + n / 1000) for n in range(5)]
+    referral = refer(client_record, worker, meeting)
+    shown = matching.candidates(referral, TODAY)
+    assert sorted(c.peer.display_name for c in shown) == sorted(p.display_name for p in peers)
+    assert {c.peer.area for c in shown} == {p.area for p in peers}
+
+
 def test_only_listed_peers_are_offered(worker, client_record, meeting, cleared_peer):
     from datetime import datetime
 
