@@ -31,8 +31,6 @@ def section(html: str, start_id: str, end_id: str) -> str:
 
 def reload(row: Any) -> Any:
     """The row as the database now holds it (forgetting anything cached in the session)."""
-    from community_hub.extensions import db
-
     db.session.expire_all()
     fresh = db.session.get(type(row), row.id)
     assert fresh is not None
