@@ -137,6 +137,7 @@ class _DriverForm:
             for name, bind in compiled.binds.items()
             if not bind.required and name in self.names
         }
+        self.written: frozenset[str] = frozenset()  # numbers written into the SQL
         if not self.positional:
             self._write_in_whole_numbers()
         self.binds = {}
@@ -163,10 +164,16 @@ class _DriverForm:
             self.sql = self.sql.replace(f"%({name})s", written)
             del self.defaults[name]
         self.names = tuple(name for name in self.names if name not in numbers)
+        self.written = frozenset(numbers)
 
     def runs(self, values: dict[str, Any]) -> bool:
-        """Whether these values can run here (an empty list is SQLAlchemy's to write)."""
-        return self.usable and all(values.get(name, self.defaults.get(name)) for name in self.lists)
+        """Whether these values can run here (an empty list is SQLAlchemy's to write, and so
+        is a new value for a number written into the SQL)."""
+        return (
+            self.usable
+            and self.written.isdisjoint(values)
+            and all(values.get(name, self.defaults.get(name)) for name in self.lists)
+        )
 
     def fetch(self, connection: Connection, values: dict[str, Any]) -> Any:
         """The driver's cursor, run with these values on the session's connection. A

@@ -169,3 +169,13 @@ def test_a_failure_on_the_driver_is_sqlalchemys_error(meetings):
     assert _seen_by_the_engine(again) == []  # on the driver
     assert "no_such_table" in str(raised[0].orig)
     db.session.rollback()
+
+
+def test_a_number_the_statement_holds_can_still_be_given_at_a_run(meetings):
+    """A value bound with a default (written into the SQL for psycopg) still takes a value
+    given at the run, whichever way the run goes."""
+    statement = select(Meeting.id).where(Meeting.day == bindparam("day", 1)).order_by(Meeting.id)
+    ones = [m.id for m in meetings[:4]]
+    for _run in range(2):  # through SQLAlchemy, then on the driver
+        assert [row[0] for row in plain_rows(statement)] == ones
+        assert plain_rows(statement, {"day": 2}) == [(meetings[4].id,)]
