@@ -137,19 +137,19 @@ class _DriverForm:
             for name, bind in compiled.binds.items()
             if not bind.required and name in self.names
         }
-        self.written: frozenset[str] = frozenset()  # numbers written into the SQL
-        if not self.positional:
-            self._write_in_whole_numbers()
+        # Numbers written into the SQL (for psycopg only).
+        self.written = frozenset() if self.positional else self._write_in_whole_numbers()
         self.binds = {}
         for name in set(self.names):
             impl = compiled.binds[name].type.dialect_impl(dialect)
             if (processor := impl.bind_processor(dialect)) is not None:
                 self.binds[name] = processor
-        self.columns = [(c.type, dialect) for c in statement.selected_columns]
+        self.dialect = dialect
+        self.types = [column.type for column in statement.selected_columns]
         self._results: list[tuple[int, Any]] | None = None
         self.filled: dict[tuple[int, ...], str] = {}
 
-    def _write_in_whole_numbers(self) -> None:
+    def _write_in_whole_numbers(self) -> frozenset[str]:
         """The statement's own whole numbers (a CASE's 1 and 0, say) written into its SQL:
         psycopg converts each value for each run, and it converts a statement's SQL again at
         every run, not once, when it has more than 50 values (matching's statements had 50
@@ -164,7 +164,7 @@ class _DriverForm:
             self.sql = self.sql.replace(f"%({name})s", written)
             del self.defaults[name]
         self.names = tuple(name for name in self.names if name not in numbers)
-        self.written = frozenset(numbers)
+        return frozenset(numbers)
 
     def runs(self, values: dict[str, Any]) -> bool:
         """Whether these values can run here (an empty list is SQLAlchemy's to write, and so
@@ -235,7 +235,8 @@ class _DriverForm:
         if self._results is None:
             reported = [column[1] for column in cursor.description or ()]
             found = []
-            for i, (type_, dialect) in enumerate(self.columns):
+            dialect = self.dialect
+            for i, type_ in enumerate(self.types):
                 coltype = reported[i] if i < len(reported) else None
                 processor = type_.dialect_impl(dialect).result_processor(dialect, coltype)
                 if processor is not None:
@@ -260,11 +261,8 @@ _forms: weakref.WeakKeyDictionary[Any, dict[str, _DriverForm | None]] = weakref.
 def _driver_form(statement: Any, dialect: Dialect) -> _DriverForm | None:
     if not isinstance(statement, (Select, CompoundSelect)):
         return None
-    by_dialect = _forms.get(statement)
-    if by_dialect is None:
-        _forms[statement] = {dialect.name: None}
-        return None
-    if dialect.name not in by_dialect:
+    by_dialect = _forms.setdefault(statement, {})
+    if dialect.name not in by_dialect:  # its first run here
         by_dialect[dialect.name] = None
         return None
     form = by_dialect[dialect.name]
