@@ -118,7 +118,8 @@ class Matching:
         """'No cleared woman peer in AA within 20 km.' (empty when someone passed)."""
         if self.total:
             return ""
-        if not self.passed.get("cleared") and self.needs.radius_km is None:
+        # Only for an online meeting do the counts change the words: nobody cleared at all.
+        if self.needs.radius_km is None and not self.passed.get("cleared"):
             return _("No peer is cleared to accompany a client today.")
         who = {
             "woman": _("No cleared woman peer"),

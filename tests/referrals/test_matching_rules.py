@@ -13,7 +13,7 @@ from community_hub.referrals import consent, matching, services
 from community_hub.referrals.models import Purpose, Referral
 from community_hub.referrals.services import ClientData, ReferralData, TransitionRefused
 from community_hub.referrals.states import Status
-from tests.helpers import page, today
+from tests.helpers import page, statements_sent, today
 from tests.referrals.conftest import form, meeting_date
 
 TODAY = date(2026, 11, 23)
@@ -99,6 +99,20 @@ def test_when_nobody_passes_it_says_why(make_meeting, make_fellowship, make_refe
     assert found.candidates == []
     assert found.why_none() == "No cleared woman peer in AA within 20 km."
     # Counted from the peers within reach: Far is a woman in AA, but 100 km away.
+    assert found.passed == {"listed": 1, "cleared": 1, "gender": 0, "fellowship": 0}
+
+
+def test_an_in_person_blank_is_explained_without_counting_every_rule(
+    make_meeting, make_referral, cleared_peer
+):
+    """The words for an in-person meeting come from the rules alone: the counts per rule
+    (several statements over the radius) are run only when asked for."""
+    mens = make_meeting(types=["O", "M"], venue_latitude=53.52, venue_longitude=-1.13)
+    cleared_peer("Kerry", gender="Woman")
+    found = matching.match(make_referral(mens), TODAY)
+    with statements_sent() as sent:
+        assert found.why_none() == "No cleared man peer within 20 km."
+    assert sent == []
     assert found.passed == {"listed": 1, "cleared": 1, "gender": 0, "fellowship": 0}
 
 
