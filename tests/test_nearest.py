@@ -175,6 +175,36 @@ def test_a_count_up_to_a_cap_says_more_than_it_and_shows_the_same_page(app, dens
     assert ways["_surely_up_to"] >= lower_bounds, ways  # counted one past the cap at most
 
 
+def test_a_capped_search_of_a_few_hundred_does_not_count_the_whole_radius(app, dense, monkeypatch):
+    """With count_up_to, where the middle of the radius is not crowded the candidates'
+    positions are read at once, as for any search of a few hundred: the whole radius is not
+    counted first (a statement that only told what the positions tell). The total is exact up
+    to the cap and the cap, as a lower bound, past it; the page is the full ranking's."""
+    monkeypatch.setattr(nearest, "SPARSE", 4)
+    monkeypatch.setattr(nearest, "MEDIUM", 100_000)  # every search here holds "a few hundred"
+    cap = 50
+    ways = {"_in_middle": 0, "_surely_more": 0}
+    for name in ways:
+        monkeypatch.setattr(nearest, name, counted(getattr(nearest, name), ways, name))
+    exact = lower_bounds = 0
+    for query in _queries():
+        wanted = query.offset + query.limit
+        if wanted >= cap:
+            continue
+        full = rank_meetings(replace(query, banners=True))
+        fast = rank_meetings(replace(query, count_up_to=cap))
+        assert fast.ranked[:wanted] == full.ranked[:wanted], query
+        if fast.exact:
+            assert fast.total == full.total, query
+            exact += 1
+        else:
+            assert fast.total == cap < full.total, query
+            lower_bounds += 1
+        db.session.remove()
+    assert ways["_in_middle"] > 10 and ways["_surely_more"] == 0, ways
+    assert exact > 5 and lower_bounds > 5, (exact, lower_bounds)
+
+
 def counted(function, ways, name):
     def wrapper(*args, **kwargs):
         ways[name] += 1

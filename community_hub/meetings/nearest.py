@@ -28,10 +28,14 @@ up to the whole radius. A circle settles the page only if the bound above lies i
 read. A search that shows no total (the nearby lists: `counted=False`) skips the count: once
 the sparse read comes back full, its page comes from a circle sized for that many. A search
 that counts only so far (`count_up_to`: the JSON API's 400) first counts those surely within a
-quarter of the radius, then, if that is not enough, within all of it, each count stopping one
-past that many; where it gets there it says "more than 400" and reads the page from a circle
-sized by how crowded the middle is: in central London the full count was 5 to 9 ms of a 13 to
-17 ms search.
+quarter of the radius, stopping one past that many; where it gets there it says "more than
+400" and reads the page from a circle sized by how crowded the middle is: in central London
+the full count was 5 to 9 ms of a 13 to 17 ms search. Otherwise, where the middle suggests
+a few hundred in all, their positions are read as for any such search (the total is exact, or
+"more than 400" past it), and the whole radius is counted, again stopping one past the cap,
+only where there turn out to be more than MEDIUM; where the middle suggests more, the whole
+radius is counted first. (It was always counted first: one statement more for every search
+of a few hundred, the slowest searches of the world's data.)
 """
 
 from __future__ import annotations
@@ -179,18 +183,27 @@ def nearest(
         rows = _page_rows(circle, candidates, values, wanted, columns, reach)
         ranked = rank(query, rows, radius_km)[:wanted]
         return ranked, len(ranked), True
-    cap = query.count_up_to
-    if cap is not None and wanted < cap and (many := _more_than(circle, candidates, values, cap)):
-        # More than the cap: the page from a circle sized for as many as there seem to be.
-        reach = radius_km * min(1.0, math.sqrt(READ_AHEAD * wanted / many))
-        rows = _page_rows(circle, candidates, values, wanted, columns, reach)
-        return rank(query, rows, radius_km)[:wanted], cap, False
-    positions = plain_rows(_some_positions(candidates), {**values, "flat_limit": MEDIUM})
-    if len(positions) < MEDIUM:  # a few hundred: settled in Python from their positions
-        ids, total = _classify(circle, positions, wanted)
-        return rank(query, _rows_of(ids, columns), radius_km)[:wanted], total, True
-    rows, total = _dense(circle, candidates, values, wanted, columns)
-    return rank(query, rows, radius_km)[:wanted], total, True
+    cap = query.count_up_to if query.count_up_to is not None else 0
+    capped = wanted < cap
+    held = _in_middle(circle, candidates, values, cap) if capped else 0
+    crowded = held > cap
+    counted = False  # whether the whole radius has been counted to one past the cap
+    if capped and not crowded and 16 * held >= MEDIUM:  # the middle says more than MEDIUM
+        crowded, counted = _surely_more(candidates, values, cap), True
+    if not crowded:
+        positions = plain_rows(_some_positions(candidates), {**values, "flat_limit": MEDIUM})
+        if len(positions) < MEDIUM:  # a few hundred: settled in Python from their positions
+            ids, total = _classify(circle, positions, wanted)
+            ranked = rank(query, _rows_of(ids, columns), radius_km)[:wanted]
+            return (ranked, cap, False) if capped and total > cap else (ranked, total, True)
+        if not capped or counted or not _surely_more(candidates, values, cap):
+            rows, total = _dense(circle, candidates, values, wanted, columns)
+            return rank(query, rows, radius_km)[:wanted], total, True
+    # More than the cap: the page from a circle sized for as many as there seem to be.
+    many = max(cap + 1.0, 16.0 * held)
+    reach = radius_km * min(1.0, math.sqrt(READ_AHEAD * wanted / many))
+    rows = _page_rows(circle, candidates, values, wanted, columns, reach)
+    return rank(query, rows, radius_km)[:wanted], cap, False
 
 
 def _rows_of(ids: Iterable[int], columns: tuple[Any, ...]) -> list[tuple]:
@@ -233,23 +246,24 @@ def _page_rows(
     return found
 
 
-def _more_than(
+def _in_middle(
     circle: FlatCircle, candidates: Select[Any], values: dict[str, Any], cap: int
-) -> float:
-    """0 unless more than `cap` candidates are surely inside; then about how many are,
-    judged from the middle: those surely within a quarter of the radius, counted first (to
-    one past the cap), scaled by the area (the rest of the radius, counted to one past the
-    cap only when the middle holds fewer, tells nothing about how they crowd the middle)."""
+) -> int:
+    """How many candidates are surely within a quarter of the radius, counted to one past
+    `cap`: past it, the search is crowded and its total is "more than `cap`", and 16 times
+    this (the area's ratio) says about how many there are."""
     quarter = circle.radius_km / 4
     _wraps, box = box_params(circle.lat, circle.lng, quarter)
     inner = (quarter * (1 - SPHERE_ERROR) * (1 - circle.margin)) ** 2  # surely within it
     middle = {**values, **box, "flat_inner": inner, "count_limit": cap + 1}
-    held = int(named_rows(_surely_up_to(candidates), middle)[0][0])
-    if held <= cap:
-        counting = {**values, "count_limit": cap + 1}
-        if int(named_rows(_surely_up_to(candidates), counting)[0][0]) <= cap:
-            return 0.0
-    return max(cap + 1.0, 16.0 * held)
+    return int(named_rows(_surely_up_to(candidates), middle)[0][0])
+
+
+def _surely_more(candidates: Select[Any], values: dict[str, Any], cap: int) -> bool:
+    """Whether more than `cap` candidates are surely inside the whole radius (counted to one
+    past it)."""
+    counting = {**values, "count_limit": cap + 1}
+    return int(named_rows(_surely_up_to(candidates), counting)[0][0]) > cap
 
 
 def _total(circle: FlatCircle, candidates: Select[Any], values: dict[str, Any]) -> int:

@@ -38,7 +38,7 @@ RADIUS_CHOICES: dict[str, float | None] = {
 }
 MODES = {m.value for m in Attendance}
 MAX_PAGE = 100
-# The JSON API's total where more meetings than this are surely within the radius: this
+# The JSON API's total where more meetings than this match within the radius: this
 # number, with `total_exact` false ("more than 400"). Counting central London's 12,000 cost
 # more than the rest of the search (meetings/nearest.py).
 COUNT_UP_TO = 400
