@@ -242,8 +242,12 @@ def ensure_meetings(n: int, towns: list[Town], seed: int) -> bool:
     return True
 
 
-def warm_database() -> str:
-    """Read the directory's tables and indexes once, so the OS holds them in memory.
+DIRECTORY_TABLES = ("meeting", "venue", "fellowship")
+
+
+def warm_database(tables: tuple[str, ...] = DIRECTORY_TABLES) -> str:
+    """Read these tables (the directory's) and their indexes once, so the OS holds them in
+    memory (on SQLite, the whole file).
 
     A running server has its database files in the page cache; right after a build (or after
     another big job pushed them out) the first searches would measure the disk instead. This
@@ -256,7 +260,6 @@ def warm_database() -> str:
                 while database_file.read(1 << 20):
                     pass
         return "SQLite file read once into the OS cache"
-    tables = ("meeting", "venue", "fellowship")
     try:
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_prewarm"))
