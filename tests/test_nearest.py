@@ -146,17 +146,15 @@ def test_a_search_that_shows_no_total_shows_the_same_page(app, dense, monkeypatc
     assert ways["_page_rows"] > 10, ways
 
 
-def test_a_count_up_to_a_cap_says_more_than_it_and_shows_the_same_page(app, dense, monkeypatch):
-    """With count_up_to (the JSON API's), a dense search where more than that many are surely
-    inside gives that number as a lower bound, uncounted; the page is the full ranking's, and
-    wherever the cap does not apply the total is exact."""
+def _capped(monkeypatch, medium: int, cap: int, ways: dict[str, int]) -> tuple[int, int]:
+    """Every query with count_up_to=cap against the full ranking, with the functions named in
+    `ways` counted: the same page; the exact total where it says so, else the cap as a lower
+    bound of more (and, where `_total` is counted, not counted in full). (exact, lower bounds)"""
     monkeypatch.setattr(nearest, "SPARSE", 4)
-    monkeypatch.setattr(nearest, "MEDIUM", 8)
-    cap = 6
-    ways = {"_total": 0, "_surely_up_to": 0}
+    monkeypatch.setattr(nearest, "MEDIUM", medium)
     for name in ways:
         monkeypatch.setattr(nearest, name, counted(getattr(nearest, name), ways, name))
-    lower_bounds = exact = 0
+    exact = lower_bounds = 0
     for query in _queries():
         full = rank_meetings(replace(query, banners=True))
         ways["_total"] = 0
@@ -171,6 +169,15 @@ def test_a_count_up_to_a_cap_says_more_than_it_and_shows_the_same_page(app, dens
             assert ways["_total"] == 0, query  # not counted
             lower_bounds += 1
         db.session.remove()
+    return exact, lower_bounds
+
+
+def test_a_count_up_to_a_cap_says_more_than_it_and_shows_the_same_page(app, dense, monkeypatch):
+    """With count_up_to (the JSON API's), a dense search where more than that many are surely
+    inside gives that number as a lower bound, uncounted; the page is the full ranking's, and
+    wherever the cap does not apply the total is exact."""
+    ways = {"_total": 0, "_surely_up_to": 0}
+    exact, lower_bounds = _capped(monkeypatch, medium=8, cap=6, ways=ways)
     assert lower_bounds > 5 and exact > 20, (lower_bounds, exact)
     assert ways["_surely_up_to"] >= lower_bounds, ways  # counted one past the cap at most
 
@@ -180,27 +187,9 @@ def test_a_capped_search_of_a_few_hundred_does_not_count_the_whole_radius(app, d
     positions are read at once, as for any search of a few hundred: the whole radius is not
     counted first (a statement that only told what the positions tell). The total is exact up
     to the cap and the cap, as a lower bound, past it; the page is the full ranking's."""
-    monkeypatch.setattr(nearest, "SPARSE", 4)
-    monkeypatch.setattr(nearest, "MEDIUM", 100_000)  # every search here holds "a few hundred"
-    cap = 50
     ways = {"_in_middle": 0, "_surely_more": 0}
-    for name in ways:
-        monkeypatch.setattr(nearest, name, counted(getattr(nearest, name), ways, name))
-    exact = lower_bounds = 0
-    for query in _queries():
-        wanted = query.offset + query.limit
-        if wanted >= cap:
-            continue
-        full = rank_meetings(replace(query, banners=True))
-        fast = rank_meetings(replace(query, count_up_to=cap))
-        assert fast.ranked[:wanted] == full.ranked[:wanted], query
-        if fast.exact:
-            assert fast.total == full.total, query
-            exact += 1
-        else:
-            assert fast.total == cap < full.total, query
-            lower_bounds += 1
-        db.session.remove()
+    # MEDIUM so high that every search here holds "a few hundred".
+    exact, lower_bounds = _capped(monkeypatch, medium=100_000, cap=50, ways=ways)
     assert ways["_in_middle"] > 10 and ways["_surely_more"] == 0, ways
     assert exact > 5 and lower_bounds > 5, (exact, lower_bounds)
 
