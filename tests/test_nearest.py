@@ -157,7 +157,8 @@ def _capped(monkeypatch, medium: int, cap: int, ways: dict[str, int]) -> tuple[i
     exact = lower_bounds = 0
     for query in _queries():
         full = rank_meetings(replace(query, banners=True))
-        ways["_total"] = 0
+        if "_total" in ways:
+            ways["_total"] = 0
         fast = rank_meetings(replace(query, count_up_to=cap))
         wanted = query.offset + query.limit
         assert fast.ranked[:wanted] == full.ranked[:wanted], query
@@ -166,7 +167,7 @@ def _capped(monkeypatch, medium: int, cap: int, ways: dict[str, int]) -> tuple[i
             exact += 1
         else:
             assert wanted < cap < full.total and fast.total == cap, query
-            assert ways["_total"] == 0, query  # not counted
+            assert ways.get("_total", 0) == 0, query  # not counted
             lower_bounds += 1
         db.session.remove()
     return exact, lower_bounds

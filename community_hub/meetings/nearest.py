@@ -68,6 +68,8 @@ SPARSE = 64
 MEDIUM = 500
 # Rows read nearest first, at most, for a dense search's page.
 CLOSEST = 200
+# The radius's area in circles of a quarter of it: how a count of the middle scales up.
+QUARTERS = 16
 
 
 def applies(query: MeetingQuery, radius_km: float, wraps: bool | None) -> bool:
@@ -183,12 +185,12 @@ def nearest(
         rows = _page_rows(circle, candidates, values, wanted, columns, reach)
         ranked = rank(query, rows, radius_km)[:wanted]
         return ranked, len(ranked), True
-    cap = query.count_up_to if query.count_up_to is not None else 0
+    cap = query.count_up_to or 0
     capped = wanted < cap
     held = _in_middle(circle, candidates, values, cap) if capped else 0
     crowded = held > cap
     counted = False  # whether the whole radius has been counted to one past the cap
-    if capped and not crowded and 16 * held >= MEDIUM:  # the middle says more than MEDIUM
+    if capped and not crowded and QUARTERS * held >= MEDIUM:  # the middle says more than that
         crowded, counted = _surely_more(candidates, values, cap), True
     if not crowded:
         positions = plain_rows(_some_positions(candidates), {**values, "flat_limit": MEDIUM})
@@ -200,7 +202,7 @@ def nearest(
             rows, total = _dense(circle, candidates, values, wanted, columns)
             return rank(query, rows, radius_km)[:wanted], total, True
     # More than the cap: the page from a circle sized for as many as there seem to be.
-    many = max(cap + 1.0, 16.0 * held)
+    many = max(cap + 1.0, float(QUARTERS * held))
     reach = radius_km * min(1.0, math.sqrt(READ_AHEAD * wanted / many))
     rows = _page_rows(circle, candidates, values, wanted, columns, reach)
     return rank(query, rows, radius_km)[:wanted], cap, False
@@ -250,8 +252,8 @@ def _in_middle(
     circle: FlatCircle, candidates: Select[Any], values: dict[str, Any], cap: int
 ) -> int:
     """How many candidates are surely within a quarter of the radius, counted to one past
-    `cap`: past it, the search is crowded and its total is "more than `cap`", and 16 times
-    this (the area's ratio) says about how many there are."""
+    `cap`: past it, the search is crowded and its total is "more than `cap`", and QUARTERS
+    times this says about how many there are."""
     quarter = circle.radius_km / 4
     _wraps, box = box_params(circle.lat, circle.lng, quarter)
     inner = (quarter * (1 - SPHERE_ERROR) * (1 - circle.margin)) ** 2  # surely within it
