@@ -257,15 +257,19 @@ def _in_middle(
     quarter = circle.radius_km / 4
     _wraps, box = box_params(circle.lat, circle.lng, quarter)
     inner = (quarter * (1 - SPHERE_ERROR) * (1 - circle.margin)) ** 2  # surely within it
-    middle = {**values, **box, "flat_inner": inner, "count_limit": cap + 1}
-    return int(named_rows(_surely_up_to(candidates), middle)[0][0])
+    return _surely_inside(candidates, {**values, **box, "flat_inner": inner}, cap)
 
 
 def _surely_more(candidates: Select[Any], values: dict[str, Any], cap: int) -> bool:
-    """Whether more than `cap` candidates are surely inside the whole radius (counted to one
-    past it)."""
+    """Whether more than `cap` candidates are surely inside the whole radius."""
+    return _surely_inside(candidates, values, cap) > cap
+
+
+def _surely_inside(candidates: Select[Any], values: dict[str, Any], cap: int) -> int:
+    """How many candidates are surely within `flat_inner` of the centre, counted to one past
+    `cap` at most."""
     counting = {**values, "count_limit": cap + 1}
-    return int(named_rows(_surely_up_to(candidates), counting)[0][0]) > cap
+    return int(named_rows(_surely_up_to(candidates), counting)[0][0])
 
 
 def _total(circle: FlatCircle, candidates: Select[Any], values: dict[str, Any]) -> int:
